@@ -1,0 +1,140 @@
+package io.cachecheck.cache;
+
+import io.cachecheck.contract.ValueType;
+import io.cachecheck.error.CacheUnavailableException;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One connection to one Redis node, used by one thread. It is opened lazily and re-opened after a connection error,
+ * so a killed connection ({@code CLIENT KILL}, a failover, a SnapStart restore) costs a retry, not the check.
+ * SCAN and reads are idempotent, so retrying them is safe.
+ */
+public final class NodeConnection implements AutoCloseable {
+    private final RedisNodes nodes;
+    private final HostAndPort node;
+    private final int maxRetries;
+    private final long backoffMillis;
+    private Jedis jedis;
+
+    public NodeConnection(RedisNodes nodes, HostAndPort node, int maxRetries, long backoffMillis) {
+        this.nodes = nodes;
+        this.node = node;
+        this.maxRetries = maxRetries;
+        this.backoffMillis = backoffMillis;
+    }
+
+    public HostAndPort node() {
+        return node;
+    }
+
+    /** One SCAN step. The cursor is stateless on the server, so a retry resumes exactly where it failed. */
+    public ScanResult<byte[]> scan(byte[] cursor, int count) {
+        ScanParams params = new ScanParams().count(count);
+        return withRetry("SCAN", () -> jedis().scan(cursor, params));
+    }
+
+    /** Number of keys on the node, for progress estimates. */
+    public long dbSize() {
+        return withRetry("DBSIZE", () -> jedis().dbSize());
+    }
+
+    /** Reads the values of keys in one pipeline, as the namespace's value type expects them. */
+    public List<CachedValue> read(List<byte[]> keys, ValueType type) {
+        return withRetry("read", () -> {
+            Pipeline pipeline = jedis().pipelined();
+            List<Response<?>> responses = new ArrayList<>(keys.size());
+            for (byte[] key : keys) {
+                responses.add(type == ValueType.HASH ? pipeline.hgetAll(key) : pipeline.get(key));
+            }
+            pipeline.sync();
+            List<CachedValue> out = new ArrayList<>(keys.size());
+            for (Response<?> response : responses) {
+                out.add(toValue(response, type));
+            }
+            return out;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CachedValue toValue(Response<?> response, ValueType type) {
+        Object value;
+        try {
+            value = response.get();
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
+                return new CachedValue.WrongType(type == ValueType.HASH ? "hash" : "string");
+            }
+            throw e;
+        }
+        if (value == null) {
+            return CachedValue.MISSING;
+        }
+        if (type == ValueType.HASH) {
+            Map<byte[], byte[]> map = (Map<byte[], byte[]>) value;
+            return map.isEmpty() ? CachedValue.MISSING : new CachedValue.Hash(map);
+        }
+        return new CachedValue.Text((byte[]) value);
+    }
+
+    /** Runs a call, reconnecting and retrying on connection errors with doubling backoff. */
+    public <T> T withRetry(String what, java.util.function.Supplier<T> call) {
+        JedisConnectionException last = null;
+        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            try {
+                return call.get();
+            } catch (JedisConnectionException e) {
+                last = e;
+                closeQuietly();
+                if (attempt < maxRetries) {
+                    sleep(backoffMillis << attempt);
+                }
+            }
+        }
+        throw new CacheUnavailableException(what + " on Redis node " + node + " failed after " + (maxRetries + 1)
+                + " attempts: " + last.getClass().getSimpleName() + "; check the node is reachable", last);
+    }
+
+    private Jedis jedis() {
+        if (jedis == null || !jedis.isConnected() || jedis.isBroken()) {
+            closeQuietly();
+            jedis = nodes.connect(node);
+        }
+        return jedis;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheUnavailableException("interrupted while waiting to retry", e);
+        }
+    }
+
+    private void closeQuietly() {
+        if (jedis != null) {
+            try {
+                jedis.close();
+            } catch (RuntimeException ignored) {
+                // the connection is already broken; nothing to release
+            }
+            jedis = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

@@ -1,0 +1,684 @@
+package io.cachecheck.check;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.cachecheck.cache.CachedValue;
+import io.cachecheck.contract.FieldMapping;
+import io.cachecheck.contract.Namespace;
+import io.cachecheck.contract.ValueType;
+import io.cachecheck.source.SourceRow;
+import io.cachecheck.source.TemporalValue;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a cached value and a source row into canonical forms that are equal exactly when the two agree, and digests
+ * them with SHA-256.
+ *
+ * <p>The source column's type decides how a field is compared, because the cache often stores everything as text
+ * (a Redis hash always does):
+ * <ul>
+ *   <li>numbers: {@code 10}, {@code "10"}, {@code 10.0} and {@code 1e1} are equal; decimals are compared exactly;</li>
+ *   <li>timestamps: compared as UTC instants at the lower fractional precision of the two sides; a timestamp without
+ *       zone is UTC; epoch numbers are seconds, or milliseconds when larger than 10^11;</li>
+ *   <li>booleans: {@code true/false}, {@code t/f}, {@code 1/0}, {@code yes/no};</li>
+ *   <li>null and an absent field are equal; an empty string is not null;</li>
+ *   <li>text is compared after Unicode NFC normalisation; JSON columns as canonical JSON (sorted keys).</li>
+ * </ul>
+ * Canonical forms never leave this class except as digests.
+ */
+public final class Canonicalizer {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final BigDecimal EPOCH_MILLIS_THRESHOLD = new BigDecimal("100000000000");
+    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    });
+
+    private Canonicalizer() {
+    }
+
+    /** A decoded cached value: its fields (field name to JsonNode or String), or why it could not be decoded. */
+    public record Decoded(Map<String, Object> fields, String corruptReason, List<String> corruptFields) {
+        public boolean corrupt() {
+            return corruptReason != null;
+        }
+
+        static Decoded corrupt(String reason) {
+            return new Decoded(null, reason, List.of());
+        }
+    }
+
+    /** The outcome of comparing one key. Digests are raw SHA-256 bytes. */
+    public record Comparison(boolean equal, byte[] cacheDigest, byte[] sourceDigest, List<String> differingFields,
+                             String cacheVersion, String sourceVersion, int versionOrder) {
+    }
+
+    /** Decodes a cached value for a namespace. {@link CachedValue.Missing} must be handled by the caller. */
+    public static Decoded decode(Namespace ns, CachedValue value, int maxValueBytes) {
+        if (value instanceof CachedValue.WrongType w) {
+            return Decoded.corrupt("wrong-type: expected " + w.expected());
+        }
+        Map<String, Object> fields;
+        if (value instanceof CachedValue.Text text) {
+            byte[] bytes = text.bytes();
+            if (bytes.length > maxValueBytes) {
+                return Decoded.corrupt("too-large: " + bytes.length + " bytes > check.maxValueBytes " + maxValueBytes);
+            }
+            if (ns.valueType() == ValueType.STRING) {
+                String s = utf8(bytes);
+                if (s == null) {
+                    return Decoded.corrupt("not-utf8");
+                }
+                fields = Map.of("value", s);
+            } else {
+                JsonNode node;
+                try {
+                    node = JSON.readTree(bytes);
+                } catch (IOException e) {
+                    return Decoded.corrupt("invalid-json");
+                }
+                if (node == null || !node.isObject()) {
+                    return Decoded.corrupt("not-a-json-object");
+                }
+                fields = new HashMap<>();
+                Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    fields.put(e.getKey(), e.getValue());
+                }
+            }
+        } else if (value instanceof CachedValue.Hash hash) {
+            fields = new HashMap<>(hash.fields().size() * 2);
+            long size = 0;
+            for (Map.Entry<byte[], byte[]> e : hash.fields().entrySet()) {
+                size += e.getKey().length + e.getValue().length;
+                String name = utf8(e.getKey());
+                String v = utf8(e.getValue());
+                if (name == null || v == null) {
+                    return Decoded.corrupt("not-utf8");
+                }
+                fields.put(name, v);
+            }
+            if (size > maxValueBytes) {
+                return Decoded.corrupt("too-large: " + size + " bytes > check.maxValueBytes " + maxValueBytes);
+            }
+        } else {
+            throw new IllegalArgumentException("cannot decode " + value.getClass().getSimpleName());
+        }
+        if (ns.unknownFields() == Namespace.UnknownFields.REPORT && ns.valueType() != ValueType.STRING) {
+            List<String> unexpected = null;
+            for (String name : fields.keySet()) {
+                if (!known(ns, name)) {
+                    if (unexpected == null) {
+                        unexpected = new ArrayList<>();
+                    }
+                    unexpected.add(name);
+                }
+            }
+            if (unexpected != null) {
+                java.util.Collections.sort(unexpected);
+                return new Decoded(null, "unexpected-fields", unexpected);
+            }
+        }
+        return new Decoded(fields, null, List.of());
+    }
+
+    private static boolean known(Namespace ns, String name) {
+        if (ns.ignore().contains(name) || (ns.version() != null && ns.version().field().equals(name))) {
+            return true;
+        }
+        for (FieldMapping f : ns.fields()) {
+            String field = f.field();
+            if (field.equals(name) || (field.startsWith(name) && field.length() > name.length() && field.charAt(name.length()) == '.')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Compares a decoded (non-corrupt) cached value with its source row. */
+    public static Comparison compare(Namespace ns, Decoded cache, SourceRow row) {
+        StringBuilder c = new StringBuilder(128);
+        StringBuilder s = new StringBuilder(128);
+        List<String> differing = null;
+        for (FieldMapping f : ns.fields()) {
+            Object cv = lookup(cache.fields(), f.field(), ns.valueType());
+            Object sv = row.get(f.column());
+            int cStart = c.length();
+            int sStart = s.length();
+            c.append(f.field()).append('=');
+            s.append(f.field()).append('=');
+            canonicalPair(cv, sv, c, s);
+            c.append('\n');
+            s.append('\n');
+            if (!regionEquals(c, cStart, s, sStart)) {
+                if (differing == null) {
+                    differing = new ArrayList<>();
+                }
+                differing.add(f.field());
+            }
+        }
+        byte[] cd = sha256(c);
+        byte[] sd = differing == null ? cd : sha256(s);
+        String cacheVersion = null;
+        String sourceVersion = null;
+        int order = 0;
+        if (ns.version() != null) {
+            Object cv = lookup(cache.fields(), ns.version().field(), ns.valueType());
+            Object sv = row.get(ns.version().column());
+            Comparable<?>[] versions = versionPair(cv, sv);
+            cacheVersion = display(versions[0], cv);
+            sourceVersion = display(versions[1], sv);
+            order = compareVersions(versions[1], versions[0]);
+        }
+        return new Comparison(differing == null, cd, sd, differing == null ? List.of() : differing, cacheVersion, sourceVersion, order);
+    }
+
+    private static boolean regionEquals(StringBuilder a, int aStart, StringBuilder b, int bStart) {
+        int len = a.length() - aStart;
+        if (len != b.length() - bStart) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (a.charAt(aStart + i) != b.charAt(bStart + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Digest of a cached value on its own (for orphans, whose row is gone): each field by its own type. */
+    public static byte[] cacheOnlyDigest(Namespace ns, Decoded cache) {
+        StringBuilder c = new StringBuilder(128);
+        for (FieldMapping f : ns.fields()) {
+            c.append(f.field()).append('=');
+            plain(lookup(cache.fields(), f.field(), ns.valueType()), c);
+            c.append('\n');
+        }
+        return sha256(c);
+    }
+
+    /** Digest of a source row on its own (what a correct cache entry would digest to, field by field). */
+    public static byte[] sourceOnlyDigest(Namespace ns, SourceRow row) {
+        StringBuilder s = new StringBuilder(128);
+        StringBuilder ignored = new StringBuilder();
+        for (FieldMapping f : ns.fields()) {
+            s.append(f.field()).append('=');
+            Object sv = row.get(f.column());
+            canonicalPair(sv instanceof TemporalValue || sv == null ? null : sv, sv, ignored, s);
+            s.append('\n');
+        }
+        return sha256(s);
+    }
+
+    private static Object lookup(Map<String, Object> fields, String field, ValueType type) {
+        Object direct = fields.get(field);
+        if (direct != null || type != ValueType.JSON || field.indexOf('.') < 0) {
+            return direct;
+        }
+        String[] path = field.split("\\.");
+        Object current = fields.get(path[0]);
+        for (int i = 1; i < path.length && current != null; i++) {
+            current = current instanceof JsonNode n && n.isObject() ? n.get(path[i]) : null;
+        }
+        return current;
+    }
+
+    /** Appends the canonical form of the cached value {@code c} and the source value {@code s}, typed by {@code s}. */
+    static void canonicalPair(Object c, Object s, StringBuilder cOut, StringBuilder sOut) {
+        if (c instanceof JsonNode n && n.isNull()) {
+            c = null;
+        }
+        if (s == null) {
+            sOut.append('Z');
+            plain(c, cOut);
+        } else if (s instanceof BigDecimal d) {
+            sOut.append('N').append(number(d));
+            BigDecimal cd = asNumber(c);
+            if (cd != null) {
+                cOut.append('N').append(number(cd));
+            } else {
+                plain(c, cOut);
+            }
+        } else if (s instanceof Boolean b) {
+            sOut.append('B').append(b ? '1' : '0');
+            Boolean cb = asBoolean(c);
+            if (cb != null) {
+                cOut.append('B').append(cb ? '1' : '0');
+            } else {
+                plain(c, cOut);
+            }
+        } else if (s instanceof TemporalValue t) {
+            TemporalValue ct = asTime(c);
+            if (ct != null) {
+                int p = Math.min(ct.precision(), t.precision());
+                sOut.append('T');
+                time(t.instant(), p, sOut);
+                cOut.append('T');
+                time(ct.instant(), p, cOut);
+            } else {
+                sOut.append('T');
+                time(t.instant(), t.precision(), sOut);
+                plain(c, cOut);
+            }
+        } else if (s instanceof LocalDate d) {
+            sOut.append('D').append(d);
+            LocalDate cd = asDate(c);
+            if (cd != null) {
+                cOut.append('D').append(cd);
+            } else {
+                plain(c, cOut);
+            }
+        } else if (s instanceof JsonNode j) {
+            sOut.append('J');
+            json(j, sOut);
+            JsonNode cj = asJson(c);
+            if (cj != null) {
+                cOut.append('J');
+                json(cj, cOut);
+            } else {
+                plain(c, cOut);
+            }
+        } else {
+            String text = s.toString();
+            if (c instanceof JsonNode n && n.isContainerNode()) {
+                JsonNode sj = parseJson(text);
+                if (sj != null) {
+                    sOut.append('J');
+                    json(sj, sOut);
+                    cOut.append('J');
+                    json(n, cOut);
+                    return;
+                }
+            }
+            sOut.append('S').append(nfc(text));
+            if (c == null) {
+                cOut.append('Z');
+            } else if (c instanceof JsonNode n && n.isNumber()) {
+                cOut.append('S').append(number(n.decimalValue()));
+            } else if (c instanceof JsonNode n && n.isValueNode()) {
+                cOut.append('S').append(nfc(n.asText()));
+            } else if (c instanceof String cs) {
+                cOut.append('S').append(nfc(cs));
+            } else {
+                plain(c, cOut);
+            }
+        }
+    }
+
+    /** The canonical form of a cached value by its own type, when the source gives no type to follow. */
+    private static void plain(Object c, StringBuilder out) {
+        if (c == null || (c instanceof JsonNode n && n.isNull())) {
+            out.append('Z');
+        } else if (c instanceof String s) {
+            out.append('S').append(nfc(s));
+        } else if (c instanceof JsonNode n) {
+            switch (n.getNodeType()) {
+                case NUMBER -> out.append('N').append(number(n.decimalValue()));
+                case BOOLEAN -> out.append('B').append(n.booleanValue() ? '1' : '0');
+                case STRING -> out.append('S').append(nfc(n.textValue()));
+                default -> {
+                    out.append('J');
+                    json(n, out);
+                }
+            }
+        } else {
+            out.append('S').append(nfc(c.toString()));
+        }
+    }
+
+    private static String number(BigDecimal d) {
+        return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+
+    private static BigDecimal asNumber(Object c) {
+        if (c instanceof JsonNode n) {
+            if (n.isNumber()) {
+                return n.decimalValue();
+            }
+            c = n.isTextual() ? n.textValue() : null;
+        }
+        if (c instanceof String s) {
+            String t = s.trim();
+            if (t.isEmpty() || t.length() > 400) {
+                return null;
+            }
+            char first = t.charAt(0);
+            if (!(Character.isDigit(first) || first == '-' || first == '+' || first == '.')) {
+                return null;
+            }
+            try {
+                return new BigDecimal(t);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static Boolean asBoolean(Object c) {
+        if (c instanceof JsonNode n) {
+            if (n.isBoolean()) {
+                return n.booleanValue();
+            }
+            if (n.isNumber()) {
+                BigDecimal d = n.decimalValue();
+                return d.compareTo(BigDecimal.ONE) == 0 ? Boolean.TRUE : d.signum() == 0 ? Boolean.FALSE : null;
+            }
+            c = n.isTextual() ? n.textValue() : null;
+        }
+        if (c instanceof String s) {
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "t", "1", "yes", "y" -> Boolean.TRUE;
+                case "false", "f", "0", "no", "n" -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /** Parses a cached timestamp: ISO-8601 (with or without zone, 'T' or space) or epoch seconds/milliseconds. */
+    static TemporalValue asTime(Object c) {
+        if (c instanceof JsonNode n) {
+            if (n.isNumber()) {
+                return epoch(n.decimalValue());
+            }
+            c = n.isTextual() ? n.textValue() : null;
+        }
+        if (!(c instanceof String s)) {
+            return null;
+        }
+        String t = s.trim();
+        if (t.isEmpty()) {
+            return null;
+        }
+        if (Character.isDigit(t.charAt(0)) && t.indexOf('-') < 0) {
+            BigDecimal d = asNumber(t);
+            return d == null ? null : epoch(d);
+        }
+        if (t.length() > 10 && t.charAt(10) == ' ') {
+            t = t.substring(0, 10) + 'T' + t.substring(11);
+        }
+        int precision = fractionDigits(t);
+        try {
+            char last = t.charAt(t.length() - 1);
+            if (last == 'Z' || last == 'z') {
+                return new TemporalValue(Instant.parse(t.toUpperCase(Locale.ROOT)), precision);
+            }
+            if (hasOffset(t)) {
+                return new TemporalValue(OffsetDateTime.parse(t).toInstant(), precision);
+            }
+            if (t.length() == 10) {
+                return new TemporalValue(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC), 0);
+            }
+            return new TemporalValue(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC), precision);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static boolean hasOffset(String t) {
+        int tIndex = t.indexOf('T');
+        if (tIndex < 0) {
+            return false;
+        }
+        return t.indexOf('+', tIndex) > 0 || t.indexOf('-', tIndex) > 0;
+    }
+
+    private static int fractionDigits(String t) {
+        int dot = t.indexOf('.', 11 < t.length() ? 11 : 0);
+        if (dot < 0) {
+            return 0;
+        }
+        int digits = 0;
+        for (int i = dot + 1; i < t.length() && Character.isDigit(t.charAt(i)); i++) {
+            digits++;
+        }
+        return Math.min(digits, 9);
+    }
+
+    private static TemporalValue epoch(BigDecimal d) {
+        if (d.abs().compareTo(EPOCH_MILLIS_THRESHOLD) >= 0) {
+            BigDecimal nanos = d.movePointRight(6);
+            return new TemporalValue(Instant.EPOCH.plusNanos(nanos.longValue()), 3 + Math.max(0, Math.min(6, d.scale())));
+        }
+        BigDecimal nanos = d.movePointRight(9);
+        return new TemporalValue(Instant.ofEpochSecond(0, nanos.longValue()), Math.max(0, Math.min(9, d.scale())));
+    }
+
+    private static void time(Instant instant, int precision, StringBuilder out) {
+        long nanos = instant.getNano();
+        long unit = 1;
+        for (int i = 0; i < 9 - precision; i++) {
+            unit *= 10;
+        }
+        out.append(instant.getEpochSecond()).append('.').append(nanos - nanos % unit);
+    }
+
+    private static LocalDate asDate(Object c) {
+        String s = c instanceof JsonNode n && n.isTextual() ? n.textValue() : c instanceof String str ? str : null;
+        if (s == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(s.trim());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode asJson(Object c) {
+        if (c instanceof JsonNode n) {
+            return n.isTextual() ? parseJson(n.textValue()) : n;
+        }
+        return c instanceof String s ? parseJson(s) : null;
+    }
+
+    private static JsonNode parseJson(String text) {
+        String t = text.trim();
+        if (t.isEmpty() || (t.charAt(0) != '{' && t.charAt(0) != '[')) {
+            return null;
+        }
+        try {
+            return JSON.readTree(t);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Canonical JSON: object keys sorted, numbers normalised, text NFC. */
+    private static void json(JsonNode n, StringBuilder out) {
+        JsonNodeType type = n.getNodeType();
+        switch (type) {
+            case OBJECT -> {
+                TreeMap<String, JsonNode> sorted = new TreeMap<>();
+                n.fields().forEachRemaining(e -> sorted.put(nfc(e.getKey()), e.getValue()));
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    quote(e.getKey(), out);
+                    out.append(':');
+                    json(e.getValue(), out);
+                }
+                out.append('}');
+            }
+            case ARRAY -> {
+                out.append('[');
+                for (int i = 0; i < n.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    json(n.get(i), out);
+                }
+                out.append(']');
+            }
+            case NUMBER -> out.append(number(n.decimalValue()));
+            case BOOLEAN -> out.append(n.booleanValue());
+            case STRING -> quote(nfc(n.textValue()), out);
+            default -> out.append("null");
+        }
+    }
+
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                out.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                out.append(String.format("\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        out.append('"');
+    }
+
+    private static String nfc(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x300) {
+                return Normalizer.isNormalized(s, Normalizer.Form.NFC) ? s : Normalizer.normalize(s, Normalizer.Form.NFC);
+            }
+        }
+        return s; // below U+0300 every string is already NFC
+    }
+
+    private static Comparable<?>[] versionPair(Object c, Object s) {
+        if (c instanceof JsonNode n && n.isNull()) {
+            c = null;
+        }
+        if (s instanceof TemporalValue t) {
+            TemporalValue ct = asTime(c);
+            int p = ct == null ? t.precision() : Math.min(t.precision(), ct.precision());
+            return new Comparable<?>[] {ct == null ? null : truncate(ct.instant(), p), truncate(t.instant(), p)};
+        }
+        if (s instanceof BigDecimal d) {
+            return new Comparable<?>[] {asNumber(c), d};
+        }
+        if (s == null) {
+            TemporalValue ct = asTime(c);
+            return new Comparable<?>[] {ct != null ? ct.instant() : asNumber(c), null};
+        }
+        return new Comparable<?>[] {c == null ? null : c instanceof JsonNode n ? n.asText() : c.toString(), s.toString()};
+    }
+
+    private static Instant truncate(Instant instant, int precision) {
+        long unit = 1;
+        for (int i = 0; i < 9 - precision; i++) {
+            unit *= 10;
+        }
+        return Instant.ofEpochSecond(instant.getEpochSecond(), instant.getNano() - instant.getNano() % unit);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareVersions(Comparable source, Comparable cache) {
+        if (source == null || cache == null || source.getClass() != cache.getClass()) {
+            return 0;
+        }
+        return Integer.signum(source.compareTo(cache));
+    }
+
+    private static String display(Comparable<?> version, Object raw) {
+        if (version instanceof BigDecimal d) {
+            return number(d);
+        }
+        return version == null ? (raw == null ? null : "unparsed") : version.toString();
+    }
+
+    /** Parses a version-column value for display, e.g. the source side of an ORPHAN. */
+    public static String sourceVersion(Namespace ns, SourceRow row) {
+        if (ns.version() == null || row == null) {
+            return null;
+        }
+        Object sv = row.get(ns.version().column());
+        return display(versionPair(null, sv)[1], sv);
+    }
+
+    /** The source version as an instant, when it is a timestamp (for the race defence's grace window). */
+    public static Instant sourceVersionInstant(Namespace ns, SourceRow row) {
+        if (ns.version() == null || row == null) {
+            return null;
+        }
+        return row.get(ns.version().column()) instanceof TemporalValue t ? t.instant() : null;
+    }
+
+    static String utf8(byte[] bytes) {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    static byte[] sha256(CharSequence text) {
+        java.security.MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** SHA-256 of raw bytes with the thread's reused digest. */
+    public static byte[] sha256(byte[] bytes) {
+        java.security.MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(bytes);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    public static String hex(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX[bytes[i] & 0xf];
+        }
+        return new String(out);
+    }
+}

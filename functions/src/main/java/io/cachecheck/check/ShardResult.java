@@ -1,0 +1,32 @@
+package io.cachecheck.check;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of checking one work item. Holds keys, digests and counts only, never values.
+ *
+ * @param counts           keys per class over the whole item (UNMAPPED included)
+ * @param unmappedSample   a few unmapped keys (escaped), to show what the contract misses
+ * @param findings         every key that is not CONSISTENT, up to check.maxFindings
+ * @param findingsTruncated true when more findings existed than were kept (counts stay exact)
+ * @param skipped          what was not checked; non-empty means INCOMPLETE
+ */
+public record ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
+                          long keysScanned, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
+                          List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
+                          List<Skipped> skipped) {
+
+    /** Where the time went, in milliseconds. */
+    public record Timings(long totalMillis, long scanMillis, long recheckWaitMillis) {
+    }
+
+    public long count(DriftClass c) {
+        return counts.getOrDefault(c, 0L);
+    }
+
+    public long keysChecked() {
+        return results.stream().mapToLong(TenantNamespaceResult::keysChecked).sum();
+    }
+}

@@ -1,0 +1,401 @@
+package io.cachecheck.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.cachecheck.error.ContractException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a consistency contract (YAML). Every error names the field, what is wrong and how to fix it;
+ * an invalid contract never reaches a check. See docs/contract.md for the reference.
+ */
+public final class ContractLoader {
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    private final Function<String, String> environment;
+
+    private ContractLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** A loader that resolves {@code ${VAR}} in URLs from the process environment. */
+    public static ContractLoader create() {
+        return new ContractLoader(System::getenv);
+    }
+
+    /** A loader with an explicit environment (tests, and the Lambda's typed settings). */
+    public static ContractLoader withEnvironment(Function<String, String> environment) {
+        return new ContractLoader(environment);
+    }
+
+    public Contract load(Path file) {
+        try {
+            return parse(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ContractException("contract file " + file + " does not exist; pass the path of your contract YAML");
+        } catch (IOException e) {
+            throw new ContractException("contract file " + file + " cannot be read: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    public Contract parse(String yaml) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ContractException("contract is not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ContractException("contract is empty or not a YAML mapping; see docs/contract.md for an example");
+        }
+        allowOnly(root, "", "version", "cache", "source", "tenants", "check", "namespaces");
+        int version = root.has("version") ? intField(root, "version", "", 1, 1) : 1;
+        CacheSettings cache = cache(required(root, "cache", ""));
+        SourceSettings source = source(required(root, "source", ""));
+        TenantDiscovery tenants = tenants(required(root, "tenants", ""));
+        CheckSettings check = check(root.get("check"));
+        JsonNode nsNode = required(root, "namespaces", "");
+        if (!nsNode.isArray() || nsNode.isEmpty()) {
+            throw new ContractException("namespaces: must be a non-empty list of key namespaces");
+        }
+        List<Namespace> namespaces = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < nsNode.size(); i++) {
+            Namespace ns = namespace(nsNode.get(i), "namespaces[" + i + "]", tenants.placeholder());
+            if (!names.add(ns.name())) {
+                throw new ContractException("namespaces[" + i + "].name: '" + ns.name() + "' is used twice; namespace names must be unique");
+            }
+            for (Namespace other : namespaces) {
+                if (other.keyPattern().text().equals(ns.keyPattern().text())) {
+                    throw new ContractException("namespaces[" + i + "].keyPattern: same pattern as namespace '" + other.name()
+                            + "'; every key must route to exactly one namespace");
+                }
+            }
+            namespaces.add(ns);
+        }
+        return new Contract(version, cache, source, tenants, check, List.copyOf(namespaces));
+    }
+
+    private CacheSettings cache(JsonNode node) {
+        String path = "cache";
+        allowOnly(node, path, "url", "mode", "readFrom", "auth");
+        String url = interpolate(text(node, "url", path), path + ".url");
+        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new ContractException("cache.url: '" + redactUrl(url) + "' must start with redis:// or rediss:// (TLS)");
+        }
+        if (url.matches("^rediss?://[^/@]*:[^/@]+@.*")) {
+            throw new ContractException("cache.url: contains a password; remove it and use cache.auth.passwordEnv or cache.auth.secretRef");
+        }
+        String mode = optionalText(node, "mode", path, "standalone");
+        if (!mode.equals("standalone") && !mode.equals("cluster")) {
+            throw new ContractException("cache.mode: '" + mode + "' is unknown; use standalone or cluster");
+        }
+        String readFrom = optionalText(node, "readFrom", path, "primaries");
+        if (!readFrom.equals("primaries") && !readFrom.equals("replicas")) {
+            throw new ContractException("cache.readFrom: '" + readFrom + "' is unknown; use primaries or replicas");
+        }
+        if (readFrom.equals("replicas") && !mode.equals("cluster")) {
+            throw new ContractException("cache.readFrom: replicas is only supported with mode: cluster; point cache.url at the replica instead");
+        }
+        return new CacheSettings(url, mode.equals("cluster"), readFrom.equals("replicas"), credentials(node.get("auth"), path + ".auth"));
+    }
+
+    private SourceSettings source(JsonNode node) {
+        String path = "source";
+        allowOnly(node, path, "url", "auth");
+        String url = interpolate(text(node, "url", path), path + ".url");
+        if (!url.startsWith("jdbc:aws-wrapper:postgresql://") && !url.startsWith("jdbc:aws-wrapper:mysql://")
+                && !url.startsWith("jdbc:aws-wrapper:mariadb://")) {
+            throw new ContractException("source.url: must be an AWS Advanced JDBC Wrapper URL: jdbc:aws-wrapper:postgresql://, "
+                    + "jdbc:aws-wrapper:mysql:// or jdbc:aws-wrapper:mariadb://");
+        }
+        if (url.toLowerCase().matches(".*[?&;]password=.*")) {
+            throw new ContractException("source.url: contains a password parameter; remove it and use source.auth.passwordEnv or source.auth.secretRef");
+        }
+        return new SourceSettings(url, credentials(node.get("auth"), path + ".auth"));
+    }
+
+    private Credentials credentials(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return Credentials.none();
+        }
+        if (!node.isObject()) {
+            throw new ContractException(path + ": must be a mapping with username, passwordEnv or secretRef");
+        }
+        if (node.has("password")) {
+            throw new ContractException(path + ".password: passwords are never written in the contract; "
+                    + "use passwordEnv (an environment variable name) or secretRef (a Secrets Manager secret)");
+        }
+        allowOnly(node, path, "username", "passwordEnv", "secretRef");
+        String passwordEnv = optionalText(node, "passwordEnv", path, null);
+        String secretRef = optionalText(node, "secretRef", path, null);
+        if (passwordEnv != null && secretRef != null) {
+            throw new ContractException(path + ": set passwordEnv or secretRef, not both");
+        }
+        String username = optionalText(node, "username", path, null);
+        return new Credentials(username == null ? null : interpolate(username, path + ".username"), passwordEnv,
+                secretRef == null ? null : interpolate(secretRef, path + ".secretRef"));
+    }
+
+    private TenantDiscovery tenants(JsonNode node) {
+        String path = "tenants";
+        allowOnly(node, path, "sql", "idColumn", "shardColumn", "shardCount", "placeholder");
+        String sql = text(node, "sql", path);
+        if (sql.contains(":") && SourceQuery.parse(sql, path + ".sql").parameterNames().size() > 0) {
+            throw new ContractException("tenants.sql: must not take parameters; it lists every active tenant");
+        }
+        String shardColumn = optionalText(node, "shardColumn", path, null);
+        int shardCount = node.has("shardCount") ? intField(node, "shardCount", path, 1, 100_000) : 1;
+        if (shardColumn != null && node.has("shardCount")) {
+            throw new ContractException("tenants: set shardColumn or shardCount, not both");
+        }
+        String placeholder = optionalText(node, "placeholder", path, "tenant_id");
+        return new TenantDiscovery(sql, optionalText(node, "idColumn", path, null), shardColumn, shardCount, placeholder);
+    }
+
+    private CheckSettings check(JsonNode node) {
+        CheckSettings d = CheckSettings.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        String path = "check";
+        allowOnly(node, path, "scanCount", "batchSize", "maxBufferedKeys", "parallelism", "graceMillis", "maxRetries",
+                "retryBackoffMillis", "maxValueBytes", "unmappedSampleSize", "maxFindings", "deadlineSeconds");
+        int batchSize = node.has("batchSize") ? intField(node, "batchSize", path, 1, 10_000) : d.batchSize();
+        int maxBuffered = node.has("maxBufferedKeys") ? intField(node, "maxBufferedKeys", path, 1, 10_000_000) : d.maxBufferedKeys();
+        if (maxBuffered < batchSize) {
+            throw new ContractException("check.maxBufferedKeys: " + maxBuffered + " is smaller than check.batchSize " + batchSize
+                    + "; raise it to at least the batch size");
+        }
+        return new CheckSettings(
+                node.has("scanCount") ? intField(node, "scanCount", path, 1, 100_000) : d.scanCount(),
+                batchSize, maxBuffered,
+                node.has("parallelism") ? intField(node, "parallelism", path, 1, 64) : d.parallelism(),
+                node.has("graceMillis") ? intField(node, "graceMillis", path, 0, 600_000) : d.graceMillis(),
+                node.has("maxRetries") ? intField(node, "maxRetries", path, 0, 20) : d.maxRetries(),
+                node.has("retryBackoffMillis") ? intField(node, "retryBackoffMillis", path, 0, 60_000) : d.retryBackoffMillis(),
+                node.has("maxValueBytes") ? intField(node, "maxValueBytes", path, 1, 512 * 1024 * 1024) : d.maxValueBytes(),
+                node.has("unmappedSampleSize") ? intField(node, "unmappedSampleSize", path, 0, 10_000) : d.unmappedSampleSize(),
+                node.has("maxFindings") ? intField(node, "maxFindings", path, 0, 100_000_000) : d.maxFindings(),
+                node.has("deadlineSeconds") ? intField(node, "deadlineSeconds", path, 0, 86_400) : d.deadlineSeconds());
+    }
+
+    private Namespace namespace(JsonNode node, String path, String tenantPlaceholder) {
+        if (node == null || !node.isObject()) {
+            throw new ContractException(path + ": must be a mapping with name, keyPattern, valueType, sql and fields");
+        }
+        allowOnly(node, path, "name", "keyPattern", "valueType", "sql", "keyColumns", "fields", "column", "ignore",
+                "version", "unknownFields", "rebuild", "ttlSeconds");
+        String name = text(node, "name", path);
+        if (!NAME.matcher(name).matches()) {
+            throw new ContractException(path + ".name: '" + name + "' may only contain letters, digits, '_', '.' and '-'");
+        }
+        path = path + " (" + name + ")";
+        KeyPattern pattern = KeyPattern.parse(text(node, "keyPattern", path), path + ".keyPattern");
+        if (!pattern.placeholders().contains(tenantPlaceholder)) {
+            throw new ContractException(path + ".keyPattern: '" + pattern.text() + "' has no {" + tenantPlaceholder
+                    + "} placeholder; every key must name its tenant (or set tenants.placeholder)");
+        }
+        ValueType type = ValueType.parse(text(node, "valueType", path), path + ".valueType");
+        SourceQuery sql = SourceQuery.parse(text(node, "sql", path), path + ".sql");
+        for (String param : sql.parameterNames()) {
+            if (!pattern.placeholders().contains(param)) {
+                throw new ContractException(path + ".sql: parameter :" + param + " is not a placeholder of keyPattern '"
+                        + pattern.text() + "'; parameters must be " + prefixed(pattern.placeholders()));
+            }
+        }
+        for (String placeholder : pattern.placeholders()) {
+            if (!placeholder.equals(tenantPlaceholder) && !sql.parameterNames().contains(placeholder)) {
+                throw new ContractException(path + ".sql: key placeholder {" + placeholder + "} is not used in sql; add :"
+                        + placeholder + " (e.g. " + placeholder + " IN (:" + placeholder + ")) so each key finds its row");
+            }
+        }
+        Map<String, String> keyColumns = new LinkedHashMap<>();
+        JsonNode kc = node.get("keyColumns");
+        if (kc != null && !kc.isObject()) {
+            throw new ContractException(path + ".keyColumns: must map key placeholders to result columns");
+        }
+        for (String placeholder : pattern.placeholders()) {
+            if (!placeholder.equals(tenantPlaceholder)) {
+                keyColumns.put(placeholder, kc != null && kc.has(placeholder) ? kc.get(placeholder).asText() : placeholder);
+            }
+        }
+        if (kc != null) {
+            String where = path;
+            kc.fieldNames().forEachRemaining(k -> {
+                if (!keyColumns.containsKey(k)) {
+                    throw new ContractException(where + ".keyColumns." + k + ": '" + k + "' is not a non-tenant placeholder of keyPattern '"
+                            + pattern.text() + "'");
+                }
+            });
+        }
+        if (keyColumns.isEmpty()) {
+            throw new ContractException(path + ".keyPattern: '" + pattern.text() + "' has only the tenant placeholder; add the row key, e.g. {id}");
+        }
+        List<FieldMapping> fields = new ArrayList<>();
+        if (type == ValueType.STRING) {
+            if (node.has("fields")) {
+                throw new ContractException(path + ".fields: a string value is one scalar; use column: <source column> instead of fields");
+            }
+            fields.add(new FieldMapping("value", text(node, "column", path)));
+        } else {
+            if (node.has("column")) {
+                throw new ContractException(path + ".column: only for valueType string; for " + type.name().toLowerCase()
+                        + " map each field under fields:");
+            }
+            JsonNode f = node.get("fields");
+            if (f == null || !f.isObject() || f.isEmpty()) {
+                throw new ContractException(path + ".fields: missing mapping; map each cached field to its source column, e.g. fields: {status: status}");
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = f.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                    throw new ContractException(path + ".fields." + e.getKey() + ": must name a source column");
+                }
+                fields.add(new FieldMapping(e.getKey(), e.getValue().asText()));
+            }
+        }
+        Set<String> ignore = new LinkedHashSet<>();
+        JsonNode ig = node.get("ignore");
+        if (ig != null) {
+            if (!ig.isArray()) {
+                throw new ContractException(path + ".ignore: must be a list of cached field names");
+            }
+            for (JsonNode n : ig) {
+                String field = n.asText();
+                if (fields.stream().anyMatch(m -> m.field().equals(field))) {
+                    throw new ContractException(path + ".ignore: '" + field + "' is also mapped under fields; a field is compared or ignored, not both");
+                }
+                ignore.add(field);
+            }
+        }
+        VersionMapping version = null;
+        JsonNode v = node.get("version");
+        if (v != null && !v.isNull()) {
+            if (type == ValueType.STRING) {
+                throw new ContractException(path + ".version: a string value has no fields to carry a version; remove version");
+            }
+            if (!v.isObject()) {
+                throw new ContractException(path + ".version: must be a mapping {field: <cached field>, column: <source column>}");
+            }
+            allowOnly(v, path + ".version", "field", "column");
+            version = new VersionMapping(text(v, "field", path + ".version"), text(v, "column", path + ".version"));
+        }
+        String unknown = optionalText(node, "unknownFields", path, "report");
+        if (!unknown.equals("report") && !unknown.equals("ignore")) {
+            throw new ContractException(path + ".unknownFields: '" + unknown + "' is unknown; use report or ignore");
+        }
+        boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
+        long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
+        return new Namespace(name, pattern, type, sql, Map.copyOf(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
+                unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);
+    }
+
+    private static String prefixed(List<String> names) {
+        StringBuilder out = new StringBuilder();
+        for (String n : names) {
+            out.append(out.length() == 0 ? ":" : ", :").append(n);
+        }
+        return out.toString();
+    }
+
+    private String interpolate(String value, String path) {
+        Matcher m = ENV_REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = environment.apply(m.group(1));
+            if (resolved == null) {
+                resolved = m.group(3);
+            }
+            if (resolved == null) {
+                throw new ContractException(path + ": environment variable " + m.group(1)
+                        + " is not set; set it or give a default as ${" + m.group(1) + ":-value}");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String redactUrl(String url) {
+        return url.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    private static void allowOnly(JsonNode node, String path, String... allowed) {
+        if (!node.isObject()) {
+            throw new ContractException((path.isEmpty() ? "contract" : path) + ": must be a mapping");
+        }
+        Set<String> set = Set.of(allowed);
+        node.fieldNames().forEachRemaining(name -> {
+            if (!set.contains(name)) {
+                throw new ContractException((path.isEmpty() ? "" : path + ".") + name + ": unknown field; allowed here: "
+                        + String.join(", ", allowed));
+            }
+        });
+    }
+
+    private static JsonNode required(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new ContractException((path.isEmpty() ? "" : path + ".") + field + ": missing; see docs/contract.md");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field, String path) {
+        JsonNode value = required(node, field, path);
+        if (!value.isValueNode() || value.asText().isBlank()) {
+            throw new ContractException(path + "." + field + ": must be a non-empty text value");
+        }
+        return value.asText().strip();
+    }
+
+    private static String optionalText(JsonNode node, String field, String path, String fallback) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isValueNode() || value.asText().isBlank()) {
+            throw new ContractException(path + "." + field + ": must be a non-empty text value");
+        }
+        return value.asText().strip();
+    }
+
+    private static int intField(JsonNode node, String field, String path, int min, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw new ContractException((path.isEmpty() ? "" : path + ".") + field + ": must be a whole number between " + min + " and " + max);
+        }
+        int v = value.intValue();
+        if (v < min || v > max) {
+            throw new ContractException((path.isEmpty() ? "" : path + ".") + field + ": " + v + " is out of range; use a value between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    private static boolean bool(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (!value.isBoolean()) {
+            throw new ContractException(path + "." + field + ": must be true or false");
+        }
+        return value.booleanValue();
+    }
+}

@@ -1,0 +1,28 @@
+package io.cachecheck.contract;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One family of cached keys and how it maps to the database.
+ *
+ * @param name          a short name used in results
+ * @param keyPattern    the compiled key pattern
+ * @param valueType     how the value is stored
+ * @param sql           the parsed source query (named parameters bound, never concatenated)
+ * @param keyColumns    placeholder name to the result column that holds it (to join rows back to keys)
+ * @param fields        compared fields, in contract order
+ * @param ignore        cached fields that are never compared (e.g. {@code cached_at})
+ * @param version       optional version field/column
+ * @param unknownFields what to do with a cached field that is neither mapped nor ignored
+ * @param rebuild       whether remediation may REPOPULATE this namespace from the source row
+ * @param ttlSeconds    TTL to set when repopulating; 0 = no TTL
+ */
+public record Namespace(String name, KeyPattern keyPattern, ValueType valueType, SourceQuery sql,
+                        Map<String, String> keyColumns, List<FieldMapping> fields, Set<String> ignore,
+                        VersionMapping version, UnknownFields unknownFields, boolean rebuild, long ttlSeconds) {
+
+    /** Policy for cached fields the contract does not mention. */
+    public enum UnknownFields { REPORT, IGNORE }
+}

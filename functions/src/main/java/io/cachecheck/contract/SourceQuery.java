@@ -1,0 +1,127 @@
+package io.cachecheck.contract;
+
+import io.cachecheck.error.ContractException;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A source query with named parameters ({@code :tenant_id}, {@code :order_id}). The tenant parameter is bound once;
+ * every other parameter is a key placeholder and expands to one bind marker per key of the batch, so
+ * {@code order_id IN (:order_id)} becomes {@code order_id IN (?, ?, ?)}. Values are always bound, never concatenated.
+ *
+ * <p>Quoted literals, quoted identifiers, comments and PostgreSQL {@code ::} casts are left alone.
+ */
+public final class SourceQuery {
+    private final String text;
+    private final List<String> pieces;      // SQL text between parameters: pieces.size() == parameters.size() + 1
+    private final List<String> parameters;  // in order of appearance, possibly repeated
+
+    private SourceQuery(String text, List<String> pieces, List<String> parameters) {
+        this.text = text;
+        this.pieces = pieces;
+        this.parameters = parameters;
+    }
+
+    public static SourceQuery parse(String sql, String path) {
+        if (sql == null || sql.isBlank()) {
+            throw new ContractException(path + ": sql is empty; write the query that fetches a batch of rows of one tenant");
+        }
+        List<String> pieces = new ArrayList<>();
+        List<String> params = new ArrayList<>();
+        StringBuilder piece = new StringBuilder();
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                int end = closingQuote(sql, i, c, path);
+                piece.append(sql, i, end + 1);
+                i = end + 1;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                piece.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                if (end < 0) {
+                    throw new ContractException(path + ": unterminated /* comment in sql");
+                }
+                piece.append(sql, i, end + 2);
+                i = end + 2;
+            } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
+                piece.append("::");
+                i += 2;
+            } else if (c == ':' && i + 1 < n && Character.isJavaIdentifierStart(sql.charAt(i + 1))) {
+                int end = i + 1;
+                while (end < n && Character.isJavaIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                params.add(sql.substring(i + 1, end));
+                pieces.add(piece.toString());
+                piece.setLength(0);
+                i = end;
+            } else if (c == '?') {
+                throw new ContractException(path + ": sql uses a positional '?' marker; use named parameters such as "
+                        + ":tenant_id and :order_id that match the key pattern placeholders");
+            } else {
+                piece.append(c);
+                i++;
+            }
+        }
+        pieces.add(piece.toString());
+        return new SourceQuery(sql, Collections.unmodifiableList(pieces), Collections.unmodifiableList(params));
+    }
+
+    private static int closingQuote(String sql, int start, char quote, String path) {
+        int i = start + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2; // doubled quote is an escaped quote
+                    continue;
+                }
+                return i;
+            }
+            i++;
+        }
+        throw new ContractException(path + ": unterminated " + quote + " quote in sql");
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** Distinct parameter names in order of first appearance. */
+    public Set<String> parameterNames() {
+        return new LinkedHashSet<>(parameters);
+    }
+
+    /** Parameter occurrences in order, for binding. */
+    public List<String> parameterOccurrences() {
+        return parameters;
+    }
+
+    /**
+     * The JDBC text for a batch: the scalar parameter gets one marker, list parameters get {@code batchSize} markers.
+     */
+    public String render(String scalarParameter, int batchSize) {
+        StringBuilder out = new StringBuilder(text.length() + batchSize * 3 * parameters.size());
+        for (int p = 0; p < parameters.size(); p++) {
+            out.append(pieces.get(p));
+            if (parameters.get(p).equals(scalarParameter)) {
+                out.append('?');
+            } else {
+                for (int k = 0; k < batchSize; k++) {
+                    out.append(k == 0 ? "?" : ", ?");
+                }
+            }
+        }
+        out.append(pieces.get(parameters.size()));
+        return out.toString();
+    }
+}

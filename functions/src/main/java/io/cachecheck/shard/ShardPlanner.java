@@ -1,0 +1,120 @@
+package io.cachecheck.shard;
+
+import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.TenantDiscovery;
+import io.cachecheck.error.ContractException;
+import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.source.JdbcSource;
+import redis.clients.jedis.HostAndPort;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * Discovers the active tenants and turns them into work items.
+ *
+ * <p>Tenants are grouped by the contract's shard column, or spread over {@code shardCount} shards by a stable hash
+ * (CRC-32 of the UTF-8 tenant id, modulo the count), so a tenant stays on the same shard from run to run. In cluster
+ * mode each shard is split into one item per cache node: every item then scans one node, so a run still reads the
+ * keyspace once per shard and a large shard fits a 15-minute Lambda.
+ */
+public final class ShardPlanner {
+    private ShardPlanner() {
+    }
+
+    /** The active tenants and their shard, in discovery order. */
+    public record Tenants(Map<String, String> shardOf) {
+        public Set<String> ids() {
+            return shardOf.keySet();
+        }
+    }
+
+    public static Tenants discover(Contract contract, JdbcSource source) {
+        TenantDiscovery spec = contract.tenants();
+        List<Map<String, Object>> rows = source.query(spec.sql());
+        Map<String, String> shardOf = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> row : rows) {
+            String idColumn = spec.idColumn() == null ? row.keySet().iterator().next() : spec.idColumn().toLowerCase();
+            if (!row.containsKey(idColumn)) {
+                throw new ContractException("tenants.idColumn: column '" + spec.idColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
+            }
+            Object id = row.get(idColumn);
+            if (id == null) {
+                continue;
+            }
+            String shard;
+            if (spec.shardColumn() != null) {
+                String column = spec.shardColumn().toLowerCase();
+                if (!row.containsKey(column)) {
+                    throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
+                }
+                shard = String.valueOf(row.get(column));
+            } else {
+                shard = Integer.toString(hashShard(id.toString(), spec.shardCount()));
+            }
+            shardOf.put(id.toString(), shard);
+        }
+        return new Tenants(shardOf);
+    }
+
+    static int hashShard(String tenant, int shardCount) {
+        CRC32 crc = new CRC32();
+        crc.update(tenant.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % shardCount);
+    }
+
+    /**
+     * Builds the work items.
+     *
+     * @param scope        null or empty = every active tenant; otherwise exactly these tenants (each must be active)
+     * @param cacheNodes   the cache's nodes; more than one splits each shard per node
+     */
+    public static List<ShardWorkItem> plan(Tenants tenants, List<String> scope, List<HostAndPort> cacheNodes) {
+        Set<String> selected = new LinkedHashSet<>();
+        if (scope == null || scope.isEmpty()) {
+            selected.addAll(tenants.ids());
+        } else {
+            List<String> unknown = new ArrayList<>();
+            for (String t : scope) {
+                if (tenants.shardOf().containsKey(t)) {
+                    selected.add(t);
+                } else {
+                    unknown.add(t);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                throw new InvalidInputException("tenantScope: tenants " + unknown + " are not active (not returned by tenants.sql); "
+                        + "remove them or use \"all\"");
+            }
+        }
+        Map<String, List<String>> byShard = new TreeMap<>();
+        for (String t : selected) {
+            byShard.computeIfAbsent(tenants.shardOf().get(t), s -> new ArrayList<>()).add(t);
+        }
+        List<ShardWorkItem> items = new ArrayList<>();
+        boolean first = true;
+        for (Map.Entry<String, List<String>> e : byShard.entrySet()) {
+            String shardId = "shard-" + e.getKey();
+            if (cacheNodes.size() <= 1) {
+                items.add(new ShardWorkItem(shardId, e.getValue(), List.of(), first));
+            } else {
+                for (int n = 0; n < cacheNodes.size(); n++) {
+                    items.add(new ShardWorkItem(shardId + ".node-" + n, e.getValue(), List.of(cacheNodes.get(n).toString()), first));
+                }
+            }
+            first = false;
+        }
+        if (items.isEmpty()) {
+            // No tenant in scope: still scan once so unmapped keys and inactive tenants' keys are reported.
+            items.add(new ShardWorkItem("shard-none", List.of(), List.of(), true));
+        }
+        return items;
+    }
+}

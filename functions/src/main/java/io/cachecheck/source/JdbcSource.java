@@ -1,0 +1,320 @@
+package io.cachecheck.source;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachecheck.contract.Namespace;
+import io.cachecheck.contract.SecretResolver;
+import io.cachecheck.contract.SourceSettings;
+import io.cachecheck.error.ContractException;
+import io.cachecheck.error.SourceUnavailableException;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.sql.SQLRecoverableException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads source rows through the AWS Advanced JDBC Wrapper. One instance per thread: it owns one connection, opened
+ * lazily and re-opened after connection errors (failover, {@code pg_terminate_backend}, a SnapStart restore).
+ * Key values are always bound as parameters.
+ */
+public final class JdbcSource implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final SourceSettings settings;
+    private final SecretResolver secrets;
+    private final int maxRetries;
+    private final long backoffMillis;
+    private final int queryTimeoutSeconds;
+    private Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis) {
+        this.settings = settings;
+        this.secrets = secrets;
+        this.maxRetries = maxRetries;
+        this.backoffMillis = backoffMillis;
+        this.queryTimeoutSeconds = 60;
+    }
+
+    /** Runs the contract's tenant discovery query. */
+    public List<Map<String, Object>> query(String sql) {
+        return withRetry("tenant discovery", () -> {
+            try (PreparedStatement ps = connection().prepareStatement(sql)) {
+                ps.setQueryTimeout(queryTimeoutSeconds);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    ResultSetMetaData md = rs.getMetaData();
+                    while (rs.next()) {
+                        Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        for (int c = 1; c <= md.getColumnCount(); c++) {
+                            row.put(md.getColumnLabel(c).toLowerCase(Locale.ROOT), rs.getString(c));
+                        }
+                        rows.add(row);
+                    }
+                    return rows;
+                }
+            }
+        }, "tenants.sql");
+    }
+
+    /**
+     * Fetches the rows for a batch of keys of one tenant.
+     *
+     * @param keyValues per key, the values of the namespace's non-tenant placeholders in {@code keyColumns} order
+     * @return rows by key tuple (placeholder values joined with U+0000)
+     */
+    public Map<String, SourceRow> fetch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues) {
+        List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
+        int size = paddedSize(keyValues.size());
+        String where = "namespace " + ns.name() + " sql";
+        return withRetry("source lookup for namespace " + ns.name(), () -> {
+            PreparedStatement ps = statement(ns, tenantPlaceholder, size);
+            int index = 1;
+            for (String param : ns.sql().parameterOccurrences()) {
+                if (param.equals(tenantPlaceholder)) {
+                    ps.setString(index++, tenantId);
+                } else {
+                    int p = keyPlaceholders.indexOf(param);
+                    for (int k = 0; k < size; k++) {
+                        // pad with the last key so the statement text (and its server-side plan) is reused
+                        ps.setString(index++, keyValues.get(Math.min(k, keyValues.size() - 1))[p]);
+                    }
+                }
+            }
+            Map<String, SourceRow> rows = new HashMap<>(keyValues.size() * 2);
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                int columns = md.getColumnCount();
+                String[] labels = new String[columns];
+                for (int c = 0; c < columns; c++) {
+                    labels[c] = md.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
+                }
+                checkColumns(ns, labels);
+                while (rs.next()) {
+                    Map<String, Object> values = new HashMap<>(columns * 2);
+                    for (int c = 0; c < columns; c++) {
+                        values.put(labels[c], read(rs, md, c + 1));
+                    }
+                    SourceRow row = new SourceRow(values);
+                    rows.put(keyTuple(ns, row), row);
+                }
+            }
+            return rows;
+        }, where);
+    }
+
+    /** The key tuple of a row, comparable with {@link #keyTuple(String[])}. */
+    static String keyTuple(Namespace ns, SourceRow row) {
+        StringBuilder out = new StringBuilder();
+        for (String column : ns.keyColumns().values()) {
+            if (out.length() > 0) {
+                out.append('\u0000');
+            }
+            out.append(keyText(row.get(column)));
+        }
+        return out.toString();
+    }
+
+    public static String keyTuple(String[] keyValues) {
+        return keyValues.length == 1 ? keyValues[0] : String.join("\u0000", keyValues);
+    }
+
+    private static String keyText(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof com.fasterxml.jackson.databind.JsonNode n) {
+            return n.asText();
+        }
+        return String.valueOf(value);
+    }
+
+    private static void checkColumns(Namespace ns, String[] labels) {
+        List<String> have = List.of(labels);
+        List<String> needed = new ArrayList<>(ns.keyColumns().values());
+        ns.fields().forEach(f -> needed.add(f.column()));
+        if (ns.version() != null) {
+            needed.add(ns.version().column());
+        }
+        for (String column : needed) {
+            if (!have.contains(column.toLowerCase(Locale.ROOT))) {
+                throw new ContractException("namespace " + ns.name() + ": column '" + column + "' is mapped but the sql does not return it; "
+                        + "the sql returns " + have + "; select it or fix the mapping");
+            }
+        }
+    }
+
+    private static Object read(ResultSet rs, ResultSetMetaData md, int c) throws SQLException {
+        int type = md.getColumnType(c);
+        switch (type) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> {
+                long v = rs.getLong(c);
+                return rs.wasNull() ? null : BigDecimal.valueOf(v);
+            }
+            case Types.NUMERIC, Types.DECIMAL -> {
+                return rs.getBigDecimal(c);
+            }
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+                double v = rs.getDouble(c);
+                return rs.wasNull() ? null : new BigDecimal(Double.toString(v));
+            }
+            case Types.BOOLEAN, Types.BIT -> {
+                boolean v = rs.getBoolean(c);
+                return rs.wasNull() ? null : v;
+            }
+            case Types.TIMESTAMP -> {
+                LocalDateTime v = rs.getObject(c, LocalDateTime.class);
+                return v == null ? null : new TemporalValue(v.toInstant(ZoneOffset.UTC), precision(md, c));
+            }
+            case Types.TIMESTAMP_WITH_TIMEZONE -> {
+                OffsetDateTime v = rs.getObject(c, OffsetDateTime.class);
+                return v == null ? null : new TemporalValue(v.toInstant(), precision(md, c));
+            }
+            case Types.DATE -> {
+                return rs.getObject(c, LocalDate.class);
+            }
+            default -> {
+                String text = rs.getString(c);
+                if (text == null) {
+                    return null;
+                }
+                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
+                if (typeName.equals("json") || typeName.equals("jsonb")) {
+                    try {
+                        return JSON.readTree(text);
+                    } catch (java.io.IOException e) {
+                        return text;
+                    }
+                }
+                return text;
+            }
+        }
+    }
+
+    private static int precision(ResultSetMetaData md, int c) throws SQLException {
+        int scale = md.getScale(c);
+        return scale < 0 || scale > 9 ? 6 : scale;
+    }
+
+    private PreparedStatement statement(Namespace ns, String tenantPlaceholder, int size) throws SQLException {
+        String cacheKey = ns.name() + '/' + size;
+        PreparedStatement ps = statements.get(cacheKey);
+        if (ps == null) {
+            ps = connection().prepareStatement(ns.sql().render(tenantPlaceholder, size));
+            ps.setQueryTimeout(queryTimeoutSeconds);
+            ps.setFetchSize(Math.max(size, 100));
+            statements.put(cacheKey, ps);
+        }
+        return ps;
+    }
+
+    /** Batches are padded to a power of two so that only a handful of distinct statements exist per namespace. */
+    static int paddedSize(int n) {
+        int size = 1;
+        while (size < n) {
+            size <<= 1;
+        }
+        return size;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            statements.clear();
+            SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
+            Properties props = new Properties();
+            if (auth.username() != null) {
+                props.setProperty("user", auth.username());
+            }
+            if (auth.password() != null) {
+                props.setProperty("password", auth.password());
+            }
+            if (settings.dialect() == SourceSettings.Dialect.POSTGRESQL) {
+                // Key placeholders are text; let the server type them (e.g. bigint ids) instead of failing on varchar = bigint.
+                props.setProperty("stringtype", "unspecified");
+            }
+            props.setProperty("connectTimeout", "10");
+            connection = DriverManager.getConnection(settings.url(), props);
+            connection.setReadOnly(true);
+            connection.setAutoCommit(true);
+        }
+        return connection;
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private <T> T withRetry(String what, SqlCall<T> call, String where) {
+        SQLException last = null;
+        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                if (!isConnectionProblem(e)) {
+                    throw new ContractException(where + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState()
+                            + "); fix the query or the mapping", e);
+                }
+                last = e;
+                closeQuietly();
+                if (attempt < maxRetries) {
+                    try {
+                        Thread.sleep(backoffMillis << attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        throw new SourceUnavailableException(what + " failed after " + (maxRetries + 1) + " attempts (SQLState "
+                + (last == null ? "none" : last.getSQLState()) + "); check the database is reachable", last);
+    }
+
+    /** Connection-class failures are retried on a new connection; anything else is a query problem. */
+    static boolean isConnectionProblem(SQLException e) {
+        String state = e.getSQLState();
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+            return true;
+        }
+        if (state == null) {
+            return true; // drivers report socket failures without a state
+        }
+        // 08: connection exception; 57P01-57P03: terminated backend; 57014: statement timeout; 70100: MySQL query interrupted
+        return state.startsWith("08") || state.startsWith("57P") || state.equals("57014") || state.equals("70100") || state.equals("HY000")
+                && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connection");
+    }
+
+    private void closeQuietly() {
+        statements.clear();
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the connection is already broken; nothing to release
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}
