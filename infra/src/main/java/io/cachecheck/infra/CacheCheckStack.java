@@ -1,0 +1,515 @@
+package io.cachecheck.infra;
+
+import io.cachecheck.infra.constructs.ConsistencyGate;
+import io.cachecheck.infra.constructs.DemoEnvironment;
+import io.cachecheck.infra.constructs.ExplicitIamActions;
+import io.cachecheck.infra.constructs.Monitoring;
+import io.cachecheck.infra.constructs.ValidatorFunctions;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.AspectOptions;
+import software.amazon.awscdk.AspectPriority;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.codepipeline.Artifact;
+import software.amazon.awscdk.services.codepipeline.Pipeline;
+import software.amazon.awscdk.services.codepipeline.PipelineType;
+import software.amazon.awscdk.services.codepipeline.StageProps;
+import software.amazon.awscdk.services.codepipeline.actions.ManualApprovalAction;
+import software.amazon.awscdk.services.codepipeline.actions.S3SourceAction;
+import software.amazon.awscdk.services.codepipeline.actions.S3Trigger;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps;
+import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+
+/**
+ * The cachecheck deployment: a Standard state machine that validates a Redis cache against its
+ * database shard by shard, its Lambda functions, the audit bucket, the summary topic, a schedule,
+ * alarms and, optionally, a demo environment and an example pipeline with the consistency gate.
+ */
+public final class CacheCheckStack extends Stack {
+
+  /** An execution that runs longer than this is stopped (and alarms as timed out). */
+  static final Duration EXECUTION_TIMEOUT = Duration.hours(2);
+  static final RetentionDays LOG_RETENTION = RetentionDays.THREE_MONTHS;
+  static final int FINDINGS_RETENTION_DAYS = 90;
+
+  /**
+   * @param settings the deployment inputs
+   * @param functionCode the shaded functions jar (or, in tests, any directory or zip)
+   * @param stateMachineDefinition the ASL file with the three {@code ${...FunctionArn}} placeholders
+   */
+  public record Props(CacheCheckSettings settings, Path functionCode, Path stateMachineDefinition) {}
+
+  /** Where the functions run. */
+  private record Placement(IVpc vpc, SubnetSelection subnets, List<ISecurityGroup> securityGroups) {}
+
+  private final CacheCheckSettings settings;
+  private final Props props;
+  private final Key key;
+  private final Bucket accessLogs;
+  private final Bucket auditBucket;
+  private final Topic topic;
+  private DemoEnvironment demo;
+  private SecurityGroup createdSecurityGroup;
+  private final ValidatorFunctions functions;
+  private final StateMachine stateMachine;
+  private final Monitoring monitoring;
+
+  public CacheCheckStack(Construct scope, String id, StackProps stackProps, Props props) {
+    super(scope, id, stackProps);
+    this.props = props;
+    this.settings = props.settings();
+    Tags.of(this).add("project", "cachecheck");
+    key = createKey();
+    accessLogs = createAccessLogBucket();
+    auditBucket = createAuditBucket();
+    topic = createTopic();
+    var placement = createPlacement();
+    functions = createFunctions(placement);
+    createGrants();
+    stateMachine = createStateMachine();
+    createSchedule();
+    monitoring = createMonitoring();
+    if (settings.examplePipeline()) {
+      createExamplePipeline();
+    }
+    createOutputs();
+    addChecks();
+  }
+
+  private Key createKey() {
+    var result =
+        Key.Builder.create(this, "Key")
+            .description("cachecheck audit bucket and summary topic")
+            .enableKeyRotation(true)
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    // Alarms publish to the encrypted topic, so CloudWatch must be able to use the key.
+    result.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey");
+    return result;
+  }
+
+  private Bucket createAccessLogBucket() {
+    return Bucket.Builder.create(this, "AccessLogs")
+        // S3 server access logging delivers only to SSE-S3 buckets.
+        .encryption(BucketEncryption.S3_MANAGED)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        .versioned(true)
+        .lifecycleRules(List.of(LifecycleRule.builder()
+            .expiration(Duration.days(365))
+            .noncurrentVersionExpiration(Duration.days(30))
+            .build()))
+        .removalPolicy(RemovalPolicy.RETAIN)
+        .build();
+  }
+
+  private Bucket createAuditBucket() {
+    return Bucket.Builder.create(this, "AuditBucket")
+        .encryption(BucketEncryption.KMS)
+        .encryptionKey(key)
+        .bucketKeyEnabled(true)
+        .versioned(true)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("audit-bucket/")
+        .lifecycleRules(List.of(
+            // Per-shard findings live under runs/<runId>/findings/. Lifecycle filters are prefixes
+            // (no wildcards), so everything under runs/ expires; the audit log and the baseline
+            // that must be kept are written outside runs/.
+            LifecycleRule.builder()
+                .id("expire-run-findings")
+                .prefix("runs/")
+                .expiration(Duration.days(FINDINGS_RETENTION_DAYS))
+                .build(),
+            LifecycleRule.builder()
+                .id("expire-noncurrent-versions")
+                .noncurrentVersionExpiration(Duration.days(30))
+                .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                .build()))
+        // Audit evidence outlives the stack: `cdk destroy` leaves the bucket in place.
+        .removalPolicy(RemovalPolicy.RETAIN)
+        .build();
+  }
+
+  private Topic createTopic() {
+    var result =
+        Topic.Builder.create(this, "SummaryTopic")
+            .displayName("cachecheck run summaries and alarms")
+            .masterKey(key)
+            .enforceSsl(true)
+            .build();
+    if (settings.alertEmail() != null) {
+      result.addSubscription(new EmailSubscription(settings.alertEmail()));
+    }
+    return result;
+  }
+
+  private Placement createPlacement() {
+    if (settings.demo()) {
+      demo = new DemoEnvironment(this, "Demo");
+      return new Placement(demo.vpc(), demo.subnets(), List.of(demo.validatorSecurityGroup()));
+    }
+    var network = settings.network();
+    // fromVpcAttributes, not fromLookup: synth stays offline and needs no AWS credentials.
+    var vpcAttributes = VpcAttributes.builder()
+        .vpcId(network.vpcId())
+        .availabilityZones(network.availabilityZones())
+        .privateSubnetIds(network.privateSubnetIds());
+    if (network.vpcCidr() != null) {
+      vpcAttributes.vpcCidrBlock(network.vpcCidr());
+    }
+    IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", vpcAttributes.build());
+    var subnets = new ArrayList<software.amazon.awscdk.services.ec2.ISubnet>();
+    for (int i = 0; i < network.privateSubnetIds().size(); i++) {
+      subnets.add(Subnet.fromSubnetAttributes(this, "Subnet" + i,
+          software.amazon.awscdk.services.ec2.SubnetAttributes.builder()
+              .subnetId(network.privateSubnetIds().get(i))
+              .availabilityZone(network.availabilityZones().get(i))
+              .build()));
+    }
+    var selection = SubnetSelection.builder().subnets(List.copyOf(subnets)).build();
+    if (!network.securityGroupIds().isEmpty()) {
+      var groups = new ArrayList<ISecurityGroup>();
+      for (String sgId : network.securityGroupIds()) {
+        groups.add(SecurityGroup.fromSecurityGroupId(this, "SecurityGroup-" + sgId, sgId));
+      }
+      return new Placement(vpc, selection, groups);
+    }
+    return new Placement(vpc, selection, List.of(createValidatorSecurityGroup(vpc)));
+  }
+
+  private SecurityGroup createValidatorSecurityGroup(IVpc vpc) {
+    createdSecurityGroup =
+        SecurityGroup.Builder.create(this, "ValidatorSecurityGroup")
+            .vpc(vpc)
+            .description("cachecheck validator functions: database, Redis and AWS APIs only")
+            .allowAllOutbound(false)
+            .build();
+    var peer = settings.network().vpcCidr() != null
+        ? Peer.ipv4(settings.network().vpcCidr())
+        : Peer.anyIpv4();
+    createdSecurityGroup.addEgressRule(peer, Port.tcp(settings.database().port()), "database");
+    createdSecurityGroup.addEgressRule(peer, Port.tcp(settings.cache().port()), "Redis");
+    createdSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "AWS APIs (S3, SNS, Secrets Manager)");
+    return createdSecurityGroup;
+  }
+
+  private ValidatorFunctions createFunctions(Placement placement) {
+    return new ValidatorFunctions(this, "Functions", new ValidatorFunctions.Props(
+        Code.fromAsset(props.functionCode().toString()),
+        placement.vpc(),
+        placement.subnets(),
+        placement.securityGroups(),
+        createEnvironment(),
+        LOG_RETENTION));
+  }
+
+  private Map<String, String> createEnvironment() {
+    var env = new LinkedHashMap<String, String>();
+    env.put("POWERTOOLS_SERVICE_NAME", "cachecheck");
+    env.put("POWERTOOLS_METRICS_NAMESPACE", Monitoring.NAMESPACE);
+    env.put("POWERTOOLS_LOG_LEVEL", settings.logLevel());
+    env.put("CACHECHECK_CONTRACT_LOCATION", contractLocation());
+    env.put("CACHECHECK_AUDIT_BUCKET", auditBucket.getBucketName());
+    env.put("CACHECHECK_SUMMARY_TOPIC_ARN", topic.getTopicArn());
+    dbSecret().ifPresent(s -> env.put("CACHECHECK_DB_SECRET_ARN", s.getSecretArn()));
+    cacheSecret().ifPresent(s -> env.put("CACHECHECK_CACHE_SECRET_ARN", s.getSecretArn()));
+    if (settings.keyHmacSecretArn() != null) {
+      env.put("CACHECHECK_KEY_HMAC_SECRET_ARN", settings.keyHmacSecretArn());
+    }
+    String cacheEndpoint = demo != null ? demo.cacheEndpoint() : settings.cache().endpoint();
+    if (cacheEndpoint != null) {
+      env.put("CACHECHECK_CACHE_ENDPOINT", cacheEndpoint);
+      env.put("CACHECHECK_CACHE_TLS", String.valueOf(demo != null || settings.cache().tls()));
+    }
+    return env;
+  }
+
+  private Asset contractAsset;
+  private software.amazon.awscdk.services.s3.IBucket contractBucket;
+  private String contractKey;
+
+  /** The value of CACHECHECK_CONTRACT_LOCATION; bundles a local file as an asset. */
+  private String contractLocation() {
+    String location = settings.contractLocation();
+    if (location.startsWith("classpath:")) {
+      return location;
+    }
+    if (location.startsWith("s3://")) {
+      String rest = location.substring("s3://".length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0 || slash == rest.length() - 1) {
+        throw new IllegalArgumentException(
+            "Context 'contractLocation' must look like s3://bucket/key, got '" + location + "'");
+      }
+      contractBucket = Bucket.fromBucketName(this, "ContractBucket", rest.substring(0, slash));
+      contractKey = rest.substring(slash + 1);
+      return location;
+    }
+    Path file = Path.of(location);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("Context 'contractLocation' is neither s3://, classpath: nor"
+          + " an existing file: " + file.toAbsolutePath());
+    }
+    contractAsset = Asset.Builder.create(this, "Contract").path(file.toString()).build();
+    return "s3://" + contractAsset.getS3BucketName() + "/" + contractAsset.getS3ObjectKey();
+  }
+
+  private java.util.Optional<ISecret> dbSecret() {
+    if (demo != null) {
+      return java.util.Optional.ofNullable(demo.database().getSecret());
+    }
+    return importSecret("DbSecret", settings.database().secretArn());
+  }
+
+  private java.util.Optional<ISecret> cacheSecret() {
+    if (demo != null) {
+      return java.util.Optional.of(demo.cacheAuthSecret());
+    }
+    return importSecret("CacheSecret", settings.cache().authSecretArn());
+  }
+
+  private java.util.Optional<ISecret> importSecret(String id, String arn) {
+    if (arn == null) {
+      return java.util.Optional.empty();
+    }
+    var existing = getNode().tryFindChild(id);
+    if (existing instanceof ISecret secret) {
+      return java.util.Optional.of(secret);
+    }
+    // A complete ARN ends with the 6-character suffix Secrets Manager appends to the name.
+    return java.util.Optional.of(arn.matches(".*-[A-Za-z0-9]{6}$")
+        ? Secret.fromSecretCompleteArn(this, id, arn)
+        : Secret.fromSecretPartialArn(this, id, arn));
+  }
+
+  private void createGrants() {
+    Function discover = functions.discoverShards();
+    Function validate = functions.validateShard();
+    Function aggregate = functions.aggregate();
+    // ValidateShard writes per-shard findings only; multipart uploads to SSE-KMS also need Decrypt.
+    auditBucket.grantPut(validate, "runs/*");
+    key.grantDecrypt(validate);
+    // Aggregate reads findings and the baseline, writes the audit log and the new baseline.
+    auditBucket.grantReadWrite(aggregate);
+    topic.grantPublish(aggregate);
+    for (Function fn : functions.all()) {
+      grantContractRead(fn);
+    }
+    dbSecret().ifPresent(s -> List.of(discover, validate).forEach(s::grantRead));
+    cacheSecret().ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
+    if (settings.keyHmacSecretArn() != null) {
+      importSecret("KeyHmacSecret", settings.keyHmacSecretArn())
+          .ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
+    }
+    if (demo == null && settings.database().iamAuth()) {
+      String dbUserArn = Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
+          .service("rds-db")
+          .resource("dbuser")
+          .resourceName(settings.database().resourceId() + "/" + settings.database().user())
+          .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
+          .build());
+      for (IGrantable fn : List.of(discover, validate)) {
+        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+            .grantee(fn)
+            .actions(List.of("rds-db:connect"))
+            .resourceArns(List.of(dbUserArn))
+            .build());
+      }
+    }
+  }
+
+  private void grantContractRead(Function fn) {
+    if (contractAsset != null) {
+      contractAsset.grantRead(fn);
+    } else if (contractBucket != null) {
+      contractBucket.grantRead(fn, contractKey);
+    }
+  }
+
+  private StateMachine createStateMachine() {
+    String definition;
+    try {
+      definition = Files.readString(props.stateMachineDefinition());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the state machine definition "
+          + props.stateMachineDefinition().toAbsolutePath(), e);
+    }
+    var logs = LogGroup.Builder.create(this, "StateMachineLogs")
+        .retention(LOG_RETENTION)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    var result = StateMachine.Builder.create(this, "StateMachine")
+        // Standard: CodePipeline's Step Functions action waits for, and fails on, Standard only.
+        .stateMachineType(StateMachineType.STANDARD)
+        .definitionBody(DefinitionBody.fromString(definition))
+        .definitionSubstitutions(Map.of(
+            "DiscoverShardsFunctionArn", functions.discoverShardsAlias().getFunctionArn(),
+            "ValidateShardFunctionArn", functions.validateShardAlias().getFunctionArn(),
+            "AggregateFunctionArn", functions.aggregateAlias().getFunctionArn()))
+        .timeout(EXECUTION_TIMEOUT)
+        .tracingEnabled(true)
+        // Execution data would copy tenant keys and values into the logs; log transitions only.
+        .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
+        .build();
+    functions.aliases().forEach(alias -> alias.grantInvoke(result));
+    return result;
+  }
+
+  private void createSchedule() {
+    Schedule.Builder.create(this, "Schedule")
+        .description("cachecheck scheduled validation")
+        .schedule(ScheduleExpression.expression(settings.scheduleExpression()))
+        .target(new StepFunctionsStartExecution(stateMachine, ScheduleTargetBaseProps.builder()
+            .input(ScheduleTargetInput.fromObject(Map.of("mode", "scheduled")))
+            .build()))
+        .build();
+  }
+
+  private Monitoring createMonitoring() {
+    return new Monitoring(this, "Monitoring", new Monitoring.Props(
+        stateMachine,
+        functions.all(),
+        topic,
+        settings.thresholds().minConsistencyScore(),
+        settings.thresholds().maxDriftedKeys()));
+  }
+
+  private void createExamplePipeline() {
+    var sourceBucket = Bucket.Builder.create(this, "PipelineSource")
+        .encryption(BucketEncryption.S3_MANAGED)
+        .versioned(true) // the S3 source action needs versioning
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("pipeline-source/")
+        .build();
+    var artifactBucket = Bucket.Builder.create(this, "PipelineArtifacts")
+        .encryption(BucketEncryption.S3_MANAGED)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("pipeline-artifacts/")
+        .build();
+    var source = new Artifact("Source");
+    var gate = new ConsistencyGate(this, "ConsistencyGate",
+        new ConsistencyGate.Props(stateMachine, ConsistencyGate.GateInput.defaults()));
+    Pipeline.Builder.create(this, "ExamplePipeline")
+        .pipelineType(PipelineType.V2)
+        .artifactBucket(artifactBucket)
+        .stages(List.of(
+            StageProps.builder().stageName("Source").actions(List.of(
+                S3SourceAction.Builder.create()
+                    .actionName("Source")
+                    .bucket(sourceBucket)
+                    .bucketKey("release.zip")
+                    .trigger(S3Trigger.NONE)
+                    .output(source)
+                    .build())).build(),
+            StageProps.builder().stageName("PreRolloutGate").actions(List.of(gate.action())).build(),
+            StageProps.builder().stageName("Deploy").actions(List.of(
+                ManualApprovalAction.Builder.create()
+                    .actionName("DeployPlaceholder")
+                    .additionalInformation("Replace with the deploy action of your application.")
+                    .build())).build()))
+        .build();
+  }
+
+  private void createOutputs() {
+    output("StateMachineArn", stateMachine.getStateMachineArn());
+    output("AuditBucketName", auditBucket.getBucketName());
+    output("SummaryTopicArn", topic.getTopicArn());
+    output("DashboardName", monitoring.dashboard().getDashboardName());
+    if (createdSecurityGroup != null) {
+      output("ValidatorSecurityGroupId", createdSecurityGroup.getSecurityGroupId());
+    }
+    if (demo != null) {
+      output("ValidatorSecurityGroupId", demo.validatorSecurityGroup().getSecurityGroupId());
+      output("DemoDatabaseEndpoint", demo.database().getDbInstanceEndpointAddress());
+      output("DemoCacheEndpoint", demo.cacheEndpoint());
+    }
+  }
+
+  private void output(String id, String value) {
+    CfnOutput.Builder.create(this, id).value(value).build();
+  }
+
+  /** Expands wildcard grant actions, then runs the AwsSolutions checks; NagFindings lists accepted findings. */
+  private void addChecks() {
+    Aspects.of(this).add(new ExplicitIamActions(),
+        AspectOptions.builder().priority(AspectPriority.MUTATING).build());
+    Aspects.of(this).add(new AwsSolutionsChecks());
+    NagFindings.suppress(this);
+  }
+
+  StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  ValidatorFunctions functions() {
+    return functions;
+  }
+
+  List<Alarm> alarms() {
+    return monitoring.alarms();
+  }
+
+  DemoEnvironment demo() {
+    return demo;
+  }
+
+  Bucket accessLogs() {
+    return accessLogs;
+  }
+}

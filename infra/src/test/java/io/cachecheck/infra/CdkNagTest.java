@@ -1,0 +1,39 @@
+package io.cachecheck.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+class CdkNagTest {
+
+  static Stream<Arguments> variants() {
+    return Stream.of(
+        Arguments.of("existing VPC", TestStacks.EXISTING_VPC),
+        Arguments.of("existing VPC, IAM auth, example pipeline, created SG",
+            Map.of("vpcId", "vpc-1", "availabilityZones", "eu-west-1a", "privateSubnetIds", "subnet-1",
+                "iamDbAuth", "true", "dbResourceId", "db-ABC", "dbUser", "cachecheck",
+                "contractLocation", "s3://contracts-bucket/contract.yaml", "examplePipeline", "true")),
+        Arguments.of("demo", Map.of("demo", "true", "examplePipeline", "true")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void awsSolutionsChecks_reportNoUnsuppressedErrorsOrWarnings(String name, Map<String, Object> context) {
+    var stack = TestStacks.stack(context);
+    var annotations = Annotations.fromStack(stack);
+
+    List<SynthesisMessage> errors = annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    List<SynthesisMessage> warnings = annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+
+    assertThat(errors).extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
+    assertThat(warnings).extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
+  }
+}
