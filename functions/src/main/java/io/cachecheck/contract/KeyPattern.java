@@ -174,7 +174,7 @@ public final class KeyPattern {
     private static String decode(byte[] key, int offset, int length) {
         boolean ascii = true;
         for (int i = offset; i < offset + length; i++) {
-            if (key[i] < 0x20) {
+            if (key[i] >= 0 && key[i] < 0x20) {
                 return null; // control bytes never form a placeholder value that could be bound as SQL text
             }
             if (key[i] < 0) {

@@ -1,0 +1,152 @@
+package io.cachecheck.check;
+
+import io.cachecheck.cache.CachedValue;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.contract.Namespace;
+import io.cachecheck.source.SourceRow;
+import io.cachecheck.source.TemporalValue;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CanonicalizerTest {
+    private static final Contract CONTRACT = ContractLoader.withEnvironment(k -> null).parse("""
+            cache: {url: "redis://127.0.0.1:6379"}
+            source: {url: "jdbc:aws-wrapper:postgresql://127.0.0.1/test"}
+            tenants: {sql: "SELECT tenant_id FROM tenants"}
+            namespaces:
+              - name: o
+                keyPattern: "t:{tenant_id}:o:{id}"
+                valueType: json
+                sql: "SELECT * FROM o WHERE tenant_id = :tenant_id AND id IN (:id)"
+                fields: {total: total, at: at, paid: paid, note: note, name: name, meta: meta, nested.x: x}
+                ignore: [cached_at]
+                version: {field: at, column: at}
+              - name: s
+                keyPattern: "t:{tenant_id}:s:{id}"
+                valueType: string
+                sql: "SELECT * FROM s WHERE tenant_id = :tenant_id AND id IN (:id)"
+                column: v
+            """);
+    private static final Namespace NS = CONTRACT.namespace("o");
+
+    private static SourceRow row(Object total, Object at, Object paid, Object note, Object name) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("total", total);
+        m.put("at", at);
+        m.put("paid", paid);
+        m.put("note", note);
+        m.put("name", name);
+        m.put("meta", null);
+        m.put("x", null);
+        return new SourceRow(m);
+    }
+
+    private static Canonicalizer.Comparison compare(String json, SourceRow row) {
+        Canonicalizer.Decoded d = Canonicalizer.decode(NS, new CachedValue.Text(json.getBytes(StandardCharsets.UTF_8)), 1 << 20);
+        assertThat(d.corrupt()).as("decoded %s", d.corruptReason()).isFalse();
+        return Canonicalizer.compare(NS, d, row);
+    }
+
+    private static final TemporalValue MICROS = new TemporalValue(Instant.parse("2024-03-01T10:00:00.123456Z"), 6);
+
+    @Test
+    void compare_whenNumbersWrittenDifferently_areEqual() {
+        SourceRow r = row(new BigDecimal("10.00"), MICROS, true, null, "x");
+        for (String total : new String[] {"10", "10.0", "1e1", "\"10\"", "\"10.000\""}) {
+            assertThat(compare("{\"total\":" + total + ",\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", r).equal())
+                    .as(total).isTrue();
+        }
+        assertThat(compare("{\"total\":10.001,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", r).differingFields())
+                .containsExactly("total");
+    }
+
+    @Test
+    void compare_whenTimestampsDifferInPrecisionOrZone_comparesAtLowerPrecisionInUtc() {
+        SourceRow r = row(BigDecimal.ONE, MICROS, true, null, "x");
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123Z\",\"paid\":true,\"name\":\"x\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T12:00:00.123+02:00\",\"paid\":true,\"name\":\"x\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":1709287200123,\"paid\":true,\"name\":\"x\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01 10:00:00.123456\",\"paid\":true,\"name\":\"x\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.124Z\",\"paid\":true,\"name\":\"x\"}", r).differingFields())
+                .containsExactly("at");
+    }
+
+    @Test
+    void compare_whenBooleansSpelledDifferently_areEqual() {
+        SourceRow r = row(BigDecimal.ONE, MICROS, false, null, "x");
+        for (String paid : new String[] {"false", "0", "\"f\"", "\"no\"", "\"FALSE\""}) {
+            assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":" + paid + ",\"name\":\"x\"}", r).equal())
+                    .as(paid).isTrue();
+        }
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", r).differingFields())
+                .containsExactly("paid");
+    }
+
+    @Test
+    void compare_whenNullAndAbsent_areEqualButEmptyStringIsNot() {
+        SourceRow r = row(BigDecimal.ONE, MICROS, true, null, "x");
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"note\":null,\"name\":\"x\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"note\":\"\",\"name\":\"x\"}", r).differingFields())
+                .containsExactly("note");
+    }
+
+    @Test
+    void compare_whenUnicodeNormalisationDiffers_areEqual() {
+        SourceRow r = row(BigDecimal.ONE, MICROS, true, null, "Caf\u00e9");
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"Cafe\u0301\"}", r).equal()).isTrue();
+        assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"Cafe\"}", r).equal()).isFalse();
+    }
+
+    @Test
+    void compare_whenIgnoredFieldDiffers_isEqual_andDigestsAreStable() {
+        SourceRow r = row(BigDecimal.ONE, MICROS, true, null, "x");
+        Canonicalizer.Comparison a = compare("{\"cached_at\":1,\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", r);
+        Canonicalizer.Comparison b = compare("{\"name\":\"x\",\"paid\":true,\"at\":\"2024-03-01T10:00:00.123456Z\",\"total\":1.0,\"cached_at\":2}", r);
+        assertThat(a.equal()).isTrue();
+        assertThat(a.cacheDigest()).isEqualTo(b.cacheDigest()).isEqualTo(a.sourceDigest()).hasSize(32);
+    }
+
+    @Test
+    void compare_whenSourceNewer_reportsVersionOrder() {
+        SourceRow r = row(BigDecimal.ONE, MICROS, true, null, "x");
+        Canonicalizer.Comparison c = compare("{\"total\":1,\"at\":\"2024-03-01T09:00:00Z\",\"paid\":true,\"name\":\"x\"}", r);
+        assertThat(c.versionOrder()).isEqualTo(1);
+        assertThat(c.cacheVersion()).isEqualTo("2024-03-01T09:00:00Z");
+        assertThat(c.sourceVersion()).isEqualTo("2024-03-01T10:00:00Z");
+    }
+
+    @Test
+    void decode_whenValueBroken_reportsReasonWithoutValue() {
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text(new byte[] {(byte) 0xff, 0, 1}), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("[1,2]".getBytes()), 100).corruptReason()).isEqualTo("not-a-json-object");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{} {}".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text(new byte[200]), 100).corruptReason()).startsWith("too-large: 200 bytes");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.WrongType("string"), 100).corruptReason()).isEqualTo("wrong-type: expected string");
+        Canonicalizer.Decoded unexpected = Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":1,\"secret\":2,\"nested\":{\"x\":1}}".getBytes()), 100);
+        assertThat(unexpected.corruptReason()).isEqualTo("unexpected-fields");
+        assertThat(unexpected.corruptFields()).containsExactly("secret");
+        assertThat(Canonicalizer.decode(CONTRACT.namespace("s"), new CachedValue.Text(new byte[] {(byte) 0xc3, 0x28}), 100).corruptReason())
+                .isEqualTo("not-utf8");
+    }
+
+    @Test
+    void compare_whenJsonColumn_comparesCanonicalJson() throws Exception {
+        Map<String, Object> m = new HashMap<>(row(BigDecimal.ONE, MICROS, true, null, "x").columns());
+        m.put("meta", new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"b\":1.0,\"a\":[1,2]}"));
+        m.put("x", new BigDecimal("5"));
+        Canonicalizer.Comparison c = compare(
+                "{\"total\":1,\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\",\"meta\":{\"a\":[1,2],\"b\":1},\"nested\":{\"x\":\"5\"}}",
+                new SourceRow(m));
+        assertThat(c.equal()).isTrue();
+    }
+}

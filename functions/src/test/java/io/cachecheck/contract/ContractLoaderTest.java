@@ -1,0 +1,152 @@
+package io.cachecheck.contract;
+
+import io.cachecheck.error.ContractException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ContractLoaderTest {
+    private static final String VALID = """
+            version: 1
+            cache:
+              url: redis://127.0.0.1:6379/3
+            source:
+              url: jdbc:aws-wrapper:postgresql://127.0.0.1:5432/test
+              auth:
+                username: postgres
+            tenants:
+              sql: SELECT tenant_id FROM tenants WHERE active
+              shardCount: 4
+            namespaces:
+              - name: order_summary
+                keyPattern: "t:{tenant_id}:order:{order_id}"
+                valueType: json
+                sql: SELECT order_id, status, updated_at FROM orders WHERE tenant_id = :tenant_id AND order_id IN (:order_id)
+                fields:
+                  status: status
+                  updatedAt: updated_at
+                ignore: [cached_at]
+                version: {field: updatedAt, column: updated_at}
+            """;
+
+    private static ContractLoader loader() {
+        return ContractLoader.withEnvironment(Map.of("REDIS_HOST", "10.0.0.5")::get);
+    }
+
+    @Test
+    void parse_whenValid_buildsContract() {
+        Contract c = loader().parse(VALID);
+        assertThat(c.cache().url()).isEqualTo("redis://127.0.0.1:6379/3");
+        assertThat(c.tenants().shardCount()).isEqualTo(4);
+        Namespace ns = c.namespace("order_summary");
+        assertThat(ns.keyPattern().placeholders()).containsExactly("tenant_id", "order_id");
+        assertThat(ns.keyColumns()).containsExactlyEntriesOf(Map.of("order_id", "order_id"));
+        assertThat(ns.fields()).extracting(FieldMapping::field).containsExactly("status", "updatedAt");
+        assertThat(ns.ignore()).containsExactly("cached_at");
+        assertThat(ns.version()).isEqualTo(new VersionMapping("updatedAt", "updated_at"));
+        assertThat(ns.sql().render("tenant_id", 3)).isEqualTo(
+                "SELECT order_id, status, updated_at FROM orders WHERE tenant_id = ? AND order_id IN (?, ?, ?)");
+        assertThat(c.check()).isEqualTo(CheckSettings.defaults());
+    }
+
+    @Test
+    void parse_whenUrlReferencesEnvironment_interpolates() {
+        Contract c = loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://${REDIS_HOST}:${REDIS_PORT:-6380}"));
+        assertThat(c.cache().url()).isEqualTo("redis://10.0.0.5:6380");
+    }
+
+    @Test
+    void parse_whenEnvironmentVariableMissing_namesIt() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("127.0.0.1:6379/3", "${NOPE}")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("cache.url").hasMessageContaining("NOPE is not set");
+    }
+
+    @Test
+    void parse_whenSqlParameterIsNotAPlaceholder_namesIt() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("IN (:order_id)", "IN (:orderid)")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageContaining("namespaces[0] (order_summary).sql")
+                .hasMessageContaining(":orderid is not a placeholder");
+    }
+
+    @Test
+    void parse_whenPlaceholderNotBoundInSql_namesIt() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("AND order_id IN (:order_id)", "")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageContaining("key placeholder {order_id} is not used in sql");
+    }
+
+    @Test
+    void parse_whenKeyPatternLacksTenant_namesIt() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("t:{tenant_id}:order:{order_id}", "order:{order_id}")
+                        .replace("tenant_id = :tenant_id AND ", "")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("has no {tenant_id} placeholder");
+    }
+
+    @Test
+    void parse_whenFieldsMissing_saysMissingMapping() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("""
+                        fields:
+                          status: status
+                          updatedAt: updated_at
+                    """, "")))
+                .isInstanceOf(ContractException.class).hasMessageContaining(".fields: missing mapping");
+    }
+
+    @Test
+    void parse_whenInlinePassword_refusesIt() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("username: postgres", "username: postgres\n    password: hunter2")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("source.auth.password")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1", "redis://user:hunter2@127.0.0.1")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("cache.url: contains a password")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void parse_whenUnknownField_listsAllowedOnes() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("keyPattern:", "keyPatern:")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("keyPatern: unknown field")
+                .hasMessageContaining("keyPattern");
+    }
+
+    @Test
+    void parse_whenUnknownValueType_listsChoices() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("valueType: json", "valueType: zset")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("unknown value type 'zset'")
+                .hasMessageContaining("json, hash, string");
+    }
+
+    @Test
+    void parse_whenFieldBothMappedAndIgnored_rejects() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("ignore: [cached_at]", "ignore: [status]")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("'status' is also mapped");
+    }
+
+    @Test
+    void parse_whenNotYaml_givesLine() {
+        assertThatThrownBy(() -> loader().parse("cache: [unclosed"))
+                .isInstanceOf(ContractException.class).hasMessageContaining("not valid YAML at line");
+    }
+
+    @Test
+    void parse_whenJdbcUrlNotWrapped_explains() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("jdbc:aws-wrapper:postgresql:", "jdbc:postgresql:")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("AWS Advanced JDBC Wrapper URL");
+    }
+
+    @Test
+    void parse_whenPositionalMarker_explains() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id", "tenant_id = ?")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("positional '?'");
+    }
+
+    @Test
+    void parse_whenBatchLargerThanBuffer_rejects() {
+        assertThatThrownBy(() -> loader().parse(VALID + "check:\n  batchSize: 500\n  maxBufferedKeys: 100\n"))
+                .isInstanceOf(ContractException.class).hasMessageContaining("check.maxBufferedKeys");
+    }
+}
