@@ -1,0 +1,20 @@
+package io.cachecheck.audit;
+
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Skipped;
+import io.cachecheck.check.Verdict;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One work item of the run.
+ *
+ * @param resultRef where the full shard result is stored; null when the shard failed before writing it
+ * @param error     for a failed shard: the error name (e.g. the exception class), else null
+ * @param cause     for a failed shard: the error message, else null
+ */
+public record ShardReport(String shardId, Verdict verdict, List<String> tenants, long durationMillis,
+                          long keysScanned, long keysChecked, Map<DriftClass, Long> counts, List<Skipped> skipped,
+                          String resultRef, String error, String cause) {
+}

@@ -1,0 +1,97 @@
+package io.cachecheck.config;
+
+import io.cachecheck.error.ContractException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every setting of the Lambda functions, declared once with name, default and description, and typed access to
+ * their values. The values come from the environment (the CDK stack sets them); tests and the local runner pass an
+ * explicit map.
+ */
+public final class Settings {
+    public static final Setting<String> CONTRACT_LOCATION = Setting.text("CACHECHECK_CONTRACT_LOCATION", null,
+            "Where the contract YAML is: s3://bucket/key, classpath:name.yaml or a file path. Required.");
+    public static final Setting<String> AUDIT_BUCKET = Setting.text("CACHECHECK_AUDIT_BUCKET", null,
+            "S3 bucket for shard results and audit logs. Unset: CACHECHECK_AUDIT_DIR is used instead.");
+    public static final Setting<String> AUDIT_DIR = Setting.text("CACHECHECK_AUDIT_DIR", null,
+            "Local directory for shard results and audit logs, when there is no bucket (local runs).");
+    public static final Setting<String> S3_ENDPOINT = Setting.text("CACHECHECK_S3_ENDPOINT", null,
+            "Override of the S3 endpoint (an S3-compatible server for local tests); path-style addressing is used.");
+    public static final Setting<String> SUMMARY_TOPIC_ARN = Setting.text("CACHECHECK_SUMMARY_TOPIC_ARN", null,
+            "SNS topic for the run summary. Unset: the summary is written to the console (stdout).");
+    public static final Setting<String> SNS_ENDPOINT = Setting.text("CACHECHECK_SNS_ENDPOINT", null,
+            "Override of the SNS endpoint (a local SNS substitute for tests).");
+    public static final Setting<String> DB_SECRET_ARN = Setting.text("CACHECHECK_DB_SECRET_ARN", null,
+            "Secrets Manager secret with the database username/password. Overrides the contract's source.auth.");
+    public static final Setting<String> CACHE_SECRET_ARN = Setting.text("CACHECHECK_CACHE_SECRET_ARN", null,
+            "Secrets Manager secret with the Redis AUTH user/password. Overrides the contract's cache.auth.");
+    public static final Setting<String> CACHE_ENDPOINT = Setting.text("CACHECHECK_CACHE_ENDPOINT", null,
+            "host:port of the cache. Overrides the host and port of the contract's cache.url.");
+    public static final Setting<Boolean> CACHE_TLS = Setting.bool("CACHECHECK_CACHE_TLS", false,
+            "With CACHECHECK_CACHE_ENDPOINT: true switches cache.url to rediss:// (TLS).");
+    public static final Setting<String> KEY_HMAC_SECRET_ARN = Setting.text("CACHECHECK_KEY_HMAC_SECRET_ARN", null,
+            "Secret whose value keys an HMAC-SHA256 of every cache key written to results and audit logs, for "
+                    + "caches whose keys contain personal data. Unset: keys are written as they are.");
+    public static final Setting<Integer> DEADLINE_MARGIN_SECONDS = Setting.integer("CACHECHECK_DEADLINE_MARGIN_SECONDS", 30,
+            "ValidateShard stops this long before the Lambda timeout and reports INCOMPLETE instead of being killed.");
+    public static final Setting<String> SERVICE_NAME = Setting.text("POWERTOOLS_SERVICE_NAME", "cachecheck",
+            "Service name in logs and the only metric dimension (Service).");
+    public static final Setting<String> METRICS_NAMESPACE = Setting.text("POWERTOOLS_METRICS_NAMESPACE", "CacheCheck",
+            "CloudWatch namespace of the EMF metrics.");
+    public static final Setting<String> REGION = Setting.text("AWS_REGION", null,
+            "Region of the S3, SNS and Secrets Manager clients (set by Lambda).");
+
+    private static final List<Setting<?>> ALL = List.of(CONTRACT_LOCATION, AUDIT_BUCKET, AUDIT_DIR, S3_ENDPOINT,
+            SUMMARY_TOPIC_ARN, SNS_ENDPOINT, DB_SECRET_ARN, CACHE_SECRET_ARN, CACHE_ENDPOINT, CACHE_TLS,
+            KEY_HMAC_SECRET_ARN, DEADLINE_MARGIN_SECONDS, SERVICE_NAME, METRICS_NAMESPACE, REGION);
+
+    private final Function<String, String> environment;
+
+    private Settings(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public static Settings fromEnvironment() {
+        return new Settings(System::getenv);
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values::get);
+    }
+
+    /** Every declared setting, in documentation order. */
+    public static List<Setting<?>> all() {
+        return ALL;
+    }
+
+    /** The value, or the default (which may be null). */
+    public <T> T get(Setting<T> setting) {
+        String text = environment.apply(setting.name());
+        if (text == null || text.isBlank()) {
+            return setting.defaultValue();
+        }
+        try {
+            return setting.parser().apply(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ContractException("environment variable " + setting.name() + ": '" + text + "' is invalid ("
+                    + e.getMessage() + "); " + setting.description());
+        }
+    }
+
+    public <T> Optional<T> find(Setting<T> setting) {
+        return Optional.ofNullable(get(setting));
+    }
+
+    /** The value; a missing one is a configuration error naming the variable. */
+    public <T> T require(Setting<T> setting) {
+        T value = get(setting);
+        if (value == null) {
+            throw new ContractException("environment variable " + setting.name() + " is not set; " + setting.description());
+        }
+        return value;
+    }
+}

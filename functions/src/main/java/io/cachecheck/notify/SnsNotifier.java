@@ -1,0 +1,27 @@
+package io.cachecheck.notify;
+
+import io.cachecheck.error.CacheCheckException;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.SnsException;
+
+/** A {@link Notifier} publishing to an SNS topic. */
+public final class SnsNotifier implements Notifier {
+    private final SnsClient sns;
+    private final String topicArn;
+
+    public SnsNotifier(SnsClient sns, String topicArn) {
+        this.sns = sns;
+        this.topicArn = topicArn;
+    }
+
+    @Override
+    public void publish(String subject, String message) {
+        try {
+            sns.publish(b -> b.topicArn(topicArn).subject(subject).message(message));
+        } catch (SnsException e) {
+            String code = e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
+            throw new CacheCheckException("cannot publish the summary to " + topicArn + " (" + code
+                    + "); check the topic ARN and that the function may publish to it", e);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.cachecheck.store;
+
+import java.util.Optional;
+
+/**
+ * Where shard results and audit logs are kept: an S3 bucket in AWS, a local directory for local runs. Keys are
+ * relative paths such as {@code runs/<runId>/audit-log.json}.
+ */
+public interface ObjectStore {
+    /** Stores the bytes under the key, replacing any previous object. */
+    void put(String key, byte[] content, String contentType);
+
+    /** The object's bytes, or empty when there is none. */
+    Optional<byte[]> get(String key);
+
+    /** A location a person can open: {@code s3://bucket/key} or a file path. */
+    String location(String key);
+}

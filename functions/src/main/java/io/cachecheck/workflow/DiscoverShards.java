@@ -1,0 +1,75 @@
+package io.cachecheck.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.shard.ShardPlanner;
+import io.cachecheck.source.JdbcSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The first two steps of a run: {@code validate} normalizes the execution input, {@code discover} lists the active
+ * tenants and plans the work items. The active tenants are stored under {@code runs/<runId>/tenants.json}, where the
+ * shard that reports unmapped keys reads them, so the state carries only the plan.
+ */
+public final class DiscoverShards {
+    private final WorkflowEnvironment env;
+
+    public DiscoverShards(WorkflowEnvironment env) {
+        this.env = env;
+    }
+
+    /** The handler's input; {@code input} is the raw execution input (validate) or the normalized one (discover). */
+    public record Request(String operation, String runId, JsonNode input) {
+    }
+
+    /** The result of {@code validate}: the run's id and start, and the normalized input. */
+    public record ValidatedRun(String runId, Instant startedAt, JsonNode input) {
+    }
+
+    /** The result of {@code discover}. */
+    public record Discovery(List<ShardWorkItem> shards, int tenantCount, String tenantsRef, long durationMillis) {
+    }
+
+    public Object handle(Request request) {
+        if (request.operation() == null) {
+            throw new InvalidInputException("operation: is required; use \"validate\" or \"discover\"");
+        }
+        return switch (request.operation()) {
+            case "validate" -> validate(request);
+            case "discover" -> discover(request);
+            default -> throw new InvalidInputException("operation: '" + request.operation()
+                    + "' is unknown; use \"validate\" or \"discover\"");
+        };
+    }
+
+    public ValidatedRun validate(Request request) {
+        String runId = RunIds.check("runId", request.runId());
+        ExecutionInput input = ExecutionInputParser.parse(request.input());
+        return new ValidatedRun(runId, env.clock().instant(), ExecutionInputParser.toJson(input));
+    }
+
+    public Discovery discover(Request request) {
+        Instant start = env.clock().instant();
+        String runId = RunIds.check("runId", request.runId());
+        ExecutionInput input = ExecutionInputParser.parse(request.input());
+        Contract contract = env.contract();
+        RedisNodes nodes = RedisNodes.discover(contract.cache(), env.secrets());
+        ShardPlanner.Tenants tenants;
+        try (JdbcSource source = new JdbcSource(contract.source(), env.secrets(), contract.check().maxRetries(),
+                contract.check().retryBackoffMillis())) {
+            tenants = ShardPlanner.discover(contract, source);
+        }
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.nodes());
+        String tenantsRef = RunIds.tenantsKey(runId);
+        env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");
+        return new Discovery(items, tenants.ids().size(), tenantsRef,
+                Duration.between(start, env.clock().instant()).toMillis());
+    }
+}

@@ -1,0 +1,25 @@
+package io.cachecheck.workflow;
+
+import java.util.List;
+
+/**
+ * The normalized input of a state machine execution; see docs/workflow.md. Built by {@link ExecutionInputParser},
+ * which fills the defaults and rejects anything invalid.
+ *
+ * @param mode           why the run was started
+ * @param tenantScope    the tenants to check; empty = all active tenants
+ * @param gate           the gate thresholds
+ * @param maxConcurrency shards validated at once (Map MaxConcurrency), 1..40
+ * @param remediate      whether drift may be repaired
+ * @param baseline       {@code latest}, {@code none} or a run id
+ */
+public record ExecutionInput(Mode mode, List<String> tenantScope, GateThresholds gate, int maxConcurrency,
+                             boolean remediate, String baseline) {
+    public ExecutionInput {
+        tenantScope = tenantScope == null ? List.of() : List.copyOf(tenantScope);
+    }
+
+    public boolean allTenants() {
+        return tenantScope.isEmpty();
+    }
+}

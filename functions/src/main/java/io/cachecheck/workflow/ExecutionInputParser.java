@@ -1,0 +1,179 @@
+package io.cachecheck.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachecheck.error.InvalidInputException;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validates an execution input and fills its defaults. Every error names the field and says how to fix it, and
+ * unknown fields are errors, so a typo never silently falls back to a default.
+ */
+public final class ExecutionInputParser {
+    private static final Set<String> TOP = Set.of("mode", "tenantScope", "gate", "maxConcurrency", "remediate", "baseline");
+    private static final Set<String> GATE = Set.of("maxDriftRatio", "failOnIncomplete", "failOnRegression", "allowRemediation");
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,80}");
+    public static final int MAX_CONCURRENCY = 40;
+
+    private ExecutionInputParser() {
+    }
+
+    public static ExecutionInput parse(JsonNode input) {
+        if (input == null || !input.isObject()) {
+            throw new InvalidInputException("execution input: must be a JSON object such as {\"mode\": \"manual\"}");
+        }
+        allowOnly(input, TOP, "");
+        Mode mode = mode(input.get("mode"));
+        List<String> scope = tenantScope(input.get("tenantScope"));
+        GateThresholds gate = gate(input.get("gate"));
+        int maxConcurrency = 4;
+        JsonNode mc = input.get("maxConcurrency");
+        if (mc != null && !mc.isNull()) {
+            if (!mc.isIntegralNumber() || mc.asLong() < 1 || mc.asLong() > MAX_CONCURRENCY) {
+                throw new InvalidInputException("maxConcurrency: " + mc + " is invalid; use a whole number from 1 to "
+                        + MAX_CONCURRENCY + " (default 4)");
+            }
+            maxConcurrency = mc.asInt();
+        }
+        boolean remediate = bool(input, "remediate", "remediate", false);
+        if (remediate && mode == Mode.GATE && !gate.allowRemediation()) {
+            throw new InvalidInputException("remediate: a gate run must not change the cache; remove \"remediate\" "
+                    + "or set \"gate\": {\"allowRemediation\": true}");
+        }
+        String baseline = "latest";
+        JsonNode b = input.get("baseline");
+        if (b != null && !b.isNull()) {
+            if (!b.isTextual() || !RUN_ID.matcher(b.asText()).matches()) {
+                throw new InvalidInputException("baseline: " + b + " is invalid; use \"latest\", \"none\" or the id of an "
+                        + "earlier run (letters, digits, _ . : -)");
+            }
+            baseline = b.asText();
+        }
+        return new ExecutionInput(mode, scope, gate, maxConcurrency, remediate, baseline);
+    }
+
+    /** The normalized input as JSON, the shape later states read ({@code tenantScope} is "all" or a list). */
+    public static ObjectNode toJson(ExecutionInput input) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("mode", input.mode().id());
+        if (input.allTenants()) {
+            out.put("tenantScope", "all");
+        } else {
+            ArrayNode scope = out.putArray("tenantScope");
+            input.tenantScope().forEach(scope::add);
+        }
+        ObjectNode gate = out.putObject("gate");
+        gate.put("maxDriftRatio", input.gate().maxDriftRatio());
+        gate.put("failOnIncomplete", input.gate().failOnIncomplete());
+        gate.put("failOnRegression", input.gate().failOnRegression());
+        gate.put("allowRemediation", input.gate().allowRemediation());
+        out.put("maxConcurrency", input.maxConcurrency());
+        out.put("remediate", input.remediate());
+        out.put("baseline", input.baseline());
+        return out;
+    }
+
+    private static Mode mode(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new InvalidInputException("mode: is required; use \"scheduled\", \"gate\" or \"manual\"");
+        }
+        if (node.isTextual()) {
+            for (Mode m : Mode.values()) {
+                if (m.id().equals(node.asText())) {
+                    return m;
+                }
+            }
+        }
+        throw new InvalidInputException("mode: " + node + " is unknown; use \"scheduled\", \"gate\" or \"manual\"");
+    }
+
+    private static List<String> tenantScope(JsonNode node) {
+        if (node == null || node.isNull() || node.isTextual() && node.asText().equals("all")) {
+            return List.of();
+        }
+        String fix = "; use \"all\" or a non-empty list of tenant ids such as [\"acme\", \"globex\"]";
+        if (!node.isArray() || node.isEmpty()) {
+            throw new InvalidInputException("tenantScope: " + shorten(node) + " is invalid" + fix);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode id = node.get(i);
+            if (!id.isTextual() && !id.isIntegralNumber() || id.asText().isBlank()) {
+                throw new InvalidInputException("tenantScope[" + i + "]: " + shorten(id) + " is not a tenant id" + fix);
+            }
+            if (!ids.add(id.asText())) {
+                throw new InvalidInputException("tenantScope[" + i + "]: tenant '" + id.asText() + "' is listed twice; list each tenant once");
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    private static GateThresholds gate(JsonNode node) {
+        GateThresholds d = GateThresholds.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new InvalidInputException("gate: must be an object such as {\"maxDriftRatio\": 0.001}");
+        }
+        allowOnly(node, GATE, "gate.");
+        double ratio = d.maxDriftRatio();
+        JsonNode r = node.get("maxDriftRatio");
+        if (r != null && !r.isNull()) {
+            if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
+                throw new InvalidInputException("gate.maxDriftRatio: " + r + " is invalid; use a number from 0 to 1, "
+                        + "e.g. 0.001 tolerates one drifted key per thousand");
+            }
+            ratio = r.asDouble();
+        }
+        return new GateThresholds(ratio,
+                bool(node, "failOnIncomplete", "gate.failOnIncomplete", d.failOnIncomplete()),
+                bool(node, "failOnRegression", "gate.failOnRegression", d.failOnRegression()),
+                bool(node, "allowRemediation", "gate.allowRemediation", d.allowRemediation()));
+    }
+
+    private static boolean bool(JsonNode parent, String field, String path, boolean defaultValue) {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidInputException(path + ": " + shorten(node) + " is not a boolean; use true or false (default "
+                    + defaultValue + ")");
+        }
+        return node.asBoolean();
+    }
+
+    private static void allowOnly(JsonNode node, Set<String> allowed, String prefix) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                throw new InvalidInputException(prefix + name + ": unknown field; allowed fields are "
+                        + new java.util.TreeSet<>(allowed) + hint(name, allowed));
+            }
+        }
+    }
+
+    private static String hint(String name, Set<String> allowed) {
+        for (String a : allowed) {
+            if (a.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT).replace("_", ""))) {
+                return " (did you mean " + a + "?)";
+            }
+        }
+        return "";
+    }
+
+    private static String shorten(JsonNode node) {
+        String text = String.valueOf(node);
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

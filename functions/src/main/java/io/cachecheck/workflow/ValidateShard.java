@@ -1,0 +1,88 @@
+package io.cachecheck.workflow;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.check.ProgressListener;
+import io.cachecheck.check.ShardResult;
+import io.cachecheck.check.ShardValidator;
+import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.config.Settings;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.error.InvalidInputException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks one work item, stores the full {@link ShardResult} under {@code runs/<runId>/shards/<shardId>.json} and
+ * returns a {@link ShardSummary} small enough for the state machine whatever the number of findings.
+ */
+public final class ValidateShard {
+    private final WorkflowEnvironment env;
+    private final Checker checker;
+
+    /** Runs the engine on one item; replaced in tests. */
+    @FunctionalInterface
+    public interface Checker {
+        ShardResult check(Contract contract, ShardWorkItem item, Set<String> activeTenants, Instant deadline,
+                          ProgressListener progress);
+    }
+
+    public ValidateShard(WorkflowEnvironment env) {
+        this(env, (contract, item, active, deadline, progress) ->
+                // Redis nodes are resolved per invocation: connections never outlive it (SnapStart-safe).
+                new ShardValidator(contract, RedisNodes.discover(contract.cache(), env.secrets()), env.secrets())
+                        .validate(item, active, deadline, progress));
+    }
+
+    public ValidateShard(WorkflowEnvironment env, Checker checker) {
+        this.env = env;
+        this.checker = checker;
+    }
+
+    public record Request(String runId, ShardWorkItem item) {
+    }
+
+    /**
+     * @param remainingMillis time left before the caller is killed (Lambda's remaining time); the check stops a
+     *                        safety margin earlier and reports INCOMPLETE instead
+     */
+    public ShardSummary validate(Request request, long remainingMillis) {
+        String runId = RunIds.check("runId", request.runId());
+        ShardWorkItem item = request.item();
+        if (item == null) {
+            throw new InvalidInputException("item: is required; pass one element of DiscoverShards' shards");
+        }
+        RunIds.check("item.shardId", item.shardId());
+        Contract contract = env.contract();
+        Instant now = env.clock().instant();
+        Instant deadline = now.plusMillis(remainingMillis - 1000L * env.settings().get(Settings.DEADLINE_MARGIN_SECONDS));
+        if (contract.check().deadlineSeconds() > 0) {
+            Instant contractDeadline = now.plusSeconds(contract.check().deadlineSeconds());
+            deadline = contractDeadline.isBefore(deadline) ? contractDeadline : deadline;
+        }
+        Set<String> active = item.reportUnmapped() ? activeTenants(runId) : Set.of();
+        ShardResult result = checker.check(contract, item, active, deadline, env.progress(item.shardId()));
+        result = KeyProtector.protect(result, env.settings(), env.secrets());
+        String key = RunIds.shardKey(runId, item.shardId());
+        env.store().put(key, Json.bytes(result), "application/json");
+        return new ShardSummary(result.shardId(), result.verdict(), result.counts(), result.keysScanned(),
+                result.keysChecked(), result.skipped().size(), result.findings().size(), key,
+                result.timings().totalMillis(), null, null, null);
+    }
+
+    private Set<String> activeTenants(String runId) {
+        byte[] json = env.store().get(RunIds.tenantsKey(runId)).orElseThrow(() -> new InvalidInputException(
+                "runId: no tenant list at " + env.store().location(RunIds.tenantsKey(runId))
+                        + "; run DiscoverShards for this run first"));
+        try {
+            return new LinkedHashSet<>(Json.MAPPER.readValue(json, new TypeReference<List<String>>() { }));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
