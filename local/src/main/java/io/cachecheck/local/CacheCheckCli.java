@@ -1,0 +1,367 @@
+package io.cachecheck.local;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.RunSummary;
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Verdict;
+import io.cachecheck.config.Settings;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.local.asl.AslDefinitionException;
+import io.cachecheck.local.asl.AslOptions;
+import io.cachecheck.local.asl.ExecutionResult;
+import io.cachecheck.notify.ConsoleNotifier;
+import io.cachecheck.notify.Notifier;
+import io.cachecheck.notify.SnsNotifier;
+import io.cachecheck.store.DirectoryObjectStore;
+import io.cachecheck.store.ObjectStore;
+import io.cachecheck.store.S3ObjectStore;
+import io.cachecheck.workflow.ContractSource;
+import io.cachecheck.workflow.Json;
+import io.cachecheck.workflow.WorkflowEnvironment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The cachecheck command line: {@code validate} runs the state machine locally, {@code demo} seeds a demo dataset
+ * with drift and validates it. Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error.
+ */
+public final class CacheCheckCli {
+    static final int CONSISTENT = 0;
+    static final int DRIFT = 1;
+    static final int INCOMPLETE_OR_ERROR = 2;
+
+    static final String USAGE = """
+            Usage: cachecheck <command> [options]
+
+            Commands:
+              validate   Run the validation state machine locally (statemachine/cache-validation.asl.json)
+              demo       Seed a demo dataset with drift in local PostgreSQL + Redis, then validate it
+              help       Show this help
+
+            validate options:
+              --contract FILE          contract YAML (required)
+              --out DIR                directory for shard results and the audit log (default: cachecheck-out)
+              --tenants a,b            only these tenants (default: all active tenants)
+              --mode MODE              manual | gate | scheduled (default: manual)
+              --max-drift-ratio X      gate threshold, 0..1 (default: 0)
+              --fail-on-incomplete     an INCOMPLETE run fails the gate (the default)
+              --no-fail-on-incomplete  an INCOMPLETE run passes the gate
+              --max-concurrency N      shards validated at once, 1..40 (default: 4)
+              --run-id ID              execution name (default: local-<time>-<random>)
+              --bucket NAME            store results in this S3 bucket instead of --out
+              --s3-endpoint URL        S3-compatible endpoint for --bucket (path-style)
+              --topic-arn ARN          publish the summary to this SNS topic instead of the console
+              --sns-endpoint URL       SNS-compatible endpoint for --topic-arn
+              --region REGION          region of the S3/SNS clients (default: AWS_REGION or us-east-1)
+              --definition FILE        run this ASL file instead of the packaged one
+              --function-timeout SEC   time budget per function call, like the Lambda timeout (default: 900)
+              --quiet                  no progress on stderr
+
+            demo options:
+              --out DIR                as for validate (default: cachecheck-demo-out)
+
+            Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    CacheCheckCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        // Before any logger exists: the CLI logs warnings to stderr, not the Lambda JSON layout to stdout.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
+        }
+        System.exit(new CacheCheckCli(System.out, System.err).run(args));
+    }
+
+    int run(String[] args) {
+        if (args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
+            out.print(USAGE);
+            return args.length == 0 ? INCOMPLETE_OR_ERROR : CONSISTENT;
+        }
+        try {
+            Map<String, String> options = options(args);
+            if (options.containsKey("help")) {
+                out.print(USAGE);
+                return CONSISTENT;
+            }
+            return switch (args[0]) {
+                case "validate" -> validate(options);
+                case "demo" -> demo(options);
+                default -> throw new UsageException("unknown command '" + args[0] + "'; use validate, demo or --help");
+            };
+        } catch (UsageException | CacheCheckException | AslDefinitionException e) {
+            err.println("error: " + e.getMessage());
+            return INCOMPLETE_OR_ERROR;
+        }
+    }
+
+    /** A mistake on the command line. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private static final List<String> FLAGS = List.of("fail-on-incomplete", "no-fail-on-incomplete", "quiet", "help");
+    private static final List<String> VALUED = List.of("contract", "out", "tenants", "mode", "max-drift-ratio",
+            "max-concurrency", "run-id", "bucket", "s3-endpoint", "topic-arn", "sns-endpoint", "region", "definition",
+            "function-timeout");
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'; options start with --, see --help");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (FLAGS.contains(name)) {
+                options.put(name, "true");
+            } else if (VALUED.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--" + name + " needs a value, see --help");
+                    }
+                    value = args[++i];
+                }
+                options.put(name, value);
+            } else {
+                throw new UsageException("unknown option --" + name + ", see --help");
+            }
+        }
+        return options;
+    }
+
+    int validate(Map<String, String> options) {
+        String contractFile = options.get("contract");
+        if (contractFile == null) {
+            throw new UsageException("--contract FILE is required: the contract YAML to validate against");
+        }
+        Contract contract = ContractSource.applyOverrides(ContractLoader.create().load(Path.of(contractFile)),
+                Settings.fromEnvironment());
+        return execute(contract, options, Path.of(options.getOrDefault("out", "cachecheck-out")));
+    }
+
+    int demo(Map<String, String> options) {
+        Path contractFile = Path.of("docs/examples/demo-contract.yaml");
+        Contract contract = Files.isRegularFile(contractFile)
+                ? ContractLoader.create().load(contractFile)
+                : ContractLoader.create().parse(resource("demo-contract.yaml"));
+        URI redis = URI.create(contract.cache().url());
+        String jdbc = contract.source().url().replace("jdbc:aws-wrapper:", "jdbc:");
+        err.println("Seeding the demo dataset: schema cachecheck_demo in " + jdbc + ", Redis " + redis);
+        try {
+            new DemoData(jdbc, contract.source().credentials().username(), "cachecheck_demo", redis).seed();
+        } catch (SQLException | RuntimeException e) {
+            throw new UsageException("cannot seed the demo dataset (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, or set"
+                    + " CACHECHECK_DEMO_PG / CACHECHECK_DEMO_REDIS to host:port");
+        }
+        Map<String, String> demoOptions = new HashMap<>(options);
+        demoOptions.putIfAbsent("out", "cachecheck-demo-out");
+        return execute(contract, demoOptions, Path.of(demoOptions.get("out")));
+    }
+
+    private int execute(Contract contract, Map<String, String> options, Path outDir) {
+        ObjectNode input = executionInput(options);
+        String runId = options.getOrDefault("run-id", "local-"
+                + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Map<String, String> settings = new HashMap<>();
+        settings.put(Settings.REGION.name(), options.getOrDefault("region",
+                System.getenv().getOrDefault("AWS_REGION", "us-east-1")));
+        if (options.containsKey("s3-endpoint")) {
+            settings.put(Settings.S3_ENDPOINT.name(), options.get("s3-endpoint"));
+        }
+        if (options.containsKey("sns-endpoint")) {
+            settings.put(Settings.SNS_ENDPOINT.name(), options.get("sns-endpoint"));
+        }
+        Settings resolved = Settings.of(settings);
+        ObjectStore store = options.containsKey("bucket")
+                ? new S3ObjectStore(WorkflowEnvironment.s3Client(resolved), options.get("bucket"))
+                : new DirectoryObjectStore(outDir);
+        Notifier notifier = options.containsKey("topic-arn")
+                ? new SnsNotifier(WorkflowEnvironment.snsClient(resolved), options.get("topic-arn"))
+                : new ConsoleNotifier(out);
+        boolean quiet = options.containsKey("quiet");
+        WorkflowEnvironment env = WorkflowEnvironment.builder().settings(resolved).store(store).notifier(notifier)
+                .contract(() -> contract)
+                .progress(shard -> quiet ? (a, b) -> { } : new ProgressPrinter(shard, err, 2000))
+                .build();
+        String definition = options.containsKey("definition") ? read(Path.of(options.get("definition")))
+                : LocalWorkflow.packagedDefinition();
+        Duration timeout = Duration.ofSeconds(positiveInt(options.getOrDefault("function-timeout", "900"), "function-timeout"));
+        LocalWorkflow workflow = new LocalWorkflow(env, definition, AslOptions.defaults(), timeout);
+        if (!quiet) {
+            err.println("Run " + runId + ": validating " + (input.get("tenantScope").isArray()
+                    ? input.get("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
+        }
+        LocalWorkflow.Run run = workflow.run(runId, input);
+        return report(run, options.containsKey("topic-arn"));
+    }
+
+    static ObjectNode executionInput(Map<String, String> options) {
+        ObjectNode input = Json.MAPPER.createObjectNode();
+        input.put("mode", options.getOrDefault("mode", "manual"));
+        if (options.containsKey("tenants")) {
+            ArrayNode scope = input.putArray("tenantScope");
+            for (String t : options.get("tenants").split(",")) {
+                if (!t.isBlank()) {
+                    scope.add(t.trim());
+                }
+            }
+        } else {
+            input.put("tenantScope", "all");
+        }
+        ObjectNode gate = Json.MAPPER.createObjectNode();
+        if (options.containsKey("max-drift-ratio")) {
+            try {
+                gate.put("maxDriftRatio", Double.parseDouble(options.get("max-drift-ratio")));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--max-drift-ratio: '" + options.get("max-drift-ratio")
+                        + "' is not a number; use a ratio from 0 to 1, e.g. 0.001");
+            }
+        }
+        if (options.containsKey("fail-on-incomplete")) {
+            gate.put("failOnIncomplete", true);
+        }
+        if (options.containsKey("no-fail-on-incomplete")) {
+            gate.put("failOnIncomplete", false);
+        }
+        if (!gate.isEmpty()) {
+            input.set("gate", gate);
+        }
+        if (options.containsKey("max-concurrency")) {
+            input.put("maxConcurrency", positiveInt(options.get("max-concurrency"), "max-concurrency"));
+        }
+        return input;
+    }
+
+    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere) {
+        ExecutionResult result = run.execution();
+        if (run.auditLog().isEmpty()) {
+            err.println("error: run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": "
+                    + result.error() + ": " + causeMessage(result.cause()));
+            return INCOMPLETE_OR_ERROR;
+        }
+        AuditLog log = run.auditLog().get();
+        RunSummary s = log.summary();
+        if (summaryPublishedElsewhere) {
+            out.println(humanSummary(log, run.auditLogLocation()));
+        }
+        if (result.succeeded()) {
+            out.println("Gate passed. Audit log: " + run.auditLogLocation());
+        } else {
+            out.println("Gate failed (" + result.error() + "): " + causeMessage(result.cause()));
+        }
+        if (s.verdict() == Verdict.INCOMPLETE) {
+            return INCOMPLETE_OR_ERROR;
+        }
+        return s.verdict() == Verdict.DRIFT || !result.succeeded() ? DRIFT : CONSISTENT;
+    }
+
+    static String humanSummary(AuditLog log, String location) {
+        RunSummary s = log.summary();
+        Map<DriftClass, Long> c = s.counts();
+        List<String> worst = new ArrayList<>();
+        s.worstTenants().forEach(t -> worst.add(t.tenant() + " " + t.score() + " (" + t.driftedKeys() + " drifted)"));
+        return String.format(Locale.ROOT, "Run %s: %s%nTenants validated: %d of %d%nKeys checked: %d, drifted: %d"
+                        + " (stale %d, orphan %d, corrupt %d, unmapped %d), in flight: %d%nConsistency score: %s%n"
+                        + "Worst tenants: %s%nAudit log: %s",
+                log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
+                c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
+                c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst), location);
+    }
+
+    /** The state whose error ended the run: the last one caught, else the last one failed. */
+    private static String failedState(ExecutionResult result) {
+        String failed = "?";
+        for (var event : result.history()) {
+            if (event.type().equals("caught")) {
+                return event.stateName();
+            }
+            if (event.type().equals("failed") && failed.equals("?")) {
+                failed = event.stateName();
+            }
+        }
+        return failed;
+    }
+
+    /** Lambda causes are {"errorMessage","errorType"} documents; show the message only. */
+    static String causeMessage(String cause) {
+        if (cause == null) {
+            return "(no cause)";
+        }
+        try {
+            var node = Json.MAPPER.readTree(cause);
+            if (node != null && node.hasNonNull("errorMessage")) {
+                return node.get("errorMessage").asText();
+            }
+        } catch (IOException notJson) {
+            // a plain cause is shown as it is
+        }
+        return cause;
+    }
+
+    private static int positiveInt(String text, String option) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = CacheCheckCli.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new UsageException(name + " is not packaged; run from the repository root");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + name);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.cachecheck.local;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachecheck.audit.AuditLog;
+import io.cachecheck.handler.AggregateHandler;
+import io.cachecheck.handler.DiscoverShardsHandler;
+import io.cachecheck.handler.ValidateShardHandler;
+import io.cachecheck.local.asl.AslInterpreter;
+import io.cachecheck.local.asl.AslOptions;
+import io.cachecheck.local.asl.ExecutionResult;
+import io.cachecheck.local.asl.TaskFailedException;
+import io.cachecheck.workflow.Json;
+import io.cachecheck.workflow.RunIds;
+import io.cachecheck.workflow.WorkflowEnvironment;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs statemachine/cache-validation.asl.json in this JVM: the {@link AslInterpreter} executes the definition and
+ * every Lambda Task goes to its handler class, invoked through {@code handleRequest} with JSON bytes exactly as
+ * Lambda would. This is the offline way to test definition changes (AWS no longer supports Step Functions Local).
+ */
+public final class LocalWorkflow {
+    /** The definition, packaged from statemachine/ at build time. */
+    public static final String DEFINITION_RESOURCE = "statemachine/cache-validation.asl.json";
+    static final Map<String, String> FUNCTIONS = Map.of(
+            "DiscoverShardsFunctionArn", "cachecheck-DiscoverShards",
+            "ValidateShardFunctionArn", "cachecheck-ValidateShard",
+            "AggregateFunctionArn", "cachecheck-Aggregate");
+
+    private final WorkflowEnvironment env;
+    private final AslInterpreter interpreter;
+    private final Map<String, RequestStreamHandler> handlers;
+    private final Duration functionTimeout;
+
+    /** The outcome of a local execution, and the audit log when the run got as far as writing it. */
+    public record Run(String runId, ExecutionResult execution, Optional<AuditLog> auditLog, String auditLogLocation) {
+    }
+
+    /**
+     * @param definitionJson  the ASL text (with its {@code ${...FunctionArn}} placeholders)
+     * @param functionTimeout the time budget of each invocation, like the Lambda timeout (ValidateShard stops a margin
+     *                        before it with INCOMPLETE)
+     */
+    public LocalWorkflow(WorkflowEnvironment env, String definitionJson, AslOptions options, Duration functionTimeout) {
+        this.env = env;
+        this.functionTimeout = functionTimeout;
+        NoMetrics.install();
+        this.handlers = Map.of(
+                FUNCTIONS.get("DiscoverShardsFunctionArn"), new DiscoverShardsHandler(env),
+                FUNCTIONS.get("ValidateShardFunctionArn"), new ValidateShardHandler(env),
+                FUNCTIONS.get("AggregateFunctionArn"), new AggregateHandler(env));
+        this.interpreter = AslInterpreter.create(definitionJson, FUNCTIONS, this::invoke, options);
+    }
+
+    /** The packaged definition. */
+    public static String packagedDefinition() {
+        try (InputStream in = LocalWorkflow.class.getClassLoader().getResourceAsStream(DEFINITION_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFINITION_RESOURCE + " is not on the classpath; build with mvn package");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Run run(String runId, JsonNode input) {
+        ExecutionResult result = interpreter.execute(runId, input);
+        String key = RunIds.auditLogKey(runId);
+        Optional<AuditLog> log = env.store().get(key).map(bytes -> {
+            try {
+                return Json.MAPPER.readValue(bytes, AuditLog.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("audit log " + env.store().location(key) + " cannot be read", e);
+            }
+        });
+        return new Run(runId, result, log, env.store().location(key));
+    }
+
+    private JsonNode invoke(String functionName, JsonNode payload) {
+        RequestStreamHandler handler = handlers.get(functionName);
+        if (handler == null) {
+            throw new TaskFailedException("Lambda.ResourceNotFoundException", "no local handler for " + functionName);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(Json.bytes(payload)), out,
+                    new LocalContext(functionName, functionTimeout.toMillis()));
+            return Json.MAPPER.readTree(out.toByteArray());
+        } catch (IOException | RuntimeException e) {
+            // As the Lambda Java runtime reports it: the error is the class name, the cause a JSON document.
+            ObjectNode cause = Json.MAPPER.createObjectNode();
+            cause.put("errorMessage", e.getMessage());
+            cause.put("errorType", e.getClass().getName());
+            throw new TaskFailedException(e.getClass().getName(), cause.toString());
+        }
+    }
+}
