@@ -222,6 +222,17 @@ class CacheCheckStackTest {
   }
 
   @Test
+  void localContractFile_isBundledAsAnAssetTheFunctionsMayRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    var contract = java.nio.file.Files.writeString(dir.resolve("contract.yaml"), "tenants: []\n");
+    var t = TestStacks.template(TestStacks.with(TestStacks.EXISTING_VPC, "contractLocation", contract.toString()));
+    var fn = JSON.valueToTree(t.findResources("AWS::Lambda::Function").values().iterator().next());
+    String location = fn.at("/Properties/Environment/Variables/CACHECHECK_CONTRACT_LOCATION").toString();
+    assertThat(location).startsWith("{\"Fn::Join\":[\"\",[\"s3://\",").contains(".yaml");
+    assertThat(t.toJSON().toString()).doesNotContain("contracts-bucket");
+  }
+
+  @Test
   void noExamplePipeline_unlessAskedFor() {
     template.resourceCountIs("AWS::CodePipeline::Pipeline", 0);
   }
