@@ -57,7 +57,7 @@ public final class ContractLoader {
     public Contract parse(String yaml) {
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(yaml);
+            root = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ContractException("contract is not valid YAML" + where + ": " + e.getOriginalMessage(), e);

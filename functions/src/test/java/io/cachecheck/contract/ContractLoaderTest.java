@@ -139,6 +139,12 @@ class ContractLoaderTest {
     }
 
     @Test
+    void parse_whenKeyDuplicated_rejects() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  shardCount: 4", "  shardCount: 4\n  shardCount: 5")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("Duplicate field 'shardCount'");
+    }
+
+    @Test
     void parse_whenPositionalMarker_explains() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id", "tenant_id = ?")))
                 .isInstanceOf(ContractException.class).hasMessageContaining("positional '?'");
