@@ -10,7 +10,6 @@ import io.cachecheck.workflow.WorkflowEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 import java.io.IOException;
@@ -40,7 +39,7 @@ public final class AggregateHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
+        Metrics metrics = Handlers.metrics();
         try {
             Aggregate.Request request = Handlers.read(input, Aggregate.Request.class);
             Aggregate.Result result = Handlers.withLogging(context, request.runId(), () -> {

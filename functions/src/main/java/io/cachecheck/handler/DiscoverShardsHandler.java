@@ -7,7 +7,6 @@ import io.cachecheck.workflow.WorkflowEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +34,7 @@ public final class DiscoverShardsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
+        Metrics metrics = Handlers.metrics();
         try {
             DiscoverShards.Request request = Handlers.read(input, DiscoverShards.Request.class);
             Object result = Handlers.withLogging(context, request.runId(), () -> {

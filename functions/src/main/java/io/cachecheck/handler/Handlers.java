@@ -7,6 +7,8 @@ import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.WorkflowEnvironment;
 import org.slf4j.MDC;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.io.IOException;
@@ -26,6 +28,13 @@ final class Handlers {
     /** The production environment, from the process environment; called once per container. */
     static WorkflowEnvironment production() {
         return WorkflowEnvironment.fromSettings(Settings.fromEnvironment());
+    }
+
+    /** The request-scoped Powertools metrics, in the configured namespace (dimension: Service only). */
+    static Metrics metrics() {
+        Metrics metrics = MetricsFactory.getMetricsInstance();
+        metrics.setNamespace(Settings.fromEnvironment().get(Settings.METRICS_NAMESPACE));
+        return metrics;
     }
 
     static <T> T read(InputStream in, Class<T> type) throws IOException {

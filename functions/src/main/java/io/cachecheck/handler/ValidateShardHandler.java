@@ -8,7 +8,6 @@ import io.cachecheck.workflow.WorkflowEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 import java.io.IOException;
@@ -41,7 +40,7 @@ public final class ValidateShardHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
+        Metrics metrics = Handlers.metrics();
         try {
             ValidateShard.Request request = Handlers.read(input, ValidateShard.Request.class);
             ShardSummary summary = Handlers.withLogging(context, request.runId(), () -> {
