@@ -54,7 +54,7 @@ class ExecutionInputParserTest {
     @CsvSource(delimiter = '|', value = {
             "{}|mode: is required",
             "{'mode':'nightly'}|mode: \"nightly\" is unknown",
-            "{'mode':'manual','tenantscope':'all'}|tenantscope: unknown field",
+            "{'mode':'manual','tenantscope':'all'}|tenantscope: unknown field; allowed fields are [baseline, gate, maxConcurrency, mode, remediate, tenantScope] (did you mean tenantScope?)",
             "{'mode':'manual','tenantScope':[]}|tenantScope: [] is invalid",
             "{'mode':'manual','tenantScope':['a','a']}|tenantScope[1]: tenant 'a' is listed twice",
             "{'mode':'manual','tenantScope':'some'}|tenantScope: \"some\" is invalid",

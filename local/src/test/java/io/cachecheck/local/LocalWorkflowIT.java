@@ -1,0 +1,223 @@
+package io.cachecheck.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.TenantReport;
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Finding;
+import io.cachecheck.check.Verdict;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.local.asl.AslOptions;
+import io.cachecheck.local.asl.ExecutionStatus;
+import io.cachecheck.local.asl.StateEvent;
+import io.cachecheck.notify.ConsoleNotifier;
+import io.cachecheck.store.DirectoryObjectStore;
+import io.cachecheck.workflow.Json;
+import io.cachecheck.workflow.WorkflowEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole state machine definition, run by the local interpreter with the real handlers, against PostgreSQL
+ * (schema cc_it_workflow) and Redis (db 6) seeded with {@link DemoData}.
+ */
+class LocalWorkflowIT {
+    private static final String SCHEMA = "cc_it_workflow";
+    private static final URI REDIS = URI.create("redis://127.0.0.1:6379/6");
+    private static final DemoData DATA = new DemoData("jdbc:postgresql://127.0.0.1:5432/test", "postgres", SCHEMA, REDIS);
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void seed() throws Exception {
+        DATA.seed();
+    }
+
+    @AfterAll
+    static void drop() throws Exception {
+        DATA.drop();
+    }
+
+    static String contractText(String pgHostPort) throws Exception {
+        return Files.readString(Path.of("../docs/examples/demo-contract.yaml"))
+                .replace("cachecheck_demo.", SCHEMA + ".")
+                .replace("${CACHECHECK_DEMO_REDIS:-127.0.0.1:6379}/9", "127.0.0.1:6379/6")
+                .replace("${CACHECHECK_DEMO_PG:-127.0.0.1:5432}", pgHostPort)
+                .replace("graceMillis: 200", "graceMillis: 0\n  maxRetries: 1\n  retryBackoffMillis: 10");
+    }
+
+    private LocalWorkflow workflow(Contract contract, ByteArrayOutputStream console) {
+        WorkflowEnvironment env = WorkflowEnvironment.builder().store(new DirectoryObjectStore(out))
+                .notifier(new ConsoleNotifier(new PrintStream(console, true, StandardCharsets.UTF_8)))
+                .contract(() -> contract).build();
+        return new LocalWorkflow(env, LocalWorkflow.packagedDefinition(), AslOptions.defaults().withRetryIntervalScale(0),
+                Duration.ofMinutes(15));
+    }
+
+    private static JsonNode input(String json) throws Exception {
+        return Json.MAPPER.readTree(json.replace('\'', '"'));
+    }
+
+    @Test
+    void manualRun_writesAuditLogWithExactlyTheInjectedDrift() throws Exception {
+        Contract contract = ContractLoader.create().parse(contractText("127.0.0.1:5432"));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+        LocalWorkflow.Run run = workflow(contract, console).run("it-manual", input("{'mode':'manual','gate':{'maxDriftRatio':1}}"));
+
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.execution().output().get("verdict").asText()).isEqualTo("DRIFT");
+        AuditLog log = run.auditLog().orElseThrow();
+        assertThat(log.runId()).isEqualTo("it-manual");
+        assertThat(log.trigger().mode()).isEqualTo("manual");
+        assertThat(log.findings()).extracting(f -> f.tenant() + "|" + f.namespace() + "|" + f.key() + "|" + f.driftClass())
+                .containsExactlyInAnyOrder(
+                        "acme|customer|demo:acme:customer:3|STALE",
+                        "acme|customer|demo:acme:customer:99|ORPHAN",
+                        "globex|order|demo:globex:order:2|CORRUPT",
+                        "umbrella|null|demo:umbrella:customer:1|UNMAPPED",
+                        "null|null|demo:misc:session:abc|UNMAPPED");
+        Finding stale = log.findings().stream().filter(f -> f.driftClass() == DriftClass.STALE).findFirst().orElseThrow();
+        assertThat(stale.fields()).containsExactly("tier");
+        assertThat(log.summary().verdict()).isEqualTo(Verdict.DRIFT);
+        assertThat(log.summary().keysChecked()).isEqualTo(27);
+        assertThat(log.summary().driftedKeys()).isEqualTo(5);
+        assertThat(log.summary().counts()).containsAllEntriesOf(Map.of(DriftClass.CONSISTENT, 22L, DriftClass.STALE, 1L,
+                DriftClass.ORPHAN, 1L, DriftClass.CORRUPT, 1L, DriftClass.UNMAPPED, 2L, DriftClass.IN_FLIGHT, 0L));
+        assertThat(log.summary().consistencyScore()).isEqualTo(81.48);
+        assertThat(log.summary().tenantsValidated()).isEqualTo(3);
+        assertThat(log.summary().worstTenants()).extracting(t -> t.tenant() + "=" + t.score())
+                .containsExactly("acme=77.78", "globex=87.5");
+        assertThat(log.tenants()).extracting(TenantReport::tenant, TenantReport::keysChecked, TenantReport::verdict)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("acme", 9L, Verdict.DRIFT),
+                        org.assertj.core.groups.Tuple.tuple("globex", 8L, Verdict.DRIFT),
+                        org.assertj.core.groups.Tuple.tuple("initech", 8L, Verdict.CONSISTENT));
+        assertThat(log.namespaces()).extracting(n -> n.namespace() + "=" + n.keysChecked())
+                .containsExactlyInAnyOrder("customer=16", "order=9");
+        assertThat(log.steps().get(0).action()).isEqualTo("validate-input");
+        assertThat(log.steps().get(log.steps().size() - 1).action()).isEqualTo("publish-summary");
+        assertThat(Files.exists(out.resolve("runs/it-manual/audit-log.json"))).isTrue();
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("cachecheck DRIFT: run it-manual",
+                "Worst tenants: acme 77.78 (2 drifted), globex 87.5 (1 drifted)");
+    }
+
+    @Test
+    void gateRun_whenDriftOverThreshold_failsWithConsistencyGateFailed() throws Exception {
+        Contract contract = ContractLoader.create().parse(contractText("127.0.0.1:5432"));
+
+        LocalWorkflow.Run run = workflow(contract, new ByteArrayOutputStream())
+                .run("it-gate", input("{'mode':'gate','gate':{'maxDriftRatio':0.1}}"));
+
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.execution().error()).isEqualTo("ConsistencyGateFailed");
+        assertThat(run.execution().cause()).startsWith("verdict DRIFT: gate failed: drift ratio 0.185185 (5 of 27 keys)"
+                        + " exceeds gate.maxDriftRatio 0.1; worst tenants: acme (score 77.78, 2 drifted), globex (score 87.5, 1 drifted)");
+        assertThat(run.auditLog().orElseThrow().trigger().maxDriftRatio()).isEqualTo(0.1);
+    }
+
+    @Test
+    void run_whenDatabaseUnreachable_endsIncompleteAndAuditLogSaysWhy() throws Exception {
+        // Tenant discovery succeeds on the real database; the shard's database is a closed port.
+        Contract good = ContractLoader.create().parse(contractText("127.0.0.1:5432"));
+        Contract closed = ContractLoader.create().parse(contractText("127.0.0.1:1"));
+        WorkflowEnvironment env = WorkflowEnvironment.builder().store(new DirectoryObjectStore(out))
+                .notifier(new ConsoleNotifier(new PrintStream(new ByteArrayOutputStream())))
+                .contract(new java.util.function.Supplier<>() {
+                    private int calls;
+
+                    @Override
+                    public synchronized Contract get() {
+                        return calls++ == 0 ? good : closed;
+                    }
+                }).build();
+        LocalWorkflow workflow = new LocalWorkflow(env, LocalWorkflow.packagedDefinition(),
+                AslOptions.defaults().withRetryIntervalScale(0), Duration.ofMinutes(15));
+
+        LocalWorkflow.Run run = workflow.run("it-incomplete", input("{'mode':'scheduled'}"));
+
+        assertThat(run.execution().error()).isEqualTo("ConsistencyGateFailed");
+        assertThat(run.execution().cause()).startsWith("verdict INCOMPLETE: gate failed: 1 of 1 shards incomplete");
+        AuditLog log = run.auditLog().orElseThrow();
+        assertThat(log.summary().verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(log.summary().tenantsValidated()).isZero();
+        assertThat(log.tenants()).allSatisfy(t -> assertThat(t.verdict()).isEqualTo(Verdict.INCOMPLETE));
+        assertThat(log.shards()).singleElement().satisfies(s -> {
+            assertThat(s.verdict()).isEqualTo(Verdict.INCOMPLETE);
+            assertThat(s.skipped()).extracting(k -> k.reason()).allMatch(r -> r.startsWith("source-unavailable"));
+        });
+    }
+
+    @Test
+    void run_whenInputInvalid_failsAtValidateInputAndRunsNothingElse() throws Exception {
+        Contract contract = ContractLoader.create().parse(contractText("127.0.0.1:5432"));
+
+        LocalWorkflow.Run run = workflow(contract, new ByteArrayOutputStream())
+                .run("it-invalid", input("{'mode':'manual','maxConcurency':8}"));
+
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.execution().error()).isEqualTo("InvalidInput");
+        assertThat(CacheCheckCli.causeMessage(run.execution().cause())).isEqualTo("maxConcurency: unknown field; allowed fields are"
+                + " [baseline, gate, maxConcurrency, mode, remediate, tenantScope] (did you mean maxConcurrency?)");
+        assertThat(run.execution().history()).extracting(StateEvent::stateName).containsOnly("ValidateInput", "InvalidInput");
+        assertThat(run.auditLog()).isEmpty();
+        assertThat(Files.exists(out.resolve("runs/it-invalid"))).isFalse();
+    }
+
+    @Test
+    void cli_validateCommand_printsSummaryAndExitsWithDriftCode() throws Exception {
+        Path contract = out.resolve("contract.yaml");
+        Files.writeString(contract, contractText("127.0.0.1:5432"));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+
+        // initech itself is consistent; the run still reports the two unmapped keys of the keyspace.
+        int exit = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
+                "--tenants", "initech", "--run-id", "it-cli", "--max-drift-ratio", "0.5", "--quiet"});
+
+        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Run it-cli (manual): DRIFT",
+                "Tenants validated: 1 of 1 (0 with drift)", "Keys checked: 10, drifted: 2 (stale 0, orphan 0, corrupt 0, unmapped 2)",
+                "Gate passed. Audit log: " + out.resolve("runs/it-cli/audit-log.json"));
+    }
+
+    @Test
+    void cli_whenInputOrContractInvalid_printsOneLineAndExits2() throws Exception {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        Path contract = out.resolve("contract.yaml");
+        Files.writeString(contract, contractText("127.0.0.1:5432"));
+
+        int badInput = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
+                "--max-concurrency", "99", "--quiet"});
+        Files.writeString(contract, "version: 1\ncache: {url: 'http://x'}\n");
+        int badContract = cli.run(new String[]{"validate", "--contract", contract.toString(), "--quiet"});
+
+        assertThat(badInput).isEqualTo(2);
+        assertThat(badContract).isEqualTo(2);
+        List<String> lines = stderr.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertThat(lines).containsExactly(
+                "error: run " + lines.get(0).split(" ")[2] + " FAILED at ValidateInput: InvalidInput: maxConcurrency: 99 is invalid; use a whole number from 1 to 40 (default 4)",
+                "error: cache.url: 'http://x' must start with redis:// or rediss:// (TLS)");
+    }
+}
