@@ -305,7 +305,8 @@ public final class ContractLoader {
         }
         boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
         long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
-        return new Namespace(name, pattern, type, sql, Map.copyOf(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
+        // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
+        return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);
     }
 
