@@ -268,6 +268,14 @@ public final class CacheCheckStack extends Stack {
     if (settings.keyHmacSecretArn() != null) {
       env.put("CACHECHECK_KEY_HMAC_SECRET_ARN", settings.keyHmacSecretArn());
     }
+    // Endpoints are passed for the contract to reference as ${CACHECHECK_DB_ENDPOINT} and
+    // ${CACHECHECK_CACHE_ENDPOINT}; in demo mode they exist only after deployment.
+    String dbEndpoint = demo != null
+        ? demo.database().getDbInstanceEndpointAddress() + ":" + demo.database().getDbInstanceEndpointPort()
+        : settings.database().endpoint();
+    if (dbEndpoint != null) {
+      env.put("CACHECHECK_DB_ENDPOINT", dbEndpoint);
+    }
     String cacheEndpoint = demo != null ? demo.cacheEndpoint() : settings.cache().endpoint();
     if (cacheEndpoint != null) {
       env.put("CACHECHECK_CACHE_ENDPOINT", cacheEndpoint);
