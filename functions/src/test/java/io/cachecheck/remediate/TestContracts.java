@@ -3,16 +3,16 @@ package io.cachecheck.remediate;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 
-/** A contract with a JSON namespace (no rebuild) and a hash namespace (rebuild) under a test-specific key prefix. */
-final class TestContracts {
+/** Test helper: a contract with a JSON namespace (no rebuild) and a hash namespace (rebuild) under a test-specific key prefix. */
+public final class TestContracts {
     private TestContracts() {
     }
 
-    static Contract contract(String prefix) {
+    public static Contract contract(String prefix) {
         return contract(prefix, "orders");
     }
 
-    static Contract contract(String prefix, String table) {
+    public static Contract contract(String prefix, String table) {
         return ContractLoader.create().parse("""
                 version: 1
                 cache:
