@@ -57,7 +57,7 @@ public final class ContractLoader {
     public Contract parse(String yaml) {
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(yaml);
+            root = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ContractException("contract is not valid YAML" + where + ": " + e.getOriginalMessage(), e);
@@ -305,7 +305,8 @@ public final class ContractLoader {
         }
         boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
         long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
-        return new Namespace(name, pattern, type, sql, Map.copyOf(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
+        // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
+        return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);
     }
 

@@ -180,6 +180,11 @@ public final class JdbcSource implements AutoCloseable {
                 return rs.wasNull() ? null : v;
             }
             case Types.TIMESTAMP -> {
+                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
+                if (typeName.contains("tz") || typeName.contains("time zone")) {
+                    OffsetDateTime v = rs.getObject(c, OffsetDateTime.class);
+                    return v == null ? null : new TemporalValue(v.toInstant(), precision(md, c));
+                }
                 LocalDateTime v = rs.getObject(c, LocalDateTime.class);
                 return v == null ? null : new TemporalValue(v.toInstant(ZoneOffset.UTC), precision(md, c));
             }
@@ -248,8 +253,14 @@ public final class JdbcSource implements AutoCloseable {
             if (settings.dialect() == SourceSettings.Dialect.POSTGRESQL) {
                 // Key placeholders are text; let the server type them (e.g. bigint ids) instead of failing on varchar = bigint.
                 props.setProperty("stringtype", "unspecified");
+                props.setProperty("ApplicationName", "cachecheck");
             }
             props.setProperty("connectTimeout", "10");
+            if (!settings.url().contains("wrapperPlugins")) {
+                // The wrapper's default set adds the Aurora initial-connection strategy, which turns a refused
+                // connection into a 30 s wait per attempt; failover2 + efm2 keep RDS/Aurora failover handling.
+                props.setProperty("wrapperPlugins", "failover2,efm2");
+            }
             connection = DriverManager.getConnection(settings.url(), props);
             connection.setReadOnly(true);
             connection.setAutoCommit(true);

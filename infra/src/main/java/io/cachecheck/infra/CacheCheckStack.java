@@ -338,9 +338,8 @@ public final class CacheCheckStack extends Stack {
     Function discover = functions.discoverShards();
     Function validate = functions.validateShard();
     Function aggregate = functions.aggregate();
-    // ValidateShard writes per-shard findings only; multipart uploads to SSE-KMS also need Decrypt.
+    // ValidateShard writes per-shard findings only (grantPut includes the KMS actions it needs).
     auditBucket.grantPut(validate, "runs/*");
-    key.grantDecrypt(validate);
     // Aggregate reads findings and the baseline, writes the audit log and the new baseline.
     auditBucket.grantReadWrite(aggregate);
     topic.grantPublish(aggregate);

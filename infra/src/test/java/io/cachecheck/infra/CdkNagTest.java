@@ -36,4 +36,16 @@ class CdkNagTest {
     assertThat(errors).extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
     assertThat(warnings).extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
   }
+
+  /** Guards the test above against passing vacuously: the checks must run on this stack. */
+  @org.junit.jupiter.api.Test
+  void awsSolutionsChecks_flagANonCompliantResourceAddedToTheStack() {
+    var stack = TestStacks.stack(TestStacks.EXISTING_VPC);
+    new software.amazon.awscdk.services.s3.Bucket(stack, "NonCompliant");
+
+    var errors = Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-S(1|10):.*"));
+
+    assertThat(errors).extracting(m -> m.getId()).containsOnly("/CacheCheckTest/NonCompliant/Resource");
+    assertThat(errors).hasSize(2);
+  }
 }
