@@ -78,7 +78,8 @@ public final class ContractSource {
             String scheme = settings.get(Settings.CACHE_TLS) ? "rediss" : uri.getScheme();
             url = scheme + "://" + endpoint + (uri.getRawPath() == null ? "" : uri.getRawPath());
         }
-        return new Contract(contract.version(), new CacheSettings(url, cache.cluster(), cache.readReplicas(), cacheCredentials),
+        return new Contract(contract.version(), new CacheSettings(url, cache.cluster(), cache.readReplicas(), cacheCredentials,
+                cache.ignoreKeyPrefixes()),
                 source, contract.tenants(), contract.check(), contract.namespaces());
     }
 

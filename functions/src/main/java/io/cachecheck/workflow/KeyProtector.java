@@ -37,7 +37,7 @@ final class KeyProtector {
                 hmac.apply(f.key()), f.driftClass(), f.reason(), f.fields(), f.cacheDigest(), f.sourceDigest(),
                 f.valueDigest(), f.cacheVersion(), f.sourceVersion(), f.observedAt())).toList();
         return new ShardResult(result.shardId(), result.verdict(), result.startedAt(), result.finishedAt(),
-                result.timings(), result.keysScanned(), result.counts(), result.expired(),
+                result.timings(), result.keysScanned(), result.keysIgnored(), result.counts(), result.expired(),
                 result.unmappedSample().stream().map(hmac).toList(), result.results(), findings,
                 result.findingsTruncated(), result.skipped());
     }

@@ -140,6 +140,19 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenKeyPrefixIgnored_skipsOtherApplicationsKeys() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("  mode: standalone", "  mode: standalone\n  ignoreKeyPrefixes: [\"it:junk:\"]");
+        List<ShardResult> results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+        Set<DriftDataset.Expected> expected = new HashSet<>(data.expected());
+        expected.removeIf(e -> e.key().startsWith("it:junk:"));
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(results.stream().mapToLong(ShardResult::keysIgnored).max().orElseThrow()).isEqualTo(1);
+    }
+
+    @Test
     void validate_twice_givesSameOrderIndependentDigests() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);

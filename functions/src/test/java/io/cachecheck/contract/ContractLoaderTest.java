@@ -53,6 +53,15 @@ class ContractLoaderTest {
     }
 
     @Test
+    void parse_whenCompositeKey_keepsPlaceholderOrderInKeyColumns() {
+        Contract c = loader().parse(VALID.replace("order:{order_id}", "order:{order_id}:{line_no}")
+                .replace("IN (:order_id)", "IN (:order_id) AND line_no IN (:line_no)")
+                .replace("    ignore:", "    keyColumns: {line_no: line, order_id: oid}\n    ignore:"));
+        assertThat(c.namespace("order_summary").keyColumns().keySet()).containsExactly("order_id", "line_no");
+        assertThat(c.namespace("order_summary").keyColumns().values()).containsExactly("oid", "line");
+    }
+
+    @Test
     void parse_whenUrlReferencesEnvironment_interpolates() {
         Contract c = loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://${REDIS_HOST}:${REDIS_PORT:-6380}"));
         assertThat(c.cache().url()).isEqualTo("redis://10.0.0.5:6380");

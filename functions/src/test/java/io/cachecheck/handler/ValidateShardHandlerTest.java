@@ -62,7 +62,7 @@ class ValidateShardHandlerTest {
         }
         counts.put(DriftClass.STALE, (long) findings);
         return new ShardResult("shard-0", Verdict.DRIFT, NOW, NOW.plusSeconds(5), new ShardResult.Timings(5000, 4000, 0),
-                findings, counts, 0, List.of(), List.of(), list, false, List.of());
+                findings, 0, counts, 0, List.of(), List.of(), list, false, List.of());
     }
 
     private WorkflowEnvironment env() {

@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.AspectOptions;
 import software.amazon.awscdk.AspectPriority;
 import software.amazon.awscdk.Aspects;
@@ -23,7 +27,6 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.codepipeline.Artifact;
 import software.amazon.awscdk.services.codepipeline.Pipeline;
 import software.amazon.awscdk.services.codepipeline.PipelineType;
@@ -36,7 +39,6 @@ import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
-import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
@@ -51,6 +53,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.assets.Asset;
@@ -103,6 +106,10 @@ public final class CacheCheckStack extends Stack {
   private final ValidatorFunctions functions;
   private final StateMachine stateMachine;
   private final Monitoring monitoring;
+  /** Set by contractLocation(): where the contract is, so that grants can follow. */
+  private Asset contractAsset;
+  private IBucket contractBucket;
+  private String contractKey;
 
   public CacheCheckStack(Construct scope, String id, StackProps stackProps, Props props) {
     super(scope, id, stackProps);
@@ -210,15 +217,13 @@ public final class CacheCheckStack extends Stack {
       vpcAttributes.vpcCidrBlock(network.vpcCidr());
     }
     IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", vpcAttributes.build());
-    var subnets = new ArrayList<software.amazon.awscdk.services.ec2.ISubnet>();
-    for (int i = 0; i < network.privateSubnetIds().size(); i++) {
-      subnets.add(Subnet.fromSubnetAttributes(this, "Subnet" + i,
-          software.amazon.awscdk.services.ec2.SubnetAttributes.builder()
-              .subnetId(network.privateSubnetIds().get(i))
-              .availabilityZone(network.availabilityZones().get(i))
-              .build()));
-    }
-    var selection = SubnetSelection.builder().subnets(List.copyOf(subnets)).build();
+    // Route tables matter only to constructs that add routes or gateway endpoints; the functions
+    // only need the subnet ids.
+    Annotations.of(vpc).acknowledgeWarning(
+        "@aws-cdk/aws-ec2:noSubnetRouteTableId", "the functions need subnet ids only");
+    var selection = SubnetSelection.builder()
+        .subnets(vpc.getPrivateSubnets())
+        .build();
     if (!network.securityGroupIds().isEmpty()) {
       var groups = new ArrayList<ISecurityGroup>();
       for (String sgId : network.securityGroupIds()) {
@@ -268,6 +273,14 @@ public final class CacheCheckStack extends Stack {
     if (settings.keyHmacSecretArn() != null) {
       env.put("CACHECHECK_KEY_HMAC_SECRET_ARN", settings.keyHmacSecretArn());
     }
+    // Endpoints are passed for the contract to reference as ${CACHECHECK_DB_ENDPOINT} and
+    // ${CACHECHECK_CACHE_ENDPOINT}; in demo mode they exist only after deployment.
+    String dbEndpoint = demo != null
+        ? demo.database().getDbInstanceEndpointAddress() + ":" + demo.database().getDbInstanceEndpointPort()
+        : settings.database().endpoint();
+    if (dbEndpoint != null) {
+      env.put("CACHECHECK_DB_ENDPOINT", dbEndpoint);
+    }
     String cacheEndpoint = demo != null ? demo.cacheEndpoint() : settings.cache().endpoint();
     if (cacheEndpoint != null) {
       env.put("CACHECHECK_CACHE_ENDPOINT", cacheEndpoint);
@@ -275,10 +288,6 @@ public final class CacheCheckStack extends Stack {
     }
     return env;
   }
-
-  private Asset contractAsset;
-  private software.amazon.awscdk.services.s3.IBucket contractBucket;
-  private String contractKey;
 
   /** The value of CACHECHECK_CONTRACT_LOCATION; bundles a local file as an asset. */
   private String contractLocation() {
@@ -306,30 +315,30 @@ public final class CacheCheckStack extends Stack {
     return "s3://" + contractAsset.getS3BucketName() + "/" + contractAsset.getS3ObjectKey();
   }
 
-  private java.util.Optional<ISecret> dbSecret() {
+  private Optional<ISecret> dbSecret() {
     if (demo != null) {
-      return java.util.Optional.ofNullable(demo.database().getSecret());
+      return Optional.ofNullable(demo.database().getSecret());
     }
     return importSecret("DbSecret", settings.database().secretArn());
   }
 
-  private java.util.Optional<ISecret> cacheSecret() {
+  private Optional<ISecret> cacheSecret() {
     if (demo != null) {
-      return java.util.Optional.of(demo.cacheAuthSecret());
+      return Optional.of(demo.cacheAuthSecret());
     }
     return importSecret("CacheSecret", settings.cache().authSecretArn());
   }
 
-  private java.util.Optional<ISecret> importSecret(String id, String arn) {
+  private Optional<ISecret> importSecret(String id, String arn) {
     if (arn == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     var existing = getNode().tryFindChild(id);
     if (existing instanceof ISecret secret) {
-      return java.util.Optional.of(secret);
+      return Optional.of(secret);
     }
     // A complete ARN ends with the 6-character suffix Secrets Manager appends to the name.
-    return java.util.Optional.of(arn.matches(".*-[A-Za-z0-9]{6}$")
+    return Optional.of(arn.matches(".*-[A-Za-z0-9]{6}$")
         ? Secret.fromSecretCompleteArn(this, id, arn)
         : Secret.fromSecretPartialArn(this, id, arn));
   }
@@ -353,11 +362,11 @@ public final class CacheCheckStack extends Stack {
           .ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
     }
     if (demo == null && settings.database().iamAuth()) {
-      String dbUserArn = Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
+      String dbUserArn = Stack.of(this).formatArn(ArnComponents.builder()
           .service("rds-db")
           .resource("dbuser")
           .resourceName(settings.database().resourceId() + "/" + settings.database().user())
-          .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
+          .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
           .build());
       for (IGrantable fn : List.of(discover, validate)) {
         Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
@@ -500,15 +509,7 @@ public final class CacheCheckStack extends Stack {
     return functions;
   }
 
-  List<Alarm> alarms() {
-    return monitoring.alarms();
-  }
-
   DemoEnvironment demo() {
     return demo;
-  }
-
-  Bucket accessLogs() {
-    return accessLogs;
   }
 }

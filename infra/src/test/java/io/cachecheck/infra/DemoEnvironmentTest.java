@@ -52,7 +52,7 @@ class DemoEnvironmentTest {
     var variables = ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) fn.values().iterator().next().get("Properties"))
         .get("Environment")).get("Variables"));
     assertThat(variables.keySet().stream().map(Object::toString).toList()).contains("CACHECHECK_DB_SECRET_ARN", "CACHECHECK_CACHE_SECRET_ARN",
-        "CACHECHECK_CACHE_ENDPOINT", "CACHECHECK_CONTRACT_LOCATION");
+        "CACHECHECK_CACHE_ENDPOINT", "CACHECHECK_DB_ENDPOINT", "CACHECHECK_CONTRACT_LOCATION");
     assertThat(variables.get("CACHECHECK_CACHE_TLS")).isEqualTo("true");
   }
 
