@@ -94,12 +94,15 @@ public final class ShardPlanner {
                         + "remove them or use \"all\"");
             }
         }
+        // Keys outside the tenants in scope are not this run's business: a scoped run reports no UNMAPPED keys,
+        // so a gate for one tenant cannot fail because of another application's or tenant's keys.
+        boolean scoped = scope != null && !scope.isEmpty();
         Map<String, List<String>> byShard = new TreeMap<>();
         for (String t : selected) {
             byShard.computeIfAbsent(tenants.shardOf().get(t), s -> new ArrayList<>()).add(t);
         }
         List<ShardWorkItem> items = new ArrayList<>();
-        boolean first = true;
+        boolean first = !scoped;
         for (Map.Entry<String, List<String>> e : byShard.entrySet()) {
             String shardId = "shard-" + e.getKey();
             if (cacheNodes.size() <= 1) {

@@ -1,0 +1,61 @@
+package io.cachecheck.shard;
+
+import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.error.InvalidInputException;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ShardPlannerTest {
+    private static ShardPlanner.Tenants tenants() {
+        Map<String, String> shardOf = new LinkedHashMap<>();
+        shardOf.put("a", "1");
+        shardOf.put("b", "0");
+        shardOf.put("c", "1");
+        return new ShardPlanner.Tenants(shardOf);
+    }
+
+    @Test
+    void plan_allTenants_groupsByShardAndReportsUnmappedOnce() {
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, List.of(new HostAndPort("h", 1)));
+        assertThat(items).extracting(ShardWorkItem::shardId).containsExactly("shard-0", "shard-1");
+        assertThat(items).extracting(ShardWorkItem::tenants).containsExactly(List.of("b"), List.of("a", "c"));
+        assertThat(items).extracting(ShardWorkItem::reportUnmapped).containsExactly(true, false);
+    }
+
+    @Test
+    void plan_cluster_splitsEachShardPerNode() {
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, List.of(new HostAndPort("h", 1), new HostAndPort("h", 2)));
+        assertThat(items).extracting(ShardWorkItem::shardId).containsExactly("shard-0.node-0", "shard-0.node-1", "shard-1.node-0", "shard-1.node-1");
+        assertThat(items).extracting(ShardWorkItem::nodes).containsExactly(List.of("h:1"), List.of("h:2"), List.of("h:1"), List.of("h:2"));
+        assertThat(items).filteredOn(ShardWorkItem::reportUnmapped).extracting(ShardWorkItem::shardId)
+                .containsExactly("shard-0.node-0", "shard-0.node-1");
+    }
+
+    @Test
+    void plan_scoped_checksOnlyThoseTenantsAndReportsNoUnmappedKeys() {
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), List.of("c"), List.of(new HostAndPort("h", 1)));
+        assertThat(items).singleElement().satisfies(i -> {
+            assertThat(i.tenants()).containsExactly("c");
+            assertThat(i.reportUnmapped()).isFalse();
+        });
+    }
+
+    @Test
+    void plan_scopeWithInactiveTenant_namesIt() {
+        assertThatThrownBy(() -> ShardPlanner.plan(tenants(), List.of("a", "zz"), List.of(new HostAndPort("h", 1))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("tenantScope").hasMessageContaining("[zz]");
+    }
+
+    @Test
+    void hashShard_isStable() {
+        assertThat(ShardPlanner.hashShard("acme", 8)).isEqualTo(ShardPlanner.hashShard("acme", 8)).isBetween(0, 7);
+        assertThat(ShardPlanner.hashShard("acme", 1)).isZero();
+    }
+}
