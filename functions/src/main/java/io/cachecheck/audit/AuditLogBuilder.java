@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Merges shard outcomes into an {@link AuditLog}. A failed shard becomes an INCOMPLETE shard whose tenants are
+ * Merges shard outcomes into an {@link AuditLog} (without gate, comparison and remediation, which Aggregate adds;
+ * keys as in the outcomes, so redact them first). A failed shard becomes an INCOMPLETE shard whose tenants are
  * INCOMPLETE, so a run is never CONSISTENT unless every shard finished.
  */
 public final class AuditLogBuilder {
@@ -117,11 +118,11 @@ public final class AuditLogBuilder {
                 (int) tenantReports.stream().filter(t -> t.verdict() != Verdict.INCOMPLETE).count(),
                 (int) tenantReports.stream().filter(t -> t.drifted() > 0).count(),
                 keysScanned, keysChecked, drifted, counts, score(drifted, keysChecked),
-                keysChecked == 0 ? 0 : (double) drifted / keysChecked, worst, outcomes.size(), incompleteShards, 0);
+                keysChecked == 0 ? 0 : (double) drifted / keysChecked, worst, outcomes.size(), incompleteShards, 0, 0, 0, 0, 0);
         findings.sort(Comparator.comparing((Finding f) -> String.valueOf(f.tenant()))
                 .thenComparing(f -> String.valueOf(f.namespace())).thenComparing(Finding::key));
-        return new AuditLog(AuditLog.SCHEMA_VERSION, runId, trigger, startedAt, finishedAt, summary, allSteps,
-                tenantReports, namespaceReports, shards, findings, truncated, unmappedSample);
+        return new AuditLog(AuditLog.SCHEMA_VERSION, runId, trigger, startedAt, finishedAt, "plain", summary, null,
+                allSteps, tenantReports, namespaceReports, shards, findings, truncated, unmappedSample, null, null);
     }
 
     /** 100 × (1 − drifted / checked), rounded to 2 decimals; 100 when nothing was checked. */

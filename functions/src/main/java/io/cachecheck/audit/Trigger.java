@@ -8,5 +8,6 @@ import java.util.List;
  * @param tenantScope the requested tenants, or null for all active tenants
  */
 public record Trigger(String mode, List<String> tenantScope, double maxDriftRatio, boolean failOnIncomplete,
-                      boolean failOnRegression, int maxConcurrency, boolean remediate, String baseline) {
+                      boolean failOnRegression, double scoreTolerance, boolean allowRemediation, int maxConcurrency,
+                      boolean remediate, String baseline) {
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.store.ObjectStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +12,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Stores baselines as JSON in an {@link ObjectStore}: {@code baselines/<runId>.json} plus a pointer
- * {@code baselines/latest.json} holding the latest run id. The run's document is written before the pointer, so a
+ * Stores baselines as JSON in the run's {@link ObjectStore} (the S3 bucket, or the local output directory):
+ * {@code baselines/<runId>.json} plus a pointer {@code baselines/latest.json} holding the latest run id. They live
+ * outside {@code runs/}, which the bucket's lifecycle rule expires. The run's document is written before the pointer, so a
  * crash in between leaves the previous latest in place.
  */
 public final class ObjectStoreBaselineStore implements BaselineStore {
@@ -38,7 +40,7 @@ public final class ObjectStoreBaselineStore implements BaselineStore {
         }
         if (selection instanceof BaselineSelection.Run run) {
             byte[] bytes = store.get(key(run.runId())).orElseThrow(() -> new InvalidInputException(
-                    "baseline: no baseline for run " + run.runId() + " at " + key(run.runId())
+                    "baseline: no baseline for run " + run.runId() + " at " + store.location(key(run.runId()))
                             + "; name a run that saved one, or use latest or none"));
             return Optional.of(BaselineCodec.read(bytes));
         }
@@ -56,19 +58,20 @@ public final class ObjectStoreBaselineStore implements BaselineStore {
     @Override
     public void save(Baseline baseline) {
         checkRunId(baseline.runId());
-        store.put(key(baseline.runId()), BaselineCodec.write(baseline));
+        store.put(key(baseline.runId()), BaselineCodec.write(baseline), "application/json");
         ObjectNode pointer = JSON.createObjectNode();
         pointer.put("version", Baseline.FORMAT_VERSION);
         pointer.put("runId", baseline.runId());
         pointer.put("createdAt", baseline.createdAt().toString());
         try {
-            store.put(LATEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer));
+            store.put(LATEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer), "application/json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static String key(String runId) {
+    /** The object key of a run's baseline. */
+    public static String key(String runId) {
         return PREFIX + runId + ".json";
     }
 

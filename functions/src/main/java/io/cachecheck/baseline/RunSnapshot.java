@@ -1,5 +1,6 @@
 package io.cachecheck.baseline;
 
+import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.TenantNamespaceResult;
@@ -17,10 +18,13 @@ import java.util.Objects;
  *
  * @param keyScheme         how the findings' keys are written ({@code plain}, or the redactor's scheme)
  * @param findingsTruncated true when some shard kept fewer findings than it found: absent keys then prove nothing
- * @param complete          false when any shard was INCOMPLETE
+ * @param complete          false when any shard was INCOMPLETE (or, set by the caller, any part of the scope was not
+ *                          checked, e.g. a shard that failed and has no result)
+ * @param unmappedKeys      keys no namespace (or no active tenant) claims: checked and drifted, but not part of any
+ *                          tenant's figures
  */
 public record RunSnapshot(String runId, Instant createdAt, String keyScheme, List<TenantNamespaceResult> results,
-                          List<Finding> findings, boolean findingsTruncated, boolean complete) {
+                          List<Finding> findings, boolean findingsTruncated, boolean complete, long unmappedKeys) {
 
     public RunSnapshot {
         Objects.requireNonNull(runId, "runId");
@@ -30,34 +34,48 @@ public record RunSnapshot(String runId, Instant createdAt, String keyScheme, Lis
         findings = List.copyOf(findings);
     }
 
+    /** A snapshot without UNMAPPED keys. */
+    public RunSnapshot(String runId, Instant createdAt, String keyScheme, List<TenantNamespaceResult> results,
+                       List<Finding> findings, boolean findingsTruncated, boolean complete) {
+        this(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, 0);
+    }
+
     /** Merges the shard results of one run; keys stay as the validator wrote them. */
     public static RunSnapshot of(String runId, Instant createdAt, List<ShardResult> shards) {
         List<TenantNamespaceResult> results = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         boolean truncated = false;
         boolean complete = true;
+        long unmapped = 0;
         for (ShardResult s : shards) {
             results.addAll(s.results());
             findings.addAll(s.findings());
             truncated |= s.findingsTruncated();
             complete &= s.verdict() != Verdict.INCOMPLETE;
+            unmapped += s.count(DriftClass.UNMAPPED);
         }
-        return new RunSnapshot(runId, createdAt, "plain", results, findings, truncated, complete);
+        return new RunSnapshot(runId, createdAt, "plain", results, findings, truncated, complete, unmapped);
     }
 
     /** The same snapshot with every key replaced as the redactor says (a disabled redactor changes nothing). */
     public RunSnapshot redacted(KeyRedactor redactor) {
         return new RunSnapshot(runId, createdAt, redactor.scheme(), results, redactor.redactFindings(findings),
-                findingsTruncated, complete);
+                findingsTruncated, complete, unmappedKeys);
     }
 
+    /** The same snapshot marked incomplete, e.g. when a shard failed and left no result to merge. */
+    public RunSnapshot incomplete() {
+        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, false, unmappedKeys);
+    }
+
+    /** Every classified key: the tenants' keys plus UNMAPPED keys (as in the audit log's summary). */
     public long keysChecked() {
-        return results.stream().mapToLong(TenantNamespaceResult::keysChecked).sum();
+        return results.stream().mapToLong(TenantNamespaceResult::keysChecked).sum() + unmappedKeys;
     }
 
-    /** Stale + orphan + corrupt over every tenant and namespace (UNMAPPED keys are not "checked" keys). */
+    /** Stale + orphan + corrupt over every tenant and namespace, plus UNMAPPED keys. */
     public long drifted() {
-        return results.stream().mapToLong(TenantNamespaceResult::drifted).sum();
+        return results.stream().mapToLong(TenantNamespaceResult::drifted).sum() + unmappedKeys;
     }
 
     /** drifted / keysChecked; 0 when nothing was checked. Equals 1 - the overall consistency score. */

@@ -16,9 +16,9 @@ public final class Settings {
     public static final Setting<String> CONTRACT_LOCATION = Setting.text("CACHECHECK_CONTRACT_LOCATION", null,
             "Where the contract YAML is: s3://bucket/key, classpath:name.yaml or a file path. Required.");
     public static final Setting<String> AUDIT_BUCKET = Setting.text("CACHECHECK_AUDIT_BUCKET", null,
-            "S3 bucket for shard results and audit logs. Unset: CACHECHECK_AUDIT_DIR is used instead.");
+            "S3 bucket for shard results, audit logs and baselines. Unset: CACHECHECK_AUDIT_DIR is used instead.");
     public static final Setting<String> AUDIT_DIR = Setting.text("CACHECHECK_AUDIT_DIR", null,
-            "Local directory for shard results and audit logs, when there is no bucket (local runs).");
+            "Local directory for shard results, audit logs and baselines, when there is no bucket (local runs).");
     public static final Setting<String> S3_ENDPOINT = Setting.text("CACHECHECK_S3_ENDPOINT", null,
             "Override of the S3 endpoint (an S3-compatible server for local tests); path-style addressing is used.");
     public static final Setting<String> SUMMARY_TOPIC_ARN = Setting.text("CACHECHECK_SUMMARY_TOPIC_ARN", null,
@@ -34,8 +34,10 @@ public final class Settings {
     public static final Setting<Boolean> CACHE_TLS = Setting.bool("CACHECHECK_CACHE_TLS", false,
             "With CACHECHECK_CACHE_ENDPOINT: true switches cache.url to rediss:// (TLS).");
     public static final Setting<String> KEY_HMAC_SECRET_ARN = Setting.text("CACHECHECK_KEY_HMAC_SECRET_ARN", null,
-            "Secret whose value keys an HMAC-SHA256 of every cache key written to results and audit logs, for "
-                    + "caches whose keys contain personal data. Unset: keys are written as they are.");
+            "Secrets Manager secret (at least 16 bytes) whose value keys an HMAC-SHA256 of every cache key written to "
+                    + "audit logs, baselines and the summary, for caches whose keys contain personal data. Shard results "
+                    + "under runs/ keep the real keys, because remediation needs them, and expire with runs/. "
+                    + "Unset: keys are written as they are.");
     public static final Setting<Integer> DEADLINE_MARGIN_SECONDS = Setting.integer("CACHECHECK_DEADLINE_MARGIN_SECONDS", 30,
             "ValidateShard stops this long before the Lambda timeout and reports INCOMPLETE instead of being killed.");
     public static final Setting<String> SERVICE_NAME = Setting.text("POWERTOOLS_SERVICE_NAME", "cachecheck",

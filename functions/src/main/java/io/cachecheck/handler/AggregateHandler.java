@@ -19,8 +19,8 @@ import java.io.OutputStream;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 /**
- * Lambda entry point of the last state: merges the shard results into the audit log, publishes the summary and
- * returns the gate decision. Emits the run's metrics (dimension Service only: tenants are in the audit log, not in
+ * Lambda entry point of the last state: merges the shard results, compares them with the baseline, plans (and, when
+ * asked, executes) remediation, writes the audit log, publishes the summary and returns the gate decision. Emits the run's metrics (dimension Service only: tenants are in the audit log, not in
  * metric dimensions, to keep the metric count bounded).
  */
 public final class AggregateHandler implements RequestStreamHandler {
@@ -44,13 +44,14 @@ public final class AggregateHandler implements RequestStreamHandler {
             Aggregate.Request request = Handlers.read(input, Aggregate.Request.class);
             Aggregate.Result result = Handlers.withLogging(context, request.runId(), () -> {
                 Aggregate.Result r = aggregate.aggregate(request);
-                LOG.info("run aggregated", entry("verdict", r.summary().verdict()), entry("gatePassed", r.decision().passed()),
+                LOG.info("run aggregated", entry("verdict", r.summary().verdict()), entry("gatePassed", r.gate().passed()),
                         entry("keysChecked", r.summary().keysChecked()), entry("driftedKeys", r.summary().driftedKeys()),
-                        entry("auditLog", r.decision().auditLogRef()));
+                        entry("regressions", r.summary().regressions()),
+                        entry("remediationApplied", r.summary().remediationApplied()), entry("auditLog", r.gate().auditLogRef()));
                 return r;
             });
             addMetrics(metrics, result.summary());
-            Handlers.write(output, result.decision());
+            Handlers.write(output, result.gate());
         } finally {
             metrics.flush();
         }
@@ -67,5 +68,8 @@ public final class AggregateHandler implements RequestStreamHandler {
         metrics.addMetric("InFlightKeys", s.counts().getOrDefault(DriftClass.IN_FLIGHT, 0L), MetricUnit.COUNT);
         metrics.addMetric("IncompleteRuns", s.verdict() == Verdict.INCOMPLETE ? 1 : 0, MetricUnit.COUNT);
         metrics.addMetric("Regressions", s.regressions(), MetricUnit.COUNT);
+        metrics.addMetric("ResolvedKeys", s.resolved(), MetricUnit.COUNT);
+        metrics.addMetric("RemediationRequired", s.remediationRequired(), MetricUnit.COUNT);
+        metrics.addMetric("RemediatedKeys", s.remediationApplied(), MetricUnit.COUNT);
     }
 }

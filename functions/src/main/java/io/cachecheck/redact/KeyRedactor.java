@@ -3,6 +3,7 @@ package io.cachecheck.redact;
 import io.cachecheck.check.Canonicalizer;
 import io.cachecheck.check.Finding;
 import io.cachecheck.check.KeyText;
+import io.cachecheck.check.ShardResult;
 import io.cachecheck.contract.Credentials;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.ContractException;
@@ -102,6 +103,19 @@ public final class KeyRedactor implements UnaryOperator<String> {
 
     public List<Finding> redactFindings(List<Finding> findings) {
         return secret == null ? findings : findings.stream().map(this::redact).toList();
+    }
+
+    /**
+     * A shard result with every key (findings, unmapped sample) redacted, for the audit log. Remediation must be
+     * planned on the original result.
+     */
+    public ShardResult redact(ShardResult r) {
+        if (secret == null) {
+            return r;
+        }
+        return new ShardResult(r.shardId(), r.verdict(), r.startedAt(), r.finishedAt(), r.timings(), r.keysScanned(),
+                r.keysIgnored(), r.counts(), r.expired(), redactKeys(r.unmappedSample()), r.results(),
+                redactFindings(r.findings()), r.findingsTruncated(), r.skipped());
     }
 
     /** For key samples such as the unmapped-key sample. */

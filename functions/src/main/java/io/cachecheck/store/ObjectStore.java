@@ -3,8 +3,9 @@ package io.cachecheck.store;
 import java.util.Optional;
 
 /**
- * Where shard results and audit logs are kept: an S3 bucket in AWS, a local directory for local runs. Keys are
- * relative paths such as {@code runs/<runId>/audit-log.json}.
+ * Where shard results, audit logs and baselines are kept: an S3 bucket in AWS, a local directory for local runs.
+ * Keys are relative paths such as {@code runs/<runId>/shards/shard-0.json}, {@code audit/<runId>.json} or
+ * {@code baselines/latest.json}.
  */
 public interface ObjectStore {
     /** Stores the bytes under the key, replacing any previous object. */

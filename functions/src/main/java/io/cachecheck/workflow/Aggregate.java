@@ -4,15 +4,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.audit.AuditLogBuilder;
 import io.cachecheck.audit.AuditStep;
+import io.cachecheck.audit.ComparisonReport;
+import io.cachecheck.audit.RemediationRecord;
 import io.cachecheck.audit.RunSummary;
 import io.cachecheck.audit.ShardOutcome;
 import io.cachecheck.audit.Trigger;
+import io.cachecheck.baseline.Baseline;
+import io.cachecheck.baseline.BaselineComparator;
+import io.cachecheck.baseline.BaselineSelection;
+import io.cachecheck.baseline.BaselineStore;
+import io.cachecheck.baseline.Comparison;
+import io.cachecheck.baseline.GateDecision;
+import io.cachecheck.baseline.GateEvaluator;
+import io.cachecheck.baseline.ObjectStoreBaselineStore;
+import io.cachecheck.baseline.Regression;
+import io.cachecheck.baseline.RunSnapshot;
 import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Finding;
 import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.remediate.Limits;
+import io.cachecheck.remediate.Outcome;
+import io.cachecheck.remediate.RemediationExecutor;
+import io.cachecheck.remediate.RemediationPlan;
+import io.cachecheck.remediate.RemediationPlanner;
+import io.cachecheck.remediate.RemediationReport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +47,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The last step of a run: reads every shard result by reference (a failed shard is an INCOMPLETE placeholder),
- * writes the audit log to {@code runs/<runId>/audit-log.json}, publishes the one-screen summary and decides the
- * gate from the input's thresholds.
+ * The last step of a run. Reads every shard result by reference (a failed shard is an INCOMPLETE placeholder),
+ * compares the run with its baseline and saves the new one, plans remediation for the drift (and executes it when
+ * the input says {@code remediate: true}), decides the gate with {@link GateEvaluator}, publishes the one-screen
+ * summary and writes the audit log to {@code audit/<runId>.json}.
  */
 public final class Aggregate {
     private final WorkflowEnvironment env;
@@ -46,8 +67,8 @@ public final class Aggregate {
                           List<ShardSummary> shards) {
     }
 
-    /** The gate decision and the run's figures (the handler turns the figures into metrics). */
-    public record Result(GateDecision decision, RunSummary summary) {
+    /** What Aggregate returns, and the run's figures (the handler turns them into metrics). */
+    public record Result(GateResult gate, RunSummary summary) {
     }
 
     public Result aggregate(Request request) {
@@ -57,11 +78,19 @@ public final class Aggregate {
         if (request.shards() == null) {
             throw new InvalidInputException("shards: is required; pass the Map state's output");
         }
+        Instant startedAt = request.startedAt() == null ? start : request.startedAt();
+        KeyRedactor redactor = env.redactor();
         List<ShardOutcome> outcomes = new ArrayList<>();
+        List<ShardResult> results = new ArrayList<>();
         Set<String> tenants = new LinkedHashSet<>(input.tenantScope());
         for (ShardSummary s : request.shards()) {
             ShardOutcome outcome = outcome(s);
             tenants.addAll(outcome.tenants());
+            if (outcome.result() != null) {
+                results.add(outcome.result());
+                outcome = new ShardOutcome(outcome.shardId(), redactor.redact(outcome.result()), outcome.tenants(),
+                        outcome.resultRef(), null, null);
+            }
             outcomes.add(outcome);
         }
         List<AuditStep> steps = new ArrayList<>();
@@ -70,23 +99,41 @@ public final class Aggregate {
             steps.add(new AuditStep("discover-shards", "succeeded", request.discovery().durationMillis(),
                     Map.of("activeTenants", request.discovery().tenantCount(), "shards", request.shards().size())));
         }
-        Instant startedAt = request.startedAt() == null ? start : request.startedAt();
+        GateThresholds g = input.gate();
         Trigger trigger = new Trigger(input.mode().id(), input.allTenants() ? null : input.tenantScope(),
-                input.gate().maxDriftRatio(), input.gate().failOnIncomplete(), input.gate().failOnRegression(),
+                g.maxDriftRatio(), g.failOnIncomplete(), g.failOnRegression(), g.scoreTolerance(), g.allowRemediation(),
                 input.maxConcurrency(), input.remediate(), input.baseline());
         AuditLog log = AuditLogBuilder.build(runId, trigger, startedAt, env.clock().instant(), new ArrayList<>(tenants),
                 steps, outcomes);
+        steps = new ArrayList<>(log.steps());
+
+        // The snapshot is complete only if the audit log says so: a failed shard leaves no result to merge.
+        RunSnapshot raw = RunSnapshot.of(runId, startedAt, results);
+        if (log.summary().verdict() == Verdict.INCOMPLETE) {
+            raw = raw.incomplete();
+        }
+        RunSnapshot snapshot = raw.redacted(redactor);
+        Comparison comparison = compareAndSave(input.baseline(), snapshot, g.scoreTolerance(), steps);
+        RemediationRecord remediation = remediate(input.remediate(), raw.findings(), redactor, steps);
+        GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
+
+        long applied = remediation == null ? 0 : remediation.report().count(Outcome.APPLIED);
+        RunSummary summary = log.summary().with(comparison.regressions().size(), comparison.persistent().size(),
+                comparison.resolved().size(), remediation == null ? 0 : remediation.plan().actions().size(), applied);
         String auditKey = RunIds.auditLogKey(runId);
-        GateDecision decision = decide(input, log.summary(), env.store().location(auditKey));
-        List<AuditStep> finalSteps = new ArrayList<>(log.steps());
-        finalSteps.add(new AuditStep("aggregate", "succeeded", Duration.between(start, env.clock().instant()).toMillis(),
-                Map.of("verdict", log.summary().verdict().name(), "gatePassed", decision.passed())));
-        finalSteps.add(publish(log, decision));
-        log = new AuditLog(log.version(), log.runId(), log.trigger(), log.startedAt(), env.clock().instant(),
-                log.summary(), finalSteps, log.tenants(), log.namespaces(), log.shards(), log.findings(),
-                log.findingsTruncated(), log.unmappedSample());
+        GateResult gate = gateResult(decision, summary, env.store().location(auditKey));
+        steps.add(new AuditStep("aggregate", "succeeded", Duration.between(start, env.clock().instant()).toMillis(),
+                Map.of("verdict", summary.verdict().name(), "gatePassed", decision.passed())));
+        ComparisonReport compared = ComparisonReport.of(input.baseline(), comparison, ObjectStoreBaselineStore.key(runId));
+        log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), redactor.scheme(), summary,
+                decision, List.copyOf(steps), log.tenants(), log.namespaces(), log.shards(), log.findings(),
+                log.findingsTruncated(), log.unmappedSample(), compared, remediation);
+        steps.add(publish(log, gate));
+        log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), log.keyScheme(), summary,
+                decision, steps, log.tenants(), log.namespaces(), log.shards(), log.findings(), log.findingsTruncated(),
+                log.unmappedSample(), compared, remediation);
         env.store().put(auditKey, Json.pretty(log), "application/json");
-        return new Result(decision, log.summary());
+        return new Result(gate, summary);
     }
 
     private ShardOutcome outcome(ShardSummary s) {
@@ -106,6 +153,52 @@ public final class Aggregate {
         return new ShardOutcome(s.shardId(), result, tenants, s.resultRef(), null, null);
     }
 
+    /** Loads the selected baseline, compares, and saves this run's baseline as the new latest. */
+    private Comparison compareAndSave(String selection, RunSnapshot snapshot, double tolerance, List<AuditStep> steps) {
+        Instant start = env.clock().instant();
+        BaselineStore baselines = ObjectStoreBaselineStore.create(env.store());
+        Baseline previous = baselines.load(BaselineSelection.parse(selection)).orElse(null);
+        Comparison comparison = BaselineComparator.compare(previous, snapshot, tolerance);
+        baselines.save(comparison.baseline());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("baseline", selection);
+        details.put("comparedTo", comparison.comparedTo());
+        details.put("regressions", comparison.regressions().size());
+        details.put("persistent", comparison.persistent().size());
+        details.put("resolved", comparison.resolved().size());
+        details.put("unverified", comparison.unverified().size());
+        details.put("saved", ObjectStoreBaselineStore.key(snapshot.runId()));
+        steps.add(new AuditStep("compare-baseline", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), details));
+        return comparison;
+    }
+
+    /**
+     * Plans remediation for the drifted keys (with the real keys) and executes it when asked; otherwise a dry run that
+     * does not touch the cache. Null when nothing drifted.
+     */
+    private RemediationRecord remediate(boolean requested, List<Finding> findings, KeyRedactor redactor,
+                                        List<AuditStep> steps) {
+        if (findings.stream().noneMatch(f -> f.driftClass().isDrift())) {
+            return null;
+        }
+        Instant start = env.clock().instant();
+        Limits limits = Limits.defaults();
+        RemediationPlan plan = RemediationPlanner.plan(env.contract(), findings, limits);
+        RemediationReport report;
+        try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {
+            report = executor.execute(plan, !requested);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("actions", plan.actions().size());
+        details.put("excluded", plan.excluded().size());
+        details.put("dryRun", report.dryRun());
+        details.put("executed", report.executed());
+        report.counts().forEach((outcome, n) -> details.put(outcome.name(), n));
+        String status = !report.executed() ? "blocked" : report.count(Outcome.FAILED) > 0 ? "failed" : "succeeded";
+        steps.add(new AuditStep("remediate", status, Duration.between(start, env.clock().instant()).toMillis(), details));
+        return new RemediationRecord(requested, plan.withKeys(redactor), report.withKeys(redactor));
+    }
+
     /** Lambda reports a Java error as {"errorMessage","errorType","stackTrace"}; keep only the message. */
     static String errorMessage(String cause) {
         if (cause == null) {
@@ -122,46 +215,35 @@ public final class Aggregate {
         return cause;
     }
 
-    static GateDecision decide(ExecutionInput input, RunSummary s, String auditLogRef) {
-        List<String> problems = new ArrayList<>();
-        if (s.verdict() == Verdict.INCOMPLETE && input.gate().failOnIncomplete()) {
-            problems.add(s.incompleteShards() + " of " + s.shards() + " shards incomplete (gate.failOnIncomplete)");
-        }
-        if (s.driftRatio() > input.gate().maxDriftRatio()) {
-            problems.add(String.format(Locale.ROOT, "drift ratio %.6f (%d of %d keys) exceeds gate.maxDriftRatio %s",
-                    s.driftRatio(), s.driftedKeys(), s.keysChecked(), trim(input.gate().maxDriftRatio())));
-        }
-        if (input.gate().failOnRegression() && s.regressions() > 0) {
-            problems.add(s.regressions() + " regressions since the baseline (gate.failOnRegression)");
-        }
-        List<String> worst = s.worstTenants().stream().map(RunSummary.TenantScore::tenant).toList();
-        boolean passed = problems.isEmpty();
+    static GateResult gateResult(GateDecision decision, RunSummary s, String auditLogRef) {
         StringBuilder reason = new StringBuilder("verdict ").append(s.verdict());
-        if (passed) {
+        if (decision.passed()) {
             reason.append(String.format(Locale.ROOT, ": gate passed, %d of %d keys drifted, consistency score %s",
                     s.driftedKeys(), s.keysChecked(), trim(s.consistencyScore())));
         } else {
-            reason.append(": gate failed: ").append(String.join("; ", problems));
+            reason.append(": gate failed: ").append(String.join("; ", decision.reasons()));
         }
-        if (!worst.isEmpty()) {
+        if (!s.worstTenants().isEmpty()) {
             reason.append("; worst tenants: ").append(String.join(", ", s.worstTenants().stream()
                     .map(t -> t.tenant() + " (score " + trim(t.score()) + ", " + t.driftedKeys() + " drifted)").toList()));
         }
         reason.append("; audit log: ").append(auditLogRef);
-        return new GateDecision(passed, reason.toString(), s.verdict(), worst, auditLogRef, s.consistencyScore(),
-                s.driftRatio(), s.keysChecked(), s.driftedKeys(), s.tenantsInScope(), s.tenantsValidated(),
-                s.incompleteShards());
+        return new GateResult(decision.passed(), reason.toString(), s.verdict(),
+                s.worstTenants().stream().map(RunSummary.TenantScore::tenant).toList(), auditLogRef,
+                s.consistencyScore(), s.driftRatio(), s.keysChecked(), s.driftedKeys(), s.tenantsInScope(),
+                s.tenantsValidated(), s.incompleteShards(), s.regressions(), s.resolved(), s.remediationRequired(),
+                s.remediationApplied());
     }
 
-    private AuditStep publish(AuditLog log, GateDecision decision) {
+    private AuditStep publish(AuditLog log, GateResult gate) {
         RunSummary s = log.summary();
-        String subject = "cachecheck " + s.verdict() + (decision.passed() ? "" : " (gate failed)") + ": run " + log.runId();
+        String subject = "cachecheck " + s.verdict() + (gate.passed() ? "" : " (gate failed)") + ": run " + log.runId();
         if (subject.length() > 100) {
             subject = subject.substring(0, 97) + "...";
         }
         Instant start = env.clock().instant();
         try {
-            env.notifier().publish(subject, summaryText(log, decision));
+            env.notifier().publish(subject, summaryText(log, gate));
             return new AuditStep("publish-summary", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), Map.of());
         } catch (CacheCheckException e) {
             // The audit log is the record of the run; a lost notification must not lose it.
@@ -171,12 +253,16 @@ public final class Aggregate {
     }
 
     /** The one-screen summary: figures, tenant ids and the audit log location; never values or secrets. */
-    public static String summaryText(AuditLog log, GateDecision decision) {
+    public static String summaryText(AuditLog log, GateResult gate) {
         RunSummary s = log.summary();
         Map<DriftClass, Long> c = s.counts();
         StringBuilder out = new StringBuilder();
         out.append("Run ").append(log.runId()).append(" (").append(log.trigger().mode()).append("): ").append(s.verdict()).append('\n');
-        out.append("Gate: ").append(decision.passed() ? "passed" : "FAILED").append('\n');
+        out.append("Gate: ").append(gate.passed() ? "passed" : "FAILED");
+        if (!gate.passed()) {
+            out.append(" (").append(String.join("; ", log.gate().reasons())).append(')');
+        }
+        out.append('\n');
         out.append("Tenants validated: ").append(s.tenantsValidated()).append(" of ").append(s.tenantsInScope())
                 .append(" (").append(s.tenantsWithDrift()).append(" with drift)").append('\n');
         out.append("Keys checked: ").append(s.keysChecked()).append(", drifted: ").append(s.driftedKeys())
@@ -193,21 +279,48 @@ public final class Aggregate {
         if (s.incompleteShards() > 0) {
             out.append("Incomplete shards: ").append(s.incompleteShards()).append(" of ").append(s.shards()).append('\n');
         }
-        out.append("Audit log: ").append(decision.auditLogRef());
+        out.append(baselineLine(log)).append('\n');
+        out.append(remediationLine(log)).append('\n');
+        out.append("Audit log: ").append(gate.auditLogRef());
         return out.toString();
+    }
+
+    /** Regressions, persistent and resolved drift against the baseline, in one line. */
+    public static String baselineLine(AuditLog log) {
+        ComparisonReport c = log.comparison();
+        RunSummary s = log.summary();
+        if (c.comparedTo() == null) {
+            return "Baseline: none to compare with (" + (c.note() != null ? c.note()
+                    : c.selection().equals("none") ? "baseline none" : "first run") + "); regressions: 0";
+        }
+        long newDrift = c.regressions().stream().filter(r -> r.kind() == Regression.Kind.NEW_DRIFT).count();
+        return "Baseline " + c.comparedTo() + ": regressions: " + s.regressions() + " (" + newDrift
+                + " newly drifting keys, " + (s.regressions() - newDrift) + " score drops), persistent: " + s.persistent()
+                + ", resolved: " + s.resolved();
+    }
+
+    /** Remediation required and done, in one line. */
+    public static String remediationLine(AuditLog log) {
+        RemediationRecord r = log.remediation();
+        if (r == null) {
+            return "Remediation: not required";
+        }
+        RemediationReport report = r.report();
+        String required = "Remediation: required for " + r.plan().actions().size() + " keys";
+        if (!report.executed()) {
+            return required + ", not executed: " + String.join("; ", report.notExecutedReasons());
+        }
+        if (report.dryRun()) {
+            return required + " (dry run; set \"remediate\": true, or --remediate locally, to apply)";
+        }
+        return String.format(Locale.ROOT, "%s, done: applied %d, skipped (changed) %d, skipped (gone) %d, failed %d",
+                required, report.count(Outcome.APPLIED), report.count(Outcome.SKIPPED_CHANGED),
+                report.count(Outcome.SKIPPED_GONE), report.count(Outcome.FAILED));
     }
 
     private static String trim(double value) {
         String text = String.format(Locale.ROOT, "%.4f", value);
         text = text.replaceAll("0+$", "");
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    static Map<String, Object> map(Object... kv) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            out.put((String) kv[i], kv[i + 1]);
-        }
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachecheck.baseline.BaselineSelection;
 import io.cachecheck.error.InvalidInputException;
 
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Validates an execution input and fills its defaults. Every error names the field and says how to fix it, and
@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class ExecutionInputParser {
     private static final Set<String> TOP = Set.of("mode", "tenantScope", "gate", "maxConcurrency", "remediate", "baseline");
-    private static final Set<String> GATE = Set.of("maxDriftRatio", "failOnIncomplete", "failOnRegression", "allowRemediation");
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,80}");
+    private static final Set<String> GATE = Set.of("maxDriftRatio", "failOnIncomplete", "failOnRegression", "allowRemediation",
+            "scoreTolerance");
     public static final int MAX_CONCURRENCY = 40;
 
     private ExecutionInputParser() {
@@ -52,10 +52,11 @@ public final class ExecutionInputParser {
         String baseline = "latest";
         JsonNode b = input.get("baseline");
         if (b != null && !b.isNull()) {
-            if (!b.isTextual() || !RUN_ID.matcher(b.asText()).matches()) {
-                throw new InvalidInputException("baseline: " + b + " is invalid; use \"latest\", \"none\" or the id of an "
-                        + "earlier run (letters, digits, _ . : -)");
+            if (!b.isTextual()) {
+                throw new InvalidInputException("baseline: " + shorten(b) + " is invalid; use \"latest\", \"none\" or the id"
+                        + " of an earlier run");
             }
+            BaselineSelection.parse(b.asText()); // the one definition of a valid selection
             baseline = b.asText();
         }
         return new ExecutionInput(mode, scope, gate, maxConcurrency, remediate, baseline);
@@ -76,6 +77,7 @@ public final class ExecutionInputParser {
         gate.put("failOnIncomplete", input.gate().failOnIncomplete());
         gate.put("failOnRegression", input.gate().failOnRegression());
         gate.put("allowRemediation", input.gate().allowRemediation());
+        gate.put("scoreTolerance", input.gate().scoreTolerance());
         out.put("maxConcurrency", input.maxConcurrency());
         out.put("remediate", input.remediate());
         out.put("baseline", input.baseline());
@@ -126,19 +128,26 @@ public final class ExecutionInputParser {
             throw new InvalidInputException("gate: must be an object such as {\"maxDriftRatio\": 0.001}");
         }
         allowOnly(node, GATE, "gate.");
-        double ratio = d.maxDriftRatio();
-        JsonNode r = node.get("maxDriftRatio");
-        if (r != null && !r.isNull()) {
-            if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
-                throw new InvalidInputException("gate.maxDriftRatio: " + r + " is invalid; use a number from 0 to 1, "
-                        + "e.g. 0.001 tolerates one drifted key per thousand");
-            }
-            ratio = r.asDouble();
-        }
+        double ratio = ratio(node, "maxDriftRatio", d.maxDriftRatio(),
+                "e.g. 0.001 tolerates one drifted key per thousand");
+        double tolerance = ratio(node, "scoreTolerance", d.scoreTolerance(),
+                "e.g. 0.01 lets a tenant/namespace score drop by one point in a hundred before it is a regression");
         return new GateThresholds(ratio,
                 bool(node, "failOnIncomplete", "gate.failOnIncomplete", d.failOnIncomplete()),
                 bool(node, "failOnRegression", "gate.failOnRegression", d.failOnRegression()),
-                bool(node, "allowRemediation", "gate.allowRemediation", d.allowRemediation()));
+                bool(node, "allowRemediation", "gate.allowRemediation", d.allowRemediation()),
+                tolerance);
+    }
+
+    private static double ratio(JsonNode gate, String field, double defaultValue, String example) {
+        JsonNode r = gate.get(field);
+        if (r == null || r.isNull()) {
+            return defaultValue;
+        }
+        if (!r.isNumber() || r.asDouble() < 0 || r.asDouble() > 1) {
+            throw new InvalidInputException("gate." + field + ": " + r + " is invalid; use a number from 0 to 1, " + example);
+        }
+        return r.asDouble();
     }
 
     private static boolean bool(JsonNode parent, String field, String path, boolean defaultValue) {

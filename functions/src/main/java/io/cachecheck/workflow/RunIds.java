@@ -4,16 +4,22 @@ import io.cachecheck.error.InvalidInputException;
 
 import java.util.regex.Pattern;
 
-/** Object keys of a run in the store. Ids are checked so a key can never leave {@code runs/<runId>/}. */
+/**
+ * Object keys of a run in the store. Working files (tenant list, shard results) go under {@code runs/<runId>/},
+ * which the bucket's lifecycle rule expires; the audit log goes under {@code audit/}, which is kept. Ids are checked
+ * so a key can never leave its prefix.
+ */
 public final class RunIds {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    /** The same rule as baseline names ({@code baselines/<runId>.json}), so every run can save its baseline. */
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
     private RunIds() {
     }
 
     public static String check(String field, String id) {
-        if (id == null || !SAFE.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+        if (id == null || !SAFE.matcher(id).matches() || id.contains("..") || id.equals("latest")) {
             throw new InvalidInputException(field + ": '" + id + "' is not a valid id; use 1-128 letters, digits, _ . : -"
+                    + " starting with a letter or digit, not 'latest'"
                     + " (the state machine passes $$.Execution.Name)");
         }
         return id;
@@ -28,6 +34,6 @@ public final class RunIds {
     }
 
     public static String auditLogKey(String runId) {
-        return "runs/" + runId + "/audit-log.json";
+        return "audit/" + runId + ".json";
     }
 }

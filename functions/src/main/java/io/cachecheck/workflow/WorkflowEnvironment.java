@@ -8,6 +8,8 @@ import io.cachecheck.error.ContractException;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.notify.Notifier;
 import io.cachecheck.notify.SnsNotifier;
+import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.redact.RedactionSettings;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.store.ObjectStore;
 import io.cachecheck.store.S3ObjectStore;
@@ -24,8 +26,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What the three workflow steps share: settings, the object store, the notifier, the contract and the secret
- * resolver. Built once per Lambda container (SDK clients included); Redis and JDBC connections are not part of it,
+ * What the three workflow steps share: settings, the object store, the notifier, the contract, the secret resolver
+ * and the key redactor. Built once per Lambda container (SDK clients included); Redis and JDBC connections are not part of it,
  * because they are opened per invocation (SnapStart restores must not reuse sockets).
  */
 public final class WorkflowEnvironment {
@@ -34,6 +36,7 @@ public final class WorkflowEnvironment {
     private final Notifier notifier;
     private final Supplier<Contract> contract;
     private final SecretResolver secrets;
+    private final Supplier<KeyRedactor> redactor;
     private final Function<String, ProgressListener> progress;
     private final Clock clock;
 
@@ -43,6 +46,7 @@ public final class WorkflowEnvironment {
         this.notifier = Objects.requireNonNull(b.notifier, "notifier");
         this.contract = Objects.requireNonNull(b.contract, "contract");
         this.secrets = b.secrets == null ? SecretResolver.create() : b.secrets;
+        this.redactor = b.redactor != null ? () -> b.redactor : memoize(() -> redactor(settings, secrets));
         this.progress = b.progress == null ? shard -> ProgressListener.NONE : b.progress;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     }
@@ -122,6 +126,18 @@ public final class WorkflowEnvironment {
         return secrets;
     }
 
+    /** How keys are written to audit logs and baselines; resolved (secret read) on first use. */
+    public KeyRedactor redactor() {
+        return redactor.get();
+    }
+
+    /** The redactor CACHECHECK_KEY_HMAC_SECRET_ARN asks for: HMAC keyed by that secret, or none when it is unset. */
+    static KeyRedactor redactor(Settings settings, SecretResolver secrets) {
+        String arn = settings.get(Settings.KEY_HMAC_SECRET_ARN);
+        return arn == null ? KeyRedactor.disabled()
+                : KeyRedactor.create(new RedactionSettings(true, null, arn), secrets);
+    }
+
     public ProgressListener progress(String shardId) {
         return progress.apply(shardId);
     }
@@ -137,6 +153,7 @@ public final class WorkflowEnvironment {
         private Notifier notifier;
         private Supplier<Contract> contract;
         private SecretResolver secrets;
+        private KeyRedactor redactor;
         private Function<String, ProgressListener> progress;
         private Clock clock;
 
@@ -162,6 +179,12 @@ public final class WorkflowEnvironment {
 
         public Builder secrets(SecretResolver secrets) {
             this.secrets = secrets;
+            return this;
+        }
+
+        /** The key redactor; unset: from CACHECHECK_KEY_HMAC_SECRET_ARN in the settings. */
+        public Builder redactor(KeyRedactor redactor) {
+            this.redactor = redactor;
             return this;
         }
 

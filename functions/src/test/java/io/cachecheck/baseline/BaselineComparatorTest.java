@@ -1,5 +1,6 @@
 package io.cachecheck.baseline;
 
+import io.cachecheck.audit.AuditDocuments;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.check.TenantNamespaceResult;
@@ -16,22 +17,22 @@ import static io.cachecheck.check.DriftClass.UNMAPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BaselineComparatorTest {
+public class BaselineComparatorTest {
     private static final Instant T1 = Instant.parse("2026-03-01T10:00:00Z");
     private static final Instant T2 = Instant.parse("2026-03-02T10:00:00Z");
     private static final Instant T3 = Instant.parse("2026-03-03T10:00:00Z");
 
-    static TenantNamespaceResult result(String tenant, String ns, long checked, long stale, long orphan, boolean complete) {
+    public static TenantNamespaceResult result(String tenant, String ns, long checked, long stale, long orphan, boolean complete) {
         long drifted = stale + orphan;
         return new TenantNamespaceResult(tenant, ns, checked, checked - drifted, stale, orphan, 0, 0, 0,
                 checked == 0 ? 1.0 : 1.0 - (double) drifted / checked, "d".repeat(64), "e".repeat(64), complete);
     }
 
-    static Finding finding(String tenant, String key, DriftClass c, Instant at) {
+    public static Finding finding(String tenant, String key, DriftClass c, Instant at) {
         return AuditDocuments.finding(tenant, tenant == null ? null : "orders", key, c, at);
     }
 
-    static RunSnapshot run(String id, Instant at, List<TenantNamespaceResult> results, List<Finding> findings) {
+    public static RunSnapshot run(String id, Instant at, List<TenantNamespaceResult> results, List<Finding> findings) {
         return new RunSnapshot(id, at, "plain", results, findings, false, results.stream().allMatch(TenantNamespaceResult::complete));
     }
 

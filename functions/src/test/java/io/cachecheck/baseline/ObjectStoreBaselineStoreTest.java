@@ -2,6 +2,9 @@ package io.cachecheck.baseline;
 
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.store.DirectoryObjectStore;
+import io.cachecheck.store.InMemoryObjectStore;
+import io.cachecheck.store.ObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +27,7 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void save_thenLoadLatestAndNamed_roundTripsEveryField() {
-        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.inMemory());
+        BaselineStore store = ObjectStoreBaselineStore.create(new InMemoryObjectStore());
         Baseline first = baseline("run-1", Instant.parse("2026-03-01T10:00:00.123456Z"));
         Baseline second = baseline("run-2", Instant.parse("2026-03-02T10:00:00Z"));
         store.save(first);
@@ -37,7 +40,7 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void save_writesRunDocumentAndLatestPointer() {
-        ObjectStore objects = ObjectStore.inMemory();
+        ObjectStore objects = new InMemoryObjectStore();
         ObjectStoreBaselineStore.create(objects).save(baseline("run-7", Instant.parse("2026-03-01T10:00:00Z")));
 
         assertThat(new String(objects.get("baselines/latest.json").orElseThrow(), StandardCharsets.UTF_8)).contains("\"runId\" : \"run-7\"");
@@ -47,12 +50,12 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void load_latest_whenNothingSaved_isEmpty() {
-        assertThat(ObjectStoreBaselineStore.create(ObjectStore.inMemory()).load(BaselineSelection.parse(null))).isEmpty();
+        assertThat(ObjectStoreBaselineStore.create(new InMemoryObjectStore()).load(BaselineSelection.parse(null))).isEmpty();
     }
 
     @Test
     void load_namedRun_whenMissing_namesIt() {
-        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.inMemory());
+        BaselineStore store = ObjectStoreBaselineStore.create(new InMemoryObjectStore());
         assertThatThrownBy(() -> store.load(BaselineSelection.run("run-9")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("no baseline for run run-9");
     }
@@ -72,13 +75,13 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void directoryStore_roundTripsAndStaysInsideItsDirectory(@TempDir Path dir) {
-        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.directory(dir));
+        BaselineStore store = ObjectStoreBaselineStore.create(new DirectoryObjectStore(dir));
         Baseline b = baseline("run-1", Instant.parse("2026-03-01T10:00:00Z"));
         store.save(b);
 
         assertThat(Files.exists(dir.resolve("baselines/run-1.json"))).isTrue();
         assertThat(store.load(BaselineSelection.latest())).contains(b);
-        assertThatThrownBy(() -> ObjectStore.directory(dir).get("../outside.json"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("leaves the store directory");
+        assertThatThrownBy(() -> new DirectoryObjectStore(dir).get("../outside.json"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves the store directory");
     }
 }

@@ -1,5 +1,7 @@
 package io.cachecheck.baseline;
 
+import io.cachecheck.audit.AuditDocuments;
+import io.cachecheck.audit.AuditLogSchemaValidator;
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.contract.CheckSettings;
 import io.cachecheck.check.DriftClass;
@@ -96,7 +98,7 @@ class RemediationAuditEndToEndIT {
     @Test
     void remediateThenRecheck_resolvesDrift_andAuditDocumentsValidateWithoutValues() {
         KeyRedactor redactor = KeyRedactor.hmac(("hmac-key-" + run + "-0123456789").getBytes(StandardCharsets.UTF_8));
-        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.inMemory());
+        BaselineStore store = ObjectStoreBaselineStore.create(new io.cachecheck.store.InMemoryObjectStore());
 
         RunSnapshot first = check("run-1");
         assertThat(first.findings()).extracting(f -> f.key(), f -> f.driftClass()).containsExactlyInAnyOrder(

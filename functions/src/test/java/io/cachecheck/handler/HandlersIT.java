@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.AuditLogSchemaValidator;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.check.Verdict;
@@ -65,6 +66,8 @@ class HandlersIT {
     private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String BUCKET = "audit";
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:cachecheck-summary";
+    /** Values DriftDataset writes into the drifted entries: none may reach the audit log. */
+    private static final List<String> SEEDED_VALUES = List.of("someone.else@initech.example", "99.99", "User 3");
 
     @RegisterExtension
     static final S3ProxyExtension S3 = S3ProxyExtension.builder().withCredentials("access", "secret")
@@ -149,7 +152,8 @@ class HandlersIT {
         assertThat(result.get("runId").asText()).isEqualTo("sample-run");
         assertThat(result.get("startedAt").asText()).isNotBlank();
         assertThat(result.get("input")).isEqualTo(Json.MAPPER.readTree("{\"mode\":\"manual\",\"tenantScope\":[\"acme\",\"globex\"],"
-                + "\"gate\":{\"maxDriftRatio\":0.0,\"failOnIncomplete\":true,\"failOnRegression\":false,\"allowRemediation\":false},"
+                + "\"gate\":{\"maxDriftRatio\":0.0,\"failOnIncomplete\":true,\"failOnRegression\":false,\"allowRemediation\":false,"
+                + "\"scoreTolerance\":0.01},"
                 + "\"maxConcurrency\":4,\"remediate\":false,\"baseline\":\"latest\"}"));
     }
 
@@ -189,9 +193,13 @@ class HandlersIT {
 
         assertThat(gate.get("passed").asBoolean()).isFalse();
         assertThat(gate.get("verdict").asText()).isEqualTo("INCOMPLETE");
-        assertThat(gate.get("auditLogRef").asText()).isEqualTo("s3://audit/runs/sample-run/audit-log.json");
-        assertThat(gate.get("reason").asText()).startsWith("verdict INCOMPLETE: gate failed: 1 of 2 shards incomplete");
-        AuditLog log = Json.MAPPER.readValue(object("runs/sample-run/audit-log.json"), AuditLog.class);
+        assertThat(gate.get("auditLogRef").asText()).isEqualTo("s3://audit/audit/sample-run.json");
+        assertThat(gate.get("reason").asText()).startsWith("verdict INCOMPLETE: gate failed: the run is incomplete: part of"
+                + " the scope was not checked; drift ratio");
+        assertThat(gate.get("regressions").asLong()).isZero();
+        byte[] written = object("audit/sample-run.json");
+        assertThat(AuditLogSchemaValidator.create().check(new String(written, StandardCharsets.UTF_8), SEEDED_VALUES)).isEmpty();
+        AuditLog log = Json.MAPPER.readValue(written, AuditLog.class);
         assertThat(log.version()).isEqualTo(AuditLog.SCHEMA_VERSION);
         assertThat(log.runId()).isEqualTo("sample-run");
         Set<DriftDataset.Expected> found = new HashSet<>();
@@ -213,7 +221,19 @@ class HandlersIT {
                 .isEqualTo(DATA.expected().stream().filter(e -> e.driftClass() == DriftClass.UNMAPPED).count());
         assertThat(log.steps()).extracting(s -> s.action() + ":" + s.status()).containsExactly(
                 "validate-input:succeeded", "discover-shards:succeeded", "validate-shard:succeeded",
-                "validate-shard:failed", "aggregate:succeeded", "publish-summary:succeeded");
+                "validate-shard:failed", "compare-baseline:succeeded", "remediate:succeeded", "aggregate:succeeded",
+                "publish-summary:succeeded");
+        // first run: nothing to compare with, the baseline is saved outside runs/ (which expires)
+        assertThat(log.comparison().comparedTo()).isNull();
+        assertThat(object("baselines/latest.json")).asString(StandardCharsets.UTF_8).contains("\"runId\" : \"sample-run\"");
+        assertThat(object("baselines/sample-run.json")).isNotEmpty();
+        // a manual run without remediate: true plans, and only pretends
+        assertThat(log.remediation().requested()).isFalse();
+        assertThat(log.remediation().report().dryRun()).isTrue();
+        assertThat(log.remediation().report().results()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(io.cachecheck.remediate.Outcome.DRY_RUN));
+        assertThat(log.summary().remediationRequired()).isEqualTo(log.remediation().plan().actions().size());
+        assertThat(gate.get("remediationRequired").asLong()).isEqualTo(log.summary().remediationRequired());
 
         List<LoggedRequest> published = sns.findAll(postRequestedFor(urlEqualTo("/")));
         assertThat(published).hasSize(1);
@@ -222,7 +242,9 @@ class HandlersIT {
                 .containsEntry("Subject", "cachecheck INCOMPLETE (gate failed): run sample-run");
         assertThat(form.get("Message")).contains("Run sample-run (manual): INCOMPLETE", "Tenants validated: 4 of 5",
                 "Keys checked: " + log.summary().keysChecked() + ", drifted: " + drifted,
-                "Audit log: s3://audit/runs/sample-run/audit-log.json");
+                "Baseline: none to compare with (first run); regressions: 0",
+                "Remediation: required for " + log.summary().remediationRequired() + " keys (dry run",
+                "Audit log: s3://audit/audit/sample-run.json");
     }
 
     private static Object event(String name) throws IOException {

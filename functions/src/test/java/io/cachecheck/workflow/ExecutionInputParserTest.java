@@ -29,7 +29,8 @@ class ExecutionInputParserTest {
         ExecutionInput input = ExecutionInputParser.parse(json("{'mode':'scheduled'}"));
         assertThat(input).isEqualTo(new ExecutionInput(Mode.SCHEDULED, List.of(), GateThresholds.defaults(), 4, false, "latest"));
         assertThat(ExecutionInputParser.toJson(input)).isEqualTo(json("{'mode':'scheduled','tenantScope':'all','gate':"
-                + "{'maxDriftRatio':0.0,'failOnIncomplete':true,'failOnRegression':false,'allowRemediation':false},"
+                + "{'maxDriftRatio':0.0,'failOnIncomplete':true,'failOnRegression':false,'allowRemediation':false,"
+                + "'scoreTolerance':0.01},"
                 + "'maxConcurrency':4,'remediate':false,'baseline':'latest'}"));
     }
 
@@ -64,7 +65,11 @@ class ExecutionInputParserTest {
             "{'mode':'manual','maxConcurrency':0}|maxConcurrency: 0 is invalid",
             "{'mode':'manual','remediate':'yes'}|remediate: \"yes\" is not a boolean",
             "{'mode':'gate','remediate':true}|remediate: a gate run must not change the cache",
-            "{'mode':'manual','baseline':'../x'}|baseline: \"../x\" is invalid",
+            "{'mode':'manual','baseline':'../x'}|baseline: '../x' is neither latest, none nor a run id",
+            "{'mode':'manual','baseline':7}|baseline: 7 is invalid",
+            "{'mode':'gate','gate':{'scoreTolerance':-0.5}}|gate.scoreTolerance: -0.5 is invalid; use a number from 0 to 1",
+            "{'mode':'gate','gate':{'scoreTolerence':0.1}}|gate.scoreTolerence: unknown field; allowed fields are [allowRemediation, failOnIncomplete, failOnRegression, maxDriftRatio, scoreTolerance] (did you mean scoreTolerance?)",
+            "{'mode':'scheduled','remediate':true,'gate':{'allowRemediation':'yes'}}|gate.allowRemediation: \"yes\" is not a boolean",
             "[1]|execution input: must be a JSON object"})
     void parse_whenInvalid_namesFieldAndFix(String input, String message) {
         assertThatThrownBy(() -> ExecutionInputParser.parse(json(input)))
@@ -75,5 +80,12 @@ class ExecutionInputParserTest {
     void parse_whenGateAllowsRemediation_acceptsRemediate() throws IOException {
         ExecutionInput input = ExecutionInputParser.parse(json("{'mode':'gate','remediate':true,'gate':{'allowRemediation':true}}"));
         assertThat(input.remediate()).isTrue();
+    }
+
+    @Test
+    void parse_whenScoreToleranceGiven_usesItAndKeepsTheOtherDefaults() throws IOException {
+        ExecutionInput input = ExecutionInputParser.parse(json("{'mode':'gate','gate':{'scoreTolerance':0.05,'failOnRegression':true}}"));
+        assertThat(input.gate()).isEqualTo(new GateThresholds(0, true, true, false, 0.05));
+        assertThat(input.gate().policy()).isEqualTo(new io.cachecheck.baseline.GatePolicy(0.0, true, true));
     }
 }

@@ -9,6 +9,7 @@ import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.local.asl.AslDefinitionException;
 import io.cachecheck.local.asl.AslOptions;
@@ -16,9 +17,12 @@ import io.cachecheck.local.asl.ExecutionResult;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.notify.Notifier;
 import io.cachecheck.notify.SnsNotifier;
+import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.redact.RedactionSettings;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.store.ObjectStore;
 import io.cachecheck.store.S3ObjectStore;
+import io.cachecheck.workflow.Aggregate;
 import io.cachecheck.workflow.ContractSource;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.WorkflowEnvironment;
@@ -65,6 +69,15 @@ public final class CacheCheckCli {
               --max-drift-ratio X      gate threshold, 0..1 (default: 0)
               --fail-on-incomplete     an INCOMPLETE run fails the gate (the default)
               --no-fail-on-incomplete  an INCOMPLETE run passes the gate
+              --fail-on-regression     a run with regressions against the baseline fails the gate
+              --score-tolerance X      how far (0..1) a tenant/namespace score may drop before it is a
+                                       regression (default: 0.01)
+              --baseline B             latest | none | <runId>: the baseline to compare with (default: latest);
+                                       baselines are kept in --out (or --bucket) under baselines/
+              --remediate              delete the drifted keys (race-safe); default: plan only (dry run)
+              --allow-remediation      lets a --mode gate run use --remediate
+              --redact-keys            write keys as hmac:<hex> in the audit log, baseline and summary; the HMAC
+                                       key (16+ bytes) is read from the environment variable CACHECHECK_KEY_HMAC_KEY
               --max-concurrency N      shards validated at once, 1..40 (default: 4)
               --run-id ID              execution name (default: local-<time>-<random>)
               --bucket NAME            store results in this S3 bucket instead of --out
@@ -127,8 +140,12 @@ public final class CacheCheckCli {
         }
     }
 
-    private static final List<String> FLAGS = List.of("fail-on-incomplete", "no-fail-on-incomplete", "quiet", "help");
+    /** The environment variable holding the HMAC key of --redact-keys. */
+    static final String KEY_HMAC_KEY_ENV = "CACHECHECK_KEY_HMAC_KEY";
+    private static final List<String> FLAGS = List.of("fail-on-incomplete", "no-fail-on-incomplete", "fail-on-regression",
+            "remediate", "allow-remediation", "redact-keys", "quiet", "help");
     private static final List<String> VALUED = List.of("contract", "out", "tenants", "mode", "max-drift-ratio",
+            "score-tolerance", "baseline",
             "max-concurrency", "run-id", "bucket", "s3-endpoint", "topic-arn", "sns-endpoint", "region", "definition",
             "function-timeout");
 
@@ -215,8 +232,11 @@ public final class CacheCheckCli {
                 ? new SnsNotifier(WorkflowEnvironment.snsClient(resolved), options.get("topic-arn"))
                 : new ConsoleNotifier(out);
         boolean quiet = options.containsKey("quiet");
+        KeyRedactor redactor = options.containsKey("redact-keys")
+                ? KeyRedactor.create(new RedactionSettings(true, KEY_HMAC_KEY_ENV, null), SecretResolver.create())
+                : KeyRedactor.disabled();
         WorkflowEnvironment env = WorkflowEnvironment.builder().settings(resolved).store(store).notifier(notifier)
-                .contract(() -> contract)
+                .contract(() -> contract).redactor(redactor)
                 .progress(shard -> quiet ? (a, b) -> { } : new ProgressPrinter(shard, err, 2000))
                 .build();
         String definition = options.containsKey("definition") ? read(Path.of(options.get("definition")))
@@ -246,12 +266,16 @@ public final class CacheCheckCli {
         }
         ObjectNode gate = Json.MAPPER.createObjectNode();
         if (options.containsKey("max-drift-ratio")) {
-            try {
-                gate.put("maxDriftRatio", Double.parseDouble(options.get("max-drift-ratio")));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--max-drift-ratio: '" + options.get("max-drift-ratio")
-                        + "' is not a number; use a ratio from 0 to 1, e.g. 0.001");
-            }
+            gate.put("maxDriftRatio", ratio(options, "max-drift-ratio", "0.001"));
+        }
+        if (options.containsKey("score-tolerance")) {
+            gate.put("scoreTolerance", ratio(options, "score-tolerance", "0.01"));
+        }
+        if (options.containsKey("fail-on-regression")) {
+            gate.put("failOnRegression", true);
+        }
+        if (options.containsKey("allow-remediation")) {
+            gate.put("allowRemediation", true);
         }
         if (options.containsKey("fail-on-incomplete")) {
             gate.put("failOnIncomplete", true);
@@ -265,7 +289,22 @@ public final class CacheCheckCli {
         if (options.containsKey("max-concurrency")) {
             input.put("maxConcurrency", positiveInt(options.get("max-concurrency"), "max-concurrency"));
         }
+        if (options.containsKey("remediate")) {
+            input.put("remediate", true);
+        }
+        if (options.containsKey("baseline")) {
+            input.put("baseline", options.get("baseline"));
+        }
         return input;
+    }
+
+    private static double ratio(Map<String, String> options, String option, String example) {
+        try {
+            return Double.parseDouble(options.get(option));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + option + ": '" + options.get(option) + "' is not a number; use a ratio from 0"
+                    + " to 1, e.g. " + example);
+        }
     }
 
     private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere) {
@@ -298,10 +337,12 @@ public final class CacheCheckCli {
         s.worstTenants().forEach(t -> worst.add(t.tenant() + " " + t.score() + " (" + t.driftedKeys() + " drifted)"));
         return String.format(Locale.ROOT, "Run %s: %s%nTenants validated: %d of %d%nKeys checked: %d, drifted: %d"
                         + " (stale %d, orphan %d, corrupt %d, unmapped %d), in flight: %d%nConsistency score: %s%n"
-                        + "Worst tenants: %s%nAudit log: %s",
+                        + "Worst tenants: %s%n%s%n%s%nAudit log: %s",
                 log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
                 c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
-                c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst), location);
+                c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst),
+                Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
+    }
     }
 
     /** The state whose error ended the run: the last one caught, else the last one failed. */

@@ -1,4 +1,4 @@
-package io.cachecheck.baseline;
+package io.cachecheck.audit;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Validates audit-log documents against {@code docs/audit-log.schema.json} (JSON Schema draft 2020-12). A test
- * utility: tests of the audit log writer call {@link #validate(String)} on what it wrote.
+ * utility, published in the functions test-jar so the local module's tests use the same one: every test that writes
+ * an audit log calls {@link #check} on the file it wrote.
  */
 public final class AuditLogSchemaValidator {
+    private static final AuditLogSchemaValidator DEFAULT = fromFile(schemaPath());
     private final Schema schema;
 
     private AuditLogSchemaValidator(Schema schema) {
@@ -25,7 +28,7 @@ public final class AuditLogSchemaValidator {
 
     /** Loads the schema from the repository's docs directory (tests run with the module directory as working directory). */
     public static AuditLogSchemaValidator create() {
-        return fromFile(schemaPath());
+        return DEFAULT;
     }
 
     public static AuditLogSchemaValidator fromFile(Path file) {
@@ -49,5 +52,19 @@ public final class AuditLogSchemaValidator {
     public List<String> validate(String json) {
         List<Error> errors = schema.validate(json, InputFormat.JSON);
         return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
+    }
+
+    /**
+     * The problems of a written audit log: schema violations, and every seeded value (a cached or row value the test
+     * wrote) that appears in it. Empty when the document is valid and value-free.
+     */
+    public List<String> check(String json, List<String> seededValues) {
+        List<String> problems = new ArrayList<>(validate(json));
+        for (String value : seededValues) {
+            if (json.contains(value)) {
+                problems.add("seeded value '" + value + "' appears in the audit log");
+            }
+        }
+        return problems;
     }
 }

@@ -1,7 +1,13 @@
-package io.cachecheck.baseline;
+package io.cachecheck.audit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachecheck.baseline.BaselineComparator;
+import io.cachecheck.baseline.BaselineComparatorTest;
+import io.cachecheck.baseline.Comparison;
+import io.cachecheck.baseline.GateEvaluator;
+import io.cachecheck.baseline.GatePolicy;
+import io.cachecheck.baseline.RunSnapshot;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.remediate.Limits;
@@ -33,7 +39,7 @@ class AuditLogSchemaTest {
     }
 
     private static ObjectNode parse(String json) throws Exception {
-        return (ObjectNode) AuditDocuments.JSON.readTree(json);
+        return (ObjectNode) io.cachecheck.workflow.Json.MAPPER.readTree(json);
     }
 
     @Test
@@ -41,8 +47,9 @@ class AuditLogSchemaTest {
         String json = validDocument();
         assertThat(SCHEMA.validate(json)).isEmpty();
         ObjectNode doc = parse(json);
-        assertThat(doc.path("regressions")).hasSize(2); // one new key, one score drop
+        assertThat(doc.path("comparison").path("regressions")).hasSize(2); // one new key, one score drop
         assertThat(doc.path("remediation").path("plan").path("actions")).hasSize(1);
+        assertThat(doc.path("summary").path("regressions").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -55,21 +62,21 @@ class AuditLogSchemaTest {
     @Test
     void validate_whenTriggerUnknownOrSummaryMissing_rejectsIt() throws Exception {
         ObjectNode doc = parse(validDocument());
-        doc.put("trigger", "cron");
+        ((ObjectNode) doc.get("trigger")).put("mode", "cron");
         doc.remove("summary");
-        assertThat(SCHEMA.validate(doc.toString())).hasSize(2).anyMatch(e -> e.contains("/trigger")).anyMatch(e -> e.contains("summary"));
+        assertThat(SCHEMA.validate(doc.toString())).hasSize(2).anyMatch(e -> e.contains("/trigger/mode")).anyMatch(e -> e.contains("summary"));
     }
 
     @Test
     void validate_whenNewDriftRegressionHasNoKey_rejectsIt() throws Exception {
         ObjectNode doc = parse(validDocument());
-        ArrayNode regressions = doc.withArray("regressions");
+        ArrayNode regressions = (ArrayNode) doc.get("comparison").get("regressions");
         for (int i = 0; i < regressions.size(); i++) {
             if (regressions.get(i).path("kind").asText().equals("NEW_DRIFT")) {
                 ((ObjectNode) regressions.get(i)).putNull("key");
             }
         }
-        assertThat(SCHEMA.validate(doc.toString())).isNotEmpty().allMatch(e -> e.contains("/regressions/"));
+        assertThat(SCHEMA.validate(doc.toString())).isNotEmpty().allMatch(e -> e.contains("/comparison/regressions/"));
     }
 
     @Test
