@@ -343,7 +343,6 @@ public final class CacheCheckCli {
                 c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst),
                 Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
     }
-    }
 
     /** The state whose error ended the run: the last one caught, else the last one failed. */
     private static String failedState(ExecutionResult result) {

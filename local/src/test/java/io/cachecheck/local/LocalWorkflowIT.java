@@ -2,6 +2,7 @@ package io.cachecheck.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.AuditLogSchemaValidator;
 import io.cachecheck.audit.TenantReport;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
@@ -56,9 +57,14 @@ class LocalWorkflowIT {
     }
 
     static String contractText(String pgHostPort) throws Exception {
+        return contractText(pgHostPort, SCHEMA, 6);
+    }
+
+    /** The demo contract pointed at a schema and Redis database of the test's own. */
+    static String contractText(String pgHostPort, String schema, int redisDb) throws Exception {
         return Files.readString(Path.of("../docs/examples/demo-contract.yaml"))
-                .replace("cachecheck_demo.", SCHEMA + ".")
-                .replace("${CACHECHECK_DEMO_REDIS:-127.0.0.1:6379}/9", "127.0.0.1:6379/6")
+                .replace("cachecheck_demo.", schema + ".")
+                .replace("${CACHECHECK_DEMO_REDIS:-127.0.0.1:6379}/9", "127.0.0.1:6379/" + redisDb)
                 .replace("${CACHECHECK_DEMO_PG:-127.0.0.1:5432}", pgHostPort)
                 .replace("graceMillis: 200", "graceMillis: 0\n  maxRetries: 1\n  retryBackoffMillis: 10");
     }
@@ -71,8 +77,18 @@ class LocalWorkflowIT {
                 Duration.ofMinutes(15));
     }
 
-    private static JsonNode input(String json) throws Exception {
+    static JsonNode input(String json) throws Exception {
         return Json.MAPPER.readTree(json.replace('\'', '"'));
+    }
+
+    /** Values {@link DemoData} writes into the cache and the database: none may appear in an audit log. */
+    static final List<String> SEEDED_VALUES = List.of("gold", "silver", "shipped", "2024-03-01T10:00:05Z");
+
+    /** The audit log the run wrote: valid against docs/audit-log.schema.json and free of seeded values. */
+    static AuditLog checkedAuditLog(Path out, String runId) throws Exception {
+        String json = Files.readString(out.resolve("audit/" + runId + ".json"));
+        assertThat(AuditLogSchemaValidator.create().check(json, SEEDED_VALUES)).as("audit log of " + runId).isEmpty();
+        return Json.MAPPER.readValue(json, AuditLog.class);
     }
 
     @Test
@@ -114,7 +130,7 @@ class LocalWorkflowIT {
                 .containsExactlyInAnyOrder("customer=16", "order=9");
         assertThat(log.steps().get(0).action()).isEqualTo("validate-input");
         assertThat(log.steps().get(log.steps().size() - 1).action()).isEqualTo("publish-summary");
-        assertThat(Files.exists(out.resolve("runs/it-manual/audit-log.json"))).isTrue();
+        assertThat(checkedAuditLog(out, "it-manual")).isEqualTo(log);
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("cachecheck DRIFT: run it-manual",
                 "Worst tenants: acme 77.78 (2 drifted), globex 87.5 (1 drifted)");
     }
@@ -129,8 +145,8 @@ class LocalWorkflowIT {
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("ConsistencyGateFailed");
         assertThat(run.execution().cause()).startsWith("verdict DRIFT: gate failed: drift ratio 0.185185 (5 of 27 keys)"
-                        + " exceeds gate.maxDriftRatio 0.1; worst tenants: acme (score 77.78, 2 drifted), globex (score 87.5, 1 drifted)");
-        assertThat(run.auditLog().orElseThrow().trigger().maxDriftRatio()).isEqualTo(0.1);
+                        + " exceeds maxDriftRatio 0.100000; worst tenants: acme (score 77.78, 2 drifted), globex (score 87.5, 1 drifted)");
+        assertThat(checkedAuditLog(out, "it-gate").trigger().maxDriftRatio()).isEqualTo(0.1);
     }
 
     @Test
@@ -154,8 +170,13 @@ class LocalWorkflowIT {
         LocalWorkflow.Run run = workflow.run("it-incomplete", input("{'mode':'scheduled'}"));
 
         assertThat(run.execution().error()).isEqualTo("ConsistencyGateFailed");
-        assertThat(run.execution().cause()).startsWith("verdict INCOMPLETE: gate failed: 1 of 1 shards incomplete");
-        AuditLog log = run.auditLog().orElseThrow();
+        assertThat(run.execution().cause()).startsWith("verdict INCOMPLETE: gate failed: the run is incomplete: part of the"
+                + " scope was not checked");
+        AuditLog log = checkedAuditLog(out, "it-incomplete");
+        // no tenant was checked: nothing is resolved, and the unmapped keys (found by the scan) get no action
+        assertThat(log.comparison().resolved()).isEmpty();
+        assertThat(log.remediation().plan().actions()).isEmpty();
+        assertThat(log.remediation().plan().excluded()).extracting(e -> e.reason()).containsOnly("unmapped");
         assertThat(log.summary().verdict()).isEqualTo(Verdict.INCOMPLETE);
         assertThat(log.summary().tenantsValidated()).isZero();
         assertThat(log.tenants()).allSatisfy(t -> assertThat(t.verdict()).isEqualTo(Verdict.INCOMPLETE));
@@ -190,14 +211,16 @@ class LocalWorkflowIT {
         CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
 
-        // initech itself is consistent; the run still reports the two unmapped keys of the keyspace.
+        // initech is consistent; a run scoped to some tenants does not report UNMAPPED keys.
         int exit = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
                 "--tenants", "initech", "--run-id", "it-cli", "--max-drift-ratio", "0.5", "--quiet"});
 
-        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Run it-cli (manual): DRIFT",
-                "Tenants validated: 1 of 1 (0 with drift)", "Keys checked: 10, drifted: 2 (stale 0, orphan 0, corrupt 0, unmapped 2)",
-                "Gate passed. Audit log: " + out.resolve("runs/it-cli/audit-log.json"));
+        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.CONSISTENT);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Run it-cli (manual): CONSISTENT",
+                "Tenants validated: 1 of 1 (0 with drift)", "Keys checked: 8, drifted: 0 (stale 0, orphan 0, corrupt 0, unmapped 0)",
+                "Baseline: none to compare with (first run); regressions: 0", "Remediation: not required",
+                "Gate passed. Audit log: " + out.resolve("audit/it-cli.json"));
+        checkedAuditLog(out, "it-cli");
     }
 
     @Test

@@ -1,0 +1,228 @@
+package io.cachecheck.local;
+
+import io.cachecheck.audit.AuditLog;
+import io.cachecheck.baseline.DriftedKey;
+import io.cachecheck.baseline.Regression;
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.local.asl.AslOptions;
+import io.cachecheck.local.asl.ExecutionStatus;
+import io.cachecheck.notify.ConsoleNotifier;
+import io.cachecheck.remediate.ActionResult;
+import io.cachecheck.remediate.Outcome;
+import io.cachecheck.store.DirectoryObjectStore;
+import io.cachecheck.workflow.WorkflowEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static io.cachecheck.local.LocalWorkflowIT.checkedAuditLog;
+import static io.cachecheck.local.LocalWorkflowIT.input;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+/**
+ * Several executions of the whole definition sharing one output directory (so they share baselines), against
+ * PostgreSQL (schema cc_it_baseline) and Redis (db 12) seeded afresh with {@link DemoData} for each test: baselines,
+ * regressions, the regression gate and remediation. Every audit log is checked against the schema and for values.
+ */
+class BaselineRemediationWorkflowIT {
+    private static final String SCHEMA = "cc_it_baseline";
+    private static final int REDIS_DB = 12;
+    private static final URI REDIS = URI.create("redis://127.0.0.1:6379/" + REDIS_DB);
+    private static final DemoData DATA = new DemoData("jdbc:postgresql://127.0.0.1:5432/test", "postgres", SCHEMA, REDIS);
+    private static final String STALE = "demo:acme:customer:3";
+    private static final String ORPHAN = "demo:acme:customer:99";
+    private static final String CORRUPT = "demo:globex:order:2";
+    /** Consistent after seeding; a test makes it drift. */
+    private static final String LATER_STALE = "demo:initech:customer:2";
+
+    @TempDir
+    Path out;
+    private LocalWorkflow workflow;
+    private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void seed() throws Exception {
+        DATA.seed();
+        Contract contract = ContractLoader.create().parse(LocalWorkflowIT.contractText("127.0.0.1:5432", SCHEMA, REDIS_DB));
+        WorkflowEnvironment env = WorkflowEnvironment.builder().store(new DirectoryObjectStore(out))
+                .notifier(new ConsoleNotifier(new PrintStream(console, true, StandardCharsets.UTF_8)))
+                .contract(() -> contract).build();
+        workflow = new LocalWorkflow(env, LocalWorkflow.packagedDefinition(), AslOptions.defaults().withRetryIntervalScale(0),
+                Duration.ofMinutes(15));
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        DATA.drop();
+    }
+
+    private static void cache(String key, String json) {
+        try (Jedis jedis = new Jedis(REDIS)) {
+            jedis.set(key, json);
+        }
+    }
+
+    private static boolean cached(String key) {
+        try (Jedis jedis = new Jedis(REDIS)) {
+            return jedis.exists(key);
+        }
+    }
+
+    /** The seeded JSON of a customer, with another tier (the database keeps its own). */
+    private static String customer(String tier, boolean verified) {
+        return "{\"tier\":\"" + tier + "\",\"emailVerified\":" + verified + ",\"updatedAt\":\"2024-03-01T10:00:00Z\","
+                + "\"cachedAt\":\"2024-03-01T10:00:05Z\"}";
+    }
+
+    private AuditLog run(String runId, String json) throws Exception {
+        LocalWorkflow.Run run = workflow.run(runId, input(json));
+        assertThat(run.execution().status()).as(run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        return checkedAuditLog(out, runId);
+    }
+
+    @Test
+    void threeRuns_keepFirstSeen_flagNewDriftAsRegression_andShowFixedKeyResolved() throws Exception {
+        AuditLog first = run("bl-1", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
+        AuditLog second = run("bl-2", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
+        cache(STALE, customer("silver", false));          // fixed: the database says silver
+        cache(LATER_STALE, customer("gold", true));       // new drift: the database says silver
+        AuditLog third = run("bl-3", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
+
+        assertThat(first.comparison().comparedTo()).isNull();
+        assertThat(first.summary().regressions()).isZero();
+        DriftedKey orphanFirstSeen = second.comparison().persistent().stream()
+                .filter(k -> k.key().equals(ORPHAN)).findFirst().orElseThrow();
+        assertThat(second.comparison().comparedTo()).isEqualTo("bl-1");
+        assertThat(second.comparison().regressions()).isEmpty();
+        assertThat(second.comparison().persistent()).extracting(DriftedKey::key)
+                .containsExactlyInAnyOrder(STALE, ORPHAN, CORRUPT, "demo:umbrella:customer:1", "demo:misc:session:abc");
+        assertThat(orphanFirstSeen.firstSeenRunId()).isEqualTo("bl-1");
+
+        assertThat(third.comparison().comparedTo()).isEqualTo("bl-2");
+        assertThat(third.comparison().persistent()).filteredOn(k -> k.key().equals(ORPHAN)).singleElement()
+                .satisfies(k -> {
+                    assertThat(k.firstSeen()).isEqualTo(orphanFirstSeen.firstSeen());
+                    assertThat(k.firstSeenRunId()).isEqualTo("bl-1");
+                });
+        assertThat(third.comparison().resolved()).extracting(DriftedKey::key, DriftedKey::firstSeenRunId)
+                .containsExactly(tuple(STALE, "bl-1"));
+        assertThat(third.comparison().regressions()).extracting(Regression::kind, Regression::tenant, Regression::key)
+                .containsExactlyInAnyOrder(tuple(Regression.Kind.NEW_DRIFT, "initech", LATER_STALE),
+                        tuple(Regression.Kind.SCORE_DROP, "initech", null));
+        assertThat(third.summary().regressions()).isEqualTo(2);
+        assertThat(third.summary().resolved()).isEqualTo(1);
+        assertThat(Files.readString(out.resolve("baselines/latest.json"))).contains("\"runId\" : \"bl-3\"");
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("Baseline bl-2: regressions: 2 (1 newly drifting keys, 1 score drops), persistent: 4, resolved: 1");
+    }
+
+    @Test
+    void gateRun_failOnRegression_failsOnNewDriftUnderTheRatio_andPassesWithoutIt() throws Exception {
+        run("rg-1", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
+        cache(LATER_STALE, customer("gold", true));
+
+        LocalWorkflow.Run strict = workflow.run("rg-2", input(
+                "{'mode':'gate','baseline':'rg-1','gate':{'maxDriftRatio':0.5,'failOnRegression':true}}"));
+        LocalWorkflow.Run lenient = workflow.run("rg-3", input(
+                "{'mode':'gate','baseline':'rg-1','gate':{'maxDriftRatio':0.5,'failOnRegression':false}}"));
+
+        assertThat(strict.execution().error()).isEqualTo("ConsistencyGateFailed");
+        assertThat(strict.execution().cause()).startsWith("verdict DRIFT: gate failed: 2 regression(s) since baseline rg-1:"
+                + " 1 newly drifting key(s), 1 score drop(s); worst tenants:");
+        AuditLog log = checkedAuditLog(out, "rg-2");
+        assertThat(log.gate().passed()).isFalse();
+        assertThat(log.summary().driftRatio()).isLessThan(0.5);
+        assertThat(lenient.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(checkedAuditLog(out, "rg-3").comparison().comparedTo()).isEqualTo("rg-1");
+    }
+
+    @Test
+    void manualRun_remediate_deletesDriftedKeys_andTheNextRunShowsThemResolved() throws Exception {
+        AuditLog fixing = run("rm-1", "{'mode':'manual','remediate':true,'gate':{'maxDriftRatio':1}}");
+
+        assertThat(fixing.remediation().requested()).isTrue();
+        assertThat(fixing.remediation().report().results()).extracting(ActionResult::key, ActionResult::outcome)
+                .containsExactly(tuple(STALE, Outcome.APPLIED), tuple(ORPHAN, Outcome.APPLIED), tuple(CORRUPT, Outcome.APPLIED));
+        assertThat(fixing.remediation().plan().excluded()).extracting(e -> e.key() + "=" + e.reason())
+                .containsExactlyInAnyOrder("demo:umbrella:customer:1=unmapped", "demo:misc:session:abc=unmapped");
+        assertThat(fixing.summary().remediationApplied()).isEqualTo(3);
+        assertThat(cached(STALE) || cached(ORPHAN) || cached(CORRUPT)).isFalse();
+        assertThat(cached("demo:acme:customer:1")).isTrue();
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("Remediation: required for 3 keys, done: applied 3, skipped (changed) 0, skipped (gone) 0, failed 0");
+
+        AuditLog after = run("rm-2", "{'mode':'manual','gate':{'maxDriftRatio':1}}");
+
+        assertThat(after.comparison().resolved()).extracting(DriftedKey::key).containsExactlyInAnyOrder(STALE, ORPHAN, CORRUPT);
+        assertThat(after.findings()).extracting(f -> f.driftClass()).containsOnly(DriftClass.UNMAPPED);
+        assertThat(after.summary().remediationRequired()).isZero();
+    }
+
+    @Test
+    void gateRun_refusesRemediationUnlessAllowed_andOtherwiseOnlyPlans() throws Exception {
+        LocalWorkflow.Run refused = workflow.run("gr-1", input("{'mode':'gate','remediate':true,'gate':{'maxDriftRatio':1}}"));
+
+        assertThat(refused.execution().error()).isEqualTo("InvalidInput");
+        assertThat(refused.auditLog()).isEmpty();
+        assertThat(cached(STALE)).isTrue();
+
+        AuditLog dryRun = run("gr-2", "{'mode':'gate','gate':{'maxDriftRatio':1}}");
+        assertThat(dryRun.remediation().requested()).isFalse();
+        assertThat(dryRun.remediation().report().results()).extracting(ActionResult::outcome)
+                .containsExactly(Outcome.DRY_RUN, Outcome.DRY_RUN, Outcome.DRY_RUN);
+        assertThat(cached(STALE)).isTrue();
+
+        AuditLog allowed = run("gr-3", "{'mode':'gate','remediate':true,'gate':{'maxDriftRatio':1,'allowRemediation':true}}");
+        assertThat(allowed.remediation().report().results()).extracting(ActionResult::outcome)
+                .containsOnly(Outcome.APPLIED).hasSize(3);
+        assertThat(cached(STALE)).isFalse();
+    }
+
+    @Test
+    void cli_redactKeysAndRemediate_printsCounts_andAuditLogHasNoPlainKeys() throws Exception {
+        Path contract = out.resolve("contract.yaml");
+        Files.writeString(contract, LocalWorkflowIT.contractText("127.0.0.1:5432", SCHEMA, REDIS_DB));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        String[] common = {"validate", "--contract", contract.toString(), "--out", out.toString(), "--quiet",
+                "--redact-keys", "--max-drift-ratio", "1", "--score-tolerance", "0.5"};
+
+        int first = cli.run(concat(common, "--run-id", "cli-1", "--baseline", "none", "--remediate"));
+        int second = cli.run(concat(common, "--run-id", "cli-2", "--fail-on-regression"));
+
+        assertThat(first).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(second).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains(
+                "Remediation: required for 3 keys, done: applied 3",
+                "Baseline cli-1: regressions: 0 (0 newly drifting keys, 0 score drops), persistent: 2, resolved: 3",
+                "Remediation: required for 0 keys");
+        for (String runId : new String[]{"cli-1", "cli-2"}) {
+            AuditLog log = checkedAuditLog(out, runId);
+            assertThat(log.keyScheme()).startsWith("hmac-sha256:");
+            assertThat(Files.readString(out.resolve("audit/" + runId + ".json"))).doesNotContain("demo:");
+        }
+        assertThat(Files.readString(out.resolve("baselines/cli-2.json"))).doesNotContain("demo:").contains("hmac:");
+        assertThat(cached(STALE)).isFalse();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
