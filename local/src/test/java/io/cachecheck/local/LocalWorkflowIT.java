@@ -182,7 +182,7 @@ class LocalWorkflowIT {
     }
 
     @Test
-    void cli_validateCommand_printsSummaryAndExitsWithDriftCode() throws Exception {
+    void cli_validateCommand_scopedToConsistentTenant_printsSummaryAndExitsZero() throws Exception {
         Path contract = out.resolve("contract.yaml");
         Files.writeString(contract, contractText("127.0.0.1:5432"));
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -190,13 +190,13 @@ class LocalWorkflowIT {
         CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
 
-        // initech itself is consistent; the run still reports the two unmapped keys of the keyspace.
+        // initech itself is consistent; a tenant-scoped run does not report keys outside its scope (unmapped keys).
         int exit = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
                 "--tenants", "initech", "--run-id", "it-cli", "--max-drift-ratio", "0.5", "--quiet"});
 
-        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Run it-cli (manual): DRIFT",
-                "Tenants validated: 1 of 1 (0 with drift)", "Keys checked: 10, drifted: 2 (stale 0, orphan 0, corrupt 0, unmapped 2)",
+        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.CONSISTENT);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Run it-cli (manual): CONSISTENT",
+                "Tenants validated: 1 of 1 (0 with drift)", "Keys checked: 8, drifted: 0 (stale 0, orphan 0, corrupt 0, unmapped 0)",
                 "Gate passed. Audit log: " + out.resolve("runs/it-cli/audit-log.json"));
     }
 
