@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * The result of checking one work item. Holds keys, digests and counts only, never values.
  *
+ * @param keysIgnored      scanned keys skipped by {@code cache.ignoreKeyPrefixes}
  * @param counts           keys per class over the whole item (UNMAPPED included)
  * @param unmappedSample   a few unmapped keys (escaped), to show what the contract misses
  * @param findings         every key that is not CONSISTENT, up to check.maxFindings
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param skipped          what was not checked; non-empty means INCOMPLETE
  */
 public record ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
-                          long keysScanned, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
+                          long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
                           List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
                           List<Skipped> skipped) {
 

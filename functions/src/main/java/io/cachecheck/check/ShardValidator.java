@@ -149,6 +149,9 @@ public final class ShardValidator {
         final ThreadPoolExecutor executor;
         final List<Future<?>> inFlightTasks = new ArrayList<>();
         volatile CacheCheckException fatal;
+        final byte[][] ignoredPrefixes = contract.cache().ignoreKeyPrefixes().stream()
+                .map(p -> p.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        long ignored;
         long buffered;
         long scanned;
         long recheckWaitMillis;
@@ -273,6 +276,12 @@ public final class ShardValidator {
         }
 
         private void route(byte[] key, int nodeIndex, boolean report) {
+            for (byte[] prefix : ignoredPrefixes) {
+                if (startsWith(key, prefix)) {
+                    ignored++;
+                    return;
+                }
+            }
             for (int n = 0; n < namespaces.size(); n++) {
                 String[] values = namespaces.get(n).keyPattern().match(key);
                 if (values == null) {
@@ -588,7 +597,7 @@ public final class ShardValidator {
             Instant finishedAt = clock.instant();
             return new ShardResult(item.shardId(), verdict, startedAt, finishedAt,
                     new ShardResult.Timings(Duration.between(startedAt, finishedAt).toMillis(), scanMillis, recheckWaitMillis),
-                    scanned, counts, expired.get(), List.copyOf(unmappedSample), results, sorted,
+                    scanned, ignored, counts, expired.get(), List.copyOf(unmappedSample), results, sorted,
                     findingCount.get() > settings.maxFindings(), List.copyOf(skipped));
         }
 
@@ -602,6 +611,18 @@ public final class ShardValidator {
             }
             workers.forEach(Worker::close);
         }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The classification of one key at one look. A null class means the key is gone (expired). */

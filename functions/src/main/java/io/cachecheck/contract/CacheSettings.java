@@ -7,6 +7,12 @@ package io.cachecheck.contract;
  * @param cluster     true for Redis Cluster (every primary is scanned)
  * @param readReplicas in cluster mode, scan and read replicas instead of primaries
  * @param credentials AUTH user/password source
+ * @param ignoreKeyPrefixes keys starting with one of these byte prefixes belong to other applications sharing the
+ *                    cache: they are skipped (counted as ignored), not reported as UNMAPPED
  */
-public record CacheSettings(String url, boolean cluster, boolean readReplicas, Credentials credentials) {
+public record CacheSettings(String url, boolean cluster, boolean readReplicas, Credentials credentials,
+                            java.util.List<String> ignoreKeyPrefixes) {
+    public CacheSettings {
+        ignoreKeyPrefixes = ignoreKeyPrefixes == null ? java.util.List.of() : java.util.List.copyOf(ignoreKeyPrefixes);
+    }
 }

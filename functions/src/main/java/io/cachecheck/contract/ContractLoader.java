@@ -57,7 +57,7 @@ public final class ContractLoader {
     public Contract parse(String yaml) {
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(yaml);
+            root = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ContractException("contract is not valid YAML" + where + ": " + e.getOriginalMessage(), e);
@@ -95,7 +95,7 @@ public final class ContractLoader {
 
     private CacheSettings cache(JsonNode node) {
         String path = "cache";
-        allowOnly(node, path, "url", "mode", "readFrom", "auth");
+        allowOnly(node, path, "url", "mode", "readFrom", "auth", "ignoreKeyPrefixes");
         String url = interpolate(text(node, "url", path), path + ".url");
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
             throw new ContractException("cache.url: '" + redactUrl(url) + "' must start with redis:// or rediss:// (TLS)");
@@ -114,7 +114,20 @@ public final class ContractLoader {
         if (readFrom.equals("replicas") && !mode.equals("cluster")) {
             throw new ContractException("cache.readFrom: replicas is only supported with mode: cluster; point cache.url at the replica instead");
         }
-        return new CacheSettings(url, mode.equals("cluster"), readFrom.equals("replicas"), credentials(node.get("auth"), path + ".auth"));
+        List<String> ignore = new ArrayList<>();
+        JsonNode prefixes = node.get("ignoreKeyPrefixes");
+        if (prefixes != null) {
+            if (!prefixes.isArray()) {
+                throw new ContractException("cache.ignoreKeyPrefixes: must be a list of key prefixes, e.g. [\"sess:\", \"ratelimit:\"]");
+            }
+            for (JsonNode p : prefixes) {
+                if (!p.isTextual() || p.asText().isEmpty()) {
+                    throw new ContractException("cache.ignoreKeyPrefixes: every entry must be a non-empty text prefix");
+                }
+                ignore.add(p.asText());
+            }
+        }
+        return new CacheSettings(url, mode.equals("cluster"), readFrom.equals("replicas"), credentials(node.get("auth"), path + ".auth"), ignore);
     }
 
     private SourceSettings source(JsonNode node) {
@@ -305,7 +318,8 @@ public final class ContractLoader {
         }
         boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
         long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
-        return new Namespace(name, pattern, type, sql, Map.copyOf(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
+        // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
+        return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);
     }
 

@@ -180,6 +180,11 @@ public final class JdbcSource implements AutoCloseable {
                 return rs.wasNull() ? null : v;
             }
             case Types.TIMESTAMP -> {
+                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
+                if (typeName.contains("tz") || typeName.contains("time zone")) {
+                    OffsetDateTime v = rs.getObject(c, OffsetDateTime.class);
+                    return v == null ? null : new TemporalValue(v.toInstant(), precision(md, c));
+                }
                 LocalDateTime v = rs.getObject(c, LocalDateTime.class);
                 return v == null ? null : new TemporalValue(v.toInstant(ZoneOffset.UTC), precision(md, c));
             }
@@ -248,6 +253,7 @@ public final class JdbcSource implements AutoCloseable {
             if (settings.dialect() == SourceSettings.Dialect.POSTGRESQL) {
                 // Key placeholders are text; let the server type them (e.g. bigint ids) instead of failing on varchar = bigint.
                 props.setProperty("stringtype", "unspecified");
+                props.setProperty("ApplicationName", "cachecheck");
                 // Never use named server-side statements: after five executions PostgreSQL may switch a named
                 // statement to a generic plan, and for "tenant_id = $1 AND id IN ($2..$513)" the generic plan
                 // filters the whole tenant against the IN list (790 ms instead of 1.5 ms per batch of 512 for a
@@ -255,6 +261,11 @@ public final class JdbcSource implements AutoCloseable {
                 props.setProperty("prepareThreshold", "0");
             }
             props.setProperty("connectTimeout", "10");
+            if (!settings.url().contains("wrapperPlugins")) {
+                // The wrapper's default set adds the Aurora initial-connection strategy, which turns a refused
+                // connection into a 30 s wait per attempt; failover2 + efm2 keep RDS/Aurora failover handling.
+                props.setProperty("wrapperPlugins", "failover2,efm2");
+            }
             connection = DriverManager.getConnection(settings.url(), props);
             connection.setReadOnly(true);
             connection.setAutoCommit(true);

@@ -53,6 +53,15 @@ class ContractLoaderTest {
     }
 
     @Test
+    void parse_whenCompositeKey_keepsPlaceholderOrderInKeyColumns() {
+        Contract c = loader().parse(VALID.replace("order:{order_id}", "order:{order_id}:{line_no}")
+                .replace("IN (:order_id)", "IN (:order_id) AND line_no IN (:line_no)")
+                .replace("    ignore:", "    keyColumns: {line_no: line, order_id: oid}\n    ignore:"));
+        assertThat(c.namespace("order_summary").keyColumns().keySet()).containsExactly("order_id", "line_no");
+        assertThat(c.namespace("order_summary").keyColumns().values()).containsExactly("oid", "line");
+    }
+
+    @Test
     void parse_whenUrlReferencesEnvironment_interpolates() {
         Contract c = loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://${REDIS_HOST}:${REDIS_PORT:-6380}"));
         assertThat(c.cache().url()).isEqualTo("redis://10.0.0.5:6380");
@@ -136,6 +145,12 @@ class ContractLoaderTest {
     void parse_whenJdbcUrlNotWrapped_explains() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("jdbc:aws-wrapper:postgresql:", "jdbc:postgresql:")))
                 .isInstanceOf(ContractException.class).hasMessageContaining("AWS Advanced JDBC Wrapper URL");
+    }
+
+    @Test
+    void parse_whenKeyDuplicated_rejects() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  shardCount: 4", "  shardCount: 4\n  shardCount: 5")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("Duplicate field 'shardCount'");
     }
 
     @Test

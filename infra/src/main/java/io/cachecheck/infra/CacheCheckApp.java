@@ -28,9 +28,10 @@ public final class CacheCheckApp {
           + " from the repository root: " + BUILD_COMMAND
           + " (or point -c functionsJar=<path> at a built jar).");
     }
-    Path asl = root.resolve(STATE_MACHINE);
+    Path asl = contextPath(app, "stateMachineDefinition", root.resolve(STATE_MACHINE));
     if (!Files.isRegularFile(asl)) {
-      throw new IllegalStateException("The state machine definition " + asl + " does not exist.");
+      throw new IllegalStateException("The state machine definition " + asl + " does not exist"
+          + " (or point -c stateMachineDefinition=<path> at an ASL file).");
     }
     String stackName = app.getNode().tryGetContext("stackName") instanceof String name ? name : "CacheCheck";
     new CacheCheckStack(app, stackName,

@@ -53,9 +53,13 @@ public record CacheCheckSettings(
       List<String> privateSubnetIds,
       List<String> securityGroupIds) {}
 
-  /** Database access: a Secrets Manager secret, IAM database authentication, or both. */
+  /**
+   * Database access: a Secrets Manager secret, IAM database authentication, or both. {@code
+   * endpoint} ({@code host:port}) is optional and only passed to the functions, for the contract to
+   * reference as {@code ${CACHECHECK_DB_ENDPOINT}}.
+   */
   public record Database(
-      int port, String secretArn, boolean iamAuth, String resourceId, String user) {}
+      int port, String endpoint, String secretArn, boolean iamAuth, String resourceId, String user) {}
 
   /** Redis access. {@code authSecretArn} holds the AUTH token, when the cache requires one. */
   public record Cache(int port, String endpoint, boolean tls, String authSecretArn) {}
@@ -77,6 +81,7 @@ public record CacheCheckSettings(
     var database =
         new Database(
             ctx.integer("dbPort", 5432),
+            ctx.string("dbEndpoint"),
             ctx.string("dbSecretArn"),
             ctx.bool("iamDbAuth", false),
             ctx.string("dbResourceId"),

@@ -36,7 +36,6 @@ import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
-import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
@@ -210,15 +209,13 @@ public final class CacheCheckStack extends Stack {
       vpcAttributes.vpcCidrBlock(network.vpcCidr());
     }
     IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", vpcAttributes.build());
-    var subnets = new ArrayList<software.amazon.awscdk.services.ec2.ISubnet>();
-    for (int i = 0; i < network.privateSubnetIds().size(); i++) {
-      subnets.add(Subnet.fromSubnetAttributes(this, "Subnet" + i,
-          software.amazon.awscdk.services.ec2.SubnetAttributes.builder()
-              .subnetId(network.privateSubnetIds().get(i))
-              .availabilityZone(network.availabilityZones().get(i))
-              .build()));
-    }
-    var selection = SubnetSelection.builder().subnets(List.copyOf(subnets)).build();
+    // Route tables matter only to constructs that add routes or gateway endpoints; the functions
+    // only need the subnet ids.
+    software.amazon.awscdk.Annotations.of(vpc).acknowledgeWarning(
+        "@aws-cdk/aws-ec2:noSubnetRouteTableId", "the functions need subnet ids only");
+    var selection = SubnetSelection.builder()
+        .subnets(vpc.getPrivateSubnets())
+        .build();
     if (!network.securityGroupIds().isEmpty()) {
       var groups = new ArrayList<ISecurityGroup>();
       for (String sgId : network.securityGroupIds()) {
@@ -267,6 +264,14 @@ public final class CacheCheckStack extends Stack {
     cacheSecret().ifPresent(s -> env.put("CACHECHECK_CACHE_SECRET_ARN", s.getSecretArn()));
     if (settings.keyHmacSecretArn() != null) {
       env.put("CACHECHECK_KEY_HMAC_SECRET_ARN", settings.keyHmacSecretArn());
+    }
+    // Endpoints are passed for the contract to reference as ${CACHECHECK_DB_ENDPOINT} and
+    // ${CACHECHECK_CACHE_ENDPOINT}; in demo mode they exist only after deployment.
+    String dbEndpoint = demo != null
+        ? demo.database().getDbInstanceEndpointAddress() + ":" + demo.database().getDbInstanceEndpointPort()
+        : settings.database().endpoint();
+    if (dbEndpoint != null) {
+      env.put("CACHECHECK_DB_ENDPOINT", dbEndpoint);
     }
     String cacheEndpoint = demo != null ? demo.cacheEndpoint() : settings.cache().endpoint();
     if (cacheEndpoint != null) {
@@ -338,9 +343,8 @@ public final class CacheCheckStack extends Stack {
     Function discover = functions.discoverShards();
     Function validate = functions.validateShard();
     Function aggregate = functions.aggregate();
-    // ValidateShard writes per-shard findings only; multipart uploads to SSE-KMS also need Decrypt.
+    // ValidateShard writes per-shard findings only (grantPut includes the KMS actions it needs).
     auditBucket.grantPut(validate, "runs/*");
-    key.grantDecrypt(validate);
     // Aggregate reads findings and the baseline, writes the audit log and the new baseline.
     auditBucket.grantReadWrite(aggregate);
     topic.grantPublish(aggregate);

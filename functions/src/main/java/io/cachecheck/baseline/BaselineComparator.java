@@ -1,0 +1,145 @@
+package io.cachecheck.baseline;
+
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Finding;
+import io.cachecheck.check.TenantNamespaceResult;
+import io.cachecheck.error.InvalidInputException;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compares a run with the previous baseline: which drift is new (a regression), which persists (keeping the date it
+ * was first seen) and which is resolved, and which tenant/namespace scores dropped by more than a tolerance. Builds
+ * the run's own baseline, carrying first-seen dates forward.
+ */
+public final class BaselineComparator {
+    private static final Comparator<DriftedKey> ORDER = Comparator
+            .comparing((DriftedKey k) -> Objects.toString(k.tenant(), ""))
+            .thenComparing(k -> Objects.toString(k.namespace(), ""))
+            .thenComparing(DriftedKey::key);
+    private static final Comparator<NamespaceFigures> FIGURE_ORDER = Comparator
+            .comparing(NamespaceFigures::tenant).thenComparing(NamespaceFigures::namespace);
+    /** Scores are ratios of counts; this absorbs floating-point noise when a drop equals the tolerance. */
+    private static final double EPSILON = 1e-12;
+
+    private BaselineComparator() {
+    }
+
+    /**
+     * @param previous      the selected baseline, or null for none
+     * @param current       this run (keys already redacted if redaction is on)
+     * @param scoreTolerance how far (0..1) a tenant/namespace score may drop before it is a regression
+     */
+    public static Comparison compare(Baseline previous, RunSnapshot current, double scoreTolerance) {
+        if (!(scoreTolerance >= 0.0 && scoreTolerance <= 1.0)) {
+            throw new InvalidInputException("scoreTolerance " + scoreTolerance + " is out of range; use a value from 0 to 1");
+        }
+        String note = null;
+        Baseline keyBaseline = previous;
+        if (previous != null && !previous.keyScheme().equals(current.keyScheme())) {
+            note = "baseline " + previous.runId() + " writes keys as " + previous.keyScheme() + " but this run as "
+                    + current.keyScheme() + "; drifted keys were not compared and first-seen dates restart";
+            keyBaseline = null;
+        }
+
+        Map<DriftedKey.Id, DriftedKey> before = new LinkedHashMap<>();
+        if (keyBaseline != null) {
+            keyBaseline.drifted().forEach(k -> before.putIfAbsent(k.id(), k));
+        }
+
+        List<Regression> regressions = new ArrayList<>();
+        List<DriftedKey> persistent = new ArrayList<>();
+        Map<DriftedKey.Id, DriftedKey> now = new LinkedHashMap<>();
+        Set<DriftedKey.Id> inFlight = new HashSet<>();
+        for (Finding f : current.findings()) {
+            DriftedKey.Id id = new DriftedKey.Id(f.tenant(), f.namespace(), f.key());
+            if (f.driftClass() == DriftClass.IN_FLIGHT) {
+                inFlight.add(id);
+                continue;
+            }
+            if (!f.driftClass().isDrift() || now.containsKey(id)) {
+                continue;
+            }
+            DriftedKey old = before.get(id);
+            DriftedKey key = old != null
+                    ? new DriftedKey(f.tenant(), f.namespace(), f.key(), f.driftClass(), old.firstSeen(), old.firstSeenRunId())
+                    : new DriftedKey(f.tenant(), f.namespace(), f.key(), f.driftClass(),
+                            f.observedAt() != null ? f.observedAt() : current.createdAt(), current.runId());
+            now.put(id, key);
+            if (old != null) {
+                persistent.add(key);
+            } else if (keyBaseline != null) {
+                regressions.add(Regression.newDrift(key));
+            }
+        }
+
+        Map<NamespaceFigures.Id, TenantNamespaceResult> checked = new LinkedHashMap<>();
+        for (TenantNamespaceResult r : current.results()) {
+            checked.put(new NamespaceFigures.Id(r.tenant(), r.namespace()), r);
+        }
+        List<DriftedKey> resolved = new ArrayList<>();
+        List<DriftedKey> unverified = new ArrayList<>();
+        for (DriftedKey old : before.values()) {
+            if (now.containsKey(old.id())) {
+                continue;
+            }
+            if (!inFlight.contains(old.id()) && verifiable(old, current, checked)) {
+                resolved.add(old);
+            } else {
+                unverified.add(old);
+            }
+        }
+
+        List<NamespaceFigures> figures = new ArrayList<>();
+        Map<NamespaceFigures.Id, NamespaceFigures> previousFigures = new LinkedHashMap<>();
+        if (previous != null) {
+            previous.namespaces().forEach(n -> previousFigures.put(n.id(), n));
+        }
+        for (TenantNamespaceResult r : current.results()) {
+            NamespaceFigures fig = NamespaceFigures.of(r);
+            figures.add(fig);
+            NamespaceFigures old = previousFigures.get(fig.id());
+            if (old != null && old.score() - fig.score() > scoreTolerance + EPSILON) {
+                regressions.add(Regression.scoreDrop(old, fig));
+            }
+        }
+        // tenants/namespaces outside this run's scope keep their last known figures, so a partial run does not
+        // make the next full run look like a first run for them
+        for (NamespaceFigures old : previousFigures.values()) {
+            if (!checked.containsKey(old.id())) {
+                figures.add(old);
+            }
+        }
+        figures.sort(FIGURE_ORDER);
+
+        List<DriftedKey> drifted = new ArrayList<>(now.values());
+        drifted.addAll(unverified);
+        drifted.sort(ORDER);
+        persistent.sort(ORDER);
+        resolved.sort(ORDER);
+        unverified.sort(ORDER);
+        Baseline next = new Baseline(Baseline.FORMAT_VERSION, current.runId(), current.createdAt(), current.keyScheme(),
+                figures, drifted);
+        return new Comparison(keyBaseline == null ? null : keyBaseline.runId(), note, regressions, persistent, resolved,
+                unverified, next);
+    }
+
+    /** A key that is gone from the findings proves it is resolved only if its part of the keyspace was fully checked. */
+    private static boolean verifiable(DriftedKey old, RunSnapshot current, Map<NamespaceFigures.Id, TenantNamespaceResult> checked) {
+        if (current.findingsTruncated()) {
+            return false;
+        }
+        if (old.driftClass() == DriftClass.UNMAPPED) {
+            return current.complete();
+        }
+        TenantNamespaceResult r = checked.get(new NamespaceFigures.Id(old.tenant(), old.namespace()));
+        return r != null && r.complete();
+    }
+}

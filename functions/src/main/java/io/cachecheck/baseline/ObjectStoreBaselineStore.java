@@ -1,0 +1,96 @@
+package io.cachecheck.baseline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachecheck.error.InvalidInputException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Stores baselines as JSON in an {@link ObjectStore}: {@code baselines/<runId>.json} plus a pointer
+ * {@code baselines/latest.json} holding the latest run id. The run's document is written before the pointer, so a
+ * crash in between leaves the previous latest in place.
+ */
+public final class ObjectStoreBaselineStore implements BaselineStore {
+    static final String PREFIX = "baselines/";
+    static final String LATEST = PREFIX + "latest.json";
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectStore store;
+
+    private ObjectStoreBaselineStore(ObjectStore store) {
+        this.store = store;
+    }
+
+    public static ObjectStoreBaselineStore create(ObjectStore store) {
+        return new ObjectStoreBaselineStore(store);
+    }
+
+    @Override
+    public Optional<Baseline> load(BaselineSelection selection) {
+        if (selection instanceof BaselineSelection.None) {
+            return Optional.empty();
+        }
+        if (selection instanceof BaselineSelection.Run run) {
+            byte[] bytes = store.get(key(run.runId())).orElseThrow(() -> new InvalidInputException(
+                    "baseline: no baseline for run " + run.runId() + " at " + key(run.runId())
+                            + "; name a run that saved one, or use latest or none"));
+            return Optional.of(BaselineCodec.read(bytes));
+        }
+        Optional<byte[]> pointer = store.get(LATEST);
+        if (pointer.isEmpty()) {
+            return Optional.empty();
+        }
+        String runId = readPointer(pointer.get());
+        byte[] bytes = store.get(key(runId)).orElseThrow(() -> new InvalidInputException(
+                "baseline: " + LATEST + " points to run " + runId + " but " + key(runId)
+                        + " is missing; restore it, or run once with baseline none"));
+        return Optional.of(BaselineCodec.read(bytes));
+    }
+
+    @Override
+    public void save(Baseline baseline) {
+        checkRunId(baseline.runId());
+        store.put(key(baseline.runId()), BaselineCodec.write(baseline));
+        ObjectNode pointer = JSON.createObjectNode();
+        pointer.put("version", Baseline.FORMAT_VERSION);
+        pointer.put("runId", baseline.runId());
+        pointer.put("createdAt", baseline.createdAt().toString());
+        try {
+            store.put(LATEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String key(String runId) {
+        return PREFIX + runId + ".json";
+    }
+
+    /** Run ids become object keys, so only safe characters are allowed (no '/', no '..'). */
+    static void checkRunId(String runId) {
+        if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..") || runId.equals("latest")) {
+            throw new InvalidInputException("run id '" + runId + "' is not usable as a baseline name; use 1-128 letters, digits,"
+                    + " '.', '_', ':' or '-', starting with a letter or digit");
+        }
+    }
+
+    private static String readPointer(byte[] bytes) {
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.hasNonNull("runId")) {
+                throw new InvalidInputException("baseline: " + LATEST + " has no runId; delete it or run once with baseline none");
+            }
+            String runId = node.get("runId").asText();
+            checkRunId(runId);
+            return runId;
+        } catch (IOException e) {
+            throw new InvalidInputException("baseline: " + LATEST + " is not JSON; delete it or run once with baseline none");
+        }
+    }
+}

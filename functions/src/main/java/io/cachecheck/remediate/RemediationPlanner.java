@@ -1,0 +1,89 @@
+package io.cachecheck.remediate;
+
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Finding;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.Namespace;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns findings into a bounded {@link RemediationPlan}: one action per drifted key of a known namespace, confined to
+ * the finding's tenant. In-flight and unmapped keys never get an action.
+ */
+public final class RemediationPlanner {
+    private static final Comparator<PlannedAction> ORDER = Comparator.comparing(PlannedAction::tenant)
+            .thenComparing(PlannedAction::namespace).thenComparing(PlannedAction::key);
+
+    private RemediationPlanner() {
+    }
+
+    /**
+     * @param findings the validator's findings with their original (not redacted) keys
+     */
+    public static RemediationPlan plan(Contract contract, List<Finding> findings, Limits limits) {
+        List<PlannedAction> actions = new ArrayList<>();
+        List<Excluded> excluded = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Finding f : findings) {
+            String reason = exclusion(contract, f);
+            if (reason == null && !seen.add(f.namespace() + '\u0000' + f.key())) {
+                reason = "duplicate";
+            }
+            if (reason != null) {
+                excluded.add(new Excluded(f.tenant(), f.namespace(), f.key(), f.driftClass(), reason));
+                continue;
+            }
+            Namespace ns = contract.namespace(f.namespace());
+            // an orphan has no row to rebuild from: it can only be invalidated
+            Action action = ns.rebuild() && f.driftClass() != DriftClass.ORPHAN ? Action.REPOPULATE : Action.INVALIDATE;
+            actions.add(new PlannedAction(f.tenant(), f.namespace(), f.key(), ns.valueType(), action, f.driftClass(), f.valueDigest()));
+        }
+        actions.sort(ORDER);
+        List<String> blocked = capViolations(actions, limits);
+        return new RemediationPlan(actions, excluded, blocked.isEmpty(), blocked, limits);
+    }
+
+    /** Why a plan may not run; empty when it may. Shared with the executor, which checks again. */
+    static List<String> capViolations(List<PlannedAction> actions, Limits limits) {
+        List<String> reasons = new ArrayList<>();
+        if (actions.size() > limits.maxKeysPerRun()) {
+            reasons.add("plan has " + actions.size() + " actions, more than maxKeysPerRun " + limits.maxKeysPerRun()
+                    + "; nothing was executed: look into the cause, then raise the limit or remediate fewer tenants per run");
+        }
+        Map<String, Integer> perTenant = new TreeMap<>();
+        actions.forEach(a -> perTenant.merge(a.tenant(), 1, Integer::sum));
+        perTenant.forEach((tenant, n) -> {
+            if (n > limits.maxKeysPerTenant()) {
+                reasons.add("tenant " + tenant + " has " + n + " actions, more than maxKeysPerTenant " + limits.maxKeysPerTenant()
+                        + "; nothing was executed: look into the cause, then raise the limit");
+            }
+        });
+        return reasons;
+    }
+
+    private static String exclusion(Contract contract, Finding f) {
+        if (f.driftClass() == DriftClass.UNMAPPED) {
+            return "unmapped";
+        }
+        if (!f.driftClass().isDrift()) {
+            return f.driftClass() == DriftClass.IN_FLIGHT ? "in-flight" : "not-drift";
+        }
+        if (!Confinement.namespaceExists(contract, f.namespace())) {
+            return "unknown-namespace";
+        }
+        if (Confinement.check(contract, f.tenant(), f.namespace(), f.key()) == null) {
+            return "outside-tenant-pattern";
+        }
+        if (f.valueDigest() == null) {
+            return "no-value-digest";
+        }
+        return null;
+    }
+}

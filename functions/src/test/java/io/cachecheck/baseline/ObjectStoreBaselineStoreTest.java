@@ -1,0 +1,84 @@
+package io.cachecheck.baseline;
+
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.error.InvalidInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ObjectStoreBaselineStoreTest {
+    private static Baseline baseline(String runId, Instant at) {
+        return new Baseline(1, runId, at, "plain",
+                List.of(new NamespaceFigures("t1", "orders", 10, 8, 1, 1, 0, 0, 0.8, "a".repeat(64), "b".repeat(64), true)),
+                List.of(new DriftedKey("t1", "orders", "t:t1:order:\\x00", DriftClass.STALE, at.minusSeconds(86_400), "run-0"),
+                        new DriftedKey(null, null, "stray", DriftClass.UNMAPPED, at, runId)));
+    }
+
+    @Test
+    void save_thenLoadLatestAndNamed_roundTripsEveryField() {
+        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.inMemory());
+        Baseline first = baseline("run-1", Instant.parse("2026-03-01T10:00:00.123456Z"));
+        Baseline second = baseline("run-2", Instant.parse("2026-03-02T10:00:00Z"));
+        store.save(first);
+        store.save(second);
+
+        assertThat(store.load(BaselineSelection.latest())).contains(second);
+        assertThat(store.load(BaselineSelection.parse("run-1"))).contains(first);
+        assertThat(store.load(BaselineSelection.none())).isEmpty();
+    }
+
+    @Test
+    void save_writesRunDocumentAndLatestPointer() {
+        ObjectStore objects = ObjectStore.inMemory();
+        ObjectStoreBaselineStore.create(objects).save(baseline("run-7", Instant.parse("2026-03-01T10:00:00Z")));
+
+        assertThat(new String(objects.get("baselines/latest.json").orElseThrow(), StandardCharsets.UTF_8)).contains("\"runId\" : \"run-7\"");
+        assertThat(new String(objects.get("baselines/run-7.json").orElseThrow(), StandardCharsets.UTF_8))
+                .contains("\"version\" : 1").contains("\"firstSeen\" : \"2026-02-28T10:00:00Z\"");
+    }
+
+    @Test
+    void load_latest_whenNothingSaved_isEmpty() {
+        assertThat(ObjectStoreBaselineStore.create(ObjectStore.inMemory()).load(BaselineSelection.parse(null))).isEmpty();
+    }
+
+    @Test
+    void load_namedRun_whenMissing_namesIt() {
+        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.inMemory());
+        assertThatThrownBy(() -> store.load(BaselineSelection.run("run-9")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no baseline for run run-9");
+    }
+
+    @Test
+    void parse_whenRunIdUnsafe_rejectsIt() {
+        assertThatThrownBy(() -> BaselineSelection.parse("../etc/passwd"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("neither latest, none nor a run id");
+    }
+
+    @Test
+    void read_whenVersionIsNewer_explainsHowToProceed() {
+        byte[] future = "{\"version\": 2, \"runId\": \"r\", \"createdAt\": \"2026-03-01T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> BaselineCodec.read(future))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("format version 2 is not supported");
+    }
+
+    @Test
+    void directoryStore_roundTripsAndStaysInsideItsDirectory(@TempDir Path dir) {
+        BaselineStore store = ObjectStoreBaselineStore.create(ObjectStore.directory(dir));
+        Baseline b = baseline("run-1", Instant.parse("2026-03-01T10:00:00Z"));
+        store.save(b);
+
+        assertThat(Files.exists(dir.resolve("baselines/run-1.json"))).isTrue();
+        assertThat(store.load(BaselineSelection.latest())).contains(b);
+        assertThatThrownBy(() -> ObjectStore.directory(dir).get("../outside.json"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("leaves the store directory");
+    }
+}

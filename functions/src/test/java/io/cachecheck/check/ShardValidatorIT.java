@@ -1,0 +1,369 @@
+package io.cachecheck.check;
+
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.contract.SecretResolver;
+import io.cachecheck.error.ContractException;
+import io.cachecheck.shard.ShardPlanner;
+import io.cachecheck.source.JdbcSource;
+import io.cachecheck.testing.DriftDataset;
+import io.cachecheck.testing.RedisClusterProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The engine against the real local PostgreSQL, MariaDB and Redis (standalone and a 3-primary cluster). */
+class ShardValidatorIT {
+    static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final String PG_WRAPPER_URL = "jdbc:aws-wrapper:postgresql://127.0.0.1:5432/test";
+    static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+    static final int REDIS_DB = 9;
+    static final String SCHEMA = "cc_it_engine";
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : cleanup) {
+            c.close();
+        }
+    }
+
+    private static Connection pg() throws Exception {
+        return DriverManager.getConnection(PG_URL, "postgres", "");
+    }
+
+    private UnifiedJedis standaloneRedis() {
+        RedisClient redis = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", 6379))
+                .clientConfig(DefaultJedisClientConfig.builder().database(REDIS_DB).build()).build();
+        redis.flushDB();
+        cleanup.add(redis::close);
+        return redis;
+    }
+
+    private DriftDataset seedPostgres(UnifiedJedis redis) throws Exception {
+        DriftDataset data = new DriftDataset(SCHEMA, true, "it:");
+        try (Connection db = pg()) {
+            data.seed(db, redis);
+        }
+        cleanup.add(() -> {
+            try (Connection db = pg()) {
+                data.dropSchema(db);
+            }
+        });
+        return data;
+    }
+
+    /** Runs every work item of the contract and merges the findings. */
+    private static List<ShardResult> validateAll(Contract contract, ProgressListener progress) {
+        SecretResolver secrets = SecretResolver.withEnvironment(k -> null);
+        RedisNodes nodes = RedisNodes.discover(contract.cache(), secrets);
+        ShardPlanner.Tenants tenants;
+        try (JdbcSource source = new JdbcSource(contract.source(), secrets, 1, 10)) {
+            tenants = ShardPlanner.discover(contract, source);
+        }
+        List<ShardResult> results = new ArrayList<>();
+        for (ShardWorkItem item : ShardPlanner.plan(tenants, null, nodes.nodes())) {
+            results.add(new ShardValidator(contract, nodes, secrets).validate(item, tenants.ids(), null, progress));
+        }
+        return results;
+    }
+
+    private static Set<DriftDataset.Expected> findings(List<ShardResult> results) {
+        Set<DriftDataset.Expected> out = new HashSet<>();
+        for (ShardResult r : results) {
+            for (Finding f : r.findings()) {
+                out.add(new DriftDataset.Expected(f.tenant(), f.namespace(), f.key(), f.driftClass()));
+            }
+        }
+        return out;
+    }
+
+    private static Verdict verdict(List<ShardResult> results) {
+        return results.stream().map(ShardResult::verdict).reduce(Verdict.CONSISTENT, Verdict::and);
+    }
+
+    private static Contract contract(DriftDataset data, String redisUrl, String jdbcUrl, boolean cluster, String extra) {
+        return ContractLoader.withEnvironment(k -> null).parse(data.contract(redisUrl, jdbcUrl, cluster, extra));
+    }
+
+    private static void assertExact(DriftDataset data, List<ShardResult> results) {
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(data.expected());
+        assertThat(verdict(results)).isEqualTo(Verdict.DRIFT);
+        for (ShardResult r : results) {
+            assertThat(r.skipped()).isEmpty();
+            for (TenantNamespaceResult t : r.results()) {
+                if (!r.shardId().contains(".node-")) {
+                    assertThat(t.keysChecked()).as(t.tenant() + "/" + t.namespace()).isEqualTo(data.keysChecked(t.tenant(), t.namespace()));
+                }
+                long injected = data.expected().stream().filter(e -> t.tenant().equals(e.tenant()) && t.namespace().equals(e.namespace())).count();
+                assertThat(t.drifted()).as(t.tenant() + "/" + t.namespace()).isLessThanOrEqualTo(injected);
+            }
+        }
+    }
+
+    @Test
+    void validate_postgresAndStandaloneRedis_findsExactlyTheInjectedDrift() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null), null);
+        assertExact(data, results);
+        long drifted = results.stream().flatMap(r -> r.results().stream()).mapToLong(TenantNamespaceResult::drifted).sum();
+        assertThat(drifted).isEqualTo(data.expected().stream().filter(e -> e.driftClass() != DriftClass.UNMAPPED).count());
+        Finding stale = results.stream().flatMap(r -> r.findings().stream())
+                .filter(f -> f.key().equals("it:t:acme:order:3")).findFirst().orElseThrow();
+        assertThat(stale.fields()).containsExactly("status");
+        assertThat(stale.cacheDigest()).hasSize(64).isNotEqualTo(stale.sourceDigest());
+        assertThat(stale.cacheVersion()).isEqualTo(stale.sourceVersion());
+        assertThat(results.stream().mapToLong(r -> r.count(DriftClass.UNMAPPED)).sum()).isEqualTo(4);
+    }
+
+    @Test
+    void validate_whenKeyPrefixIgnored_skipsOtherApplicationsKeys() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("  mode: standalone", "  mode: standalone\n  ignoreKeyPrefixes: [\"it:junk:\"]");
+        List<ShardResult> results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+        Set<DriftDataset.Expected> expected = new HashSet<>(data.expected());
+        expected.removeIf(e -> e.key().startsWith("it:junk:"));
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(results.stream().mapToLong(ShardResult::keysIgnored).max().orElseThrow()).isEqualTo(1);
+    }
+
+    @Test
+    void validate_twice_givesSameOrderIndependentDigests() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        Contract contract = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null);
+        Map<String, String> first = digests(validateAll(contract, null));
+        Map<String, String> second = digests(validateAll(contract.withCheck(contract.check()), null));
+        assertThat(second).isEqualTo(first).hasSize(DriftDataset.TENANTS.size() * 3);
+        // a consistent tenant/namespace has equal cache and source digests; a drifted one does not
+        ShardResult any = validateAll(contract, null).get(0);
+        for (TenantNamespaceResult t : any.results()) {
+            assertThat(t.cacheDigest().equals(t.sourceDigest())).as(t.tenant() + "/" + t.namespace()).isEqualTo(t.drifted() == 0);
+        }
+    }
+
+    private static Map<String, String> digests(List<ShardResult> results) {
+        return results.stream().flatMap(r -> r.results().stream())
+                .collect(Collectors.toMap(t -> t.tenant() + "/" + t.namespace(), t -> t.cacheDigest() + "/" + t.sourceDigest()));
+    }
+
+    @Test
+    void validate_mariadbSource_findsExactlyTheInjectedDrift() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = new DriftDataset("cc_it_engine", false, "it:");
+        try (Connection db = DriverManager.getConnection(MARIADB_URL, "root", "")) {
+            data.seed(db, redis);
+        }
+        cleanup.add(() -> {
+            try (Connection db = DriverManager.getConnection(MARIADB_URL, "root", "")) {
+                data.dropSchema(db);
+            }
+        });
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB,
+                "jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test", false, null), null);
+        assertExact(data, results);
+    }
+
+    @Test
+    void validate_redisClusterOfThreePrimaries_scansEveryNodeOnce() throws Exception {
+        RedisClusterProcess cluster = RedisClusterProcess.start(3);
+        cleanup.add(cluster);
+        Set<HostAndPort> seeds = Set.of(new HostAndPort("127.0.0.1", cluster.ports().get(0)));
+        RedisClusterClient redis = RedisClusterClient.builder().nodes(seeds).build();
+        cleanup.add(redis::close);
+        DriftDataset data = seedPostgres(redis);
+        Contract contract = contract(data, cluster.url(), PG_WRAPPER_URL, true, null);
+        List<ShardResult> results = validateAll(contract, null);
+        // one item per (hash shard, node)
+        long shards = results.stream().map(r -> r.shardId().substring(0, r.shardId().indexOf(".node-"))).distinct().count();
+        assertThat(results).hasSize((int) shards * 3);
+        assertExact(data, results);
+        long scannedPerShard = results.stream().filter(r -> r.shardId().startsWith("shard-0")).mapToLong(ShardResult::keysScanned).sum();
+        long total = 0;
+        for (int port : cluster.ports()) {
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                total += j.dbSize();
+            }
+        }
+        assertThat(scannedPerShard).as("each shard scans the keyspace exactly once").isEqualTo(total);
+        for (DriftDataset.Expected e : data.expected()) {
+            if (e.tenant() != null && e.namespace() != null) {
+                long sum = results.stream().flatMap(r -> r.results().stream())
+                        .filter(t -> t.tenant().equals(e.tenant()) && t.namespace().equals(e.namespace()))
+                        .mapToLong(TenantNamespaceResult::keysChecked).sum();
+                assertThat(sum).isEqualTo(data.keysChecked(e.tenant(), e.namespace()));
+            }
+        }
+    }
+
+    @Test
+    void validate_whenWriterUpdatesRowsAndCacheDuringCheck_neverReportsItsKeysStale() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        Contract contract = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
+                "  graceMillis: 400\n  batchSize: 4\n  scanCount: 10\n");
+        AtomicBoolean stop = new AtomicBoolean();
+        Set<String> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread writer = new Thread(() -> {
+            try (Connection db = pg(); java.sql.PreparedStatement ps = db.prepareStatement(
+                    "UPDATE " + SCHEMA + ".orders SET status = ?, updated_at = ? WHERE tenant_id = 'acme' AND order_id = ?")) {
+                int round = 0;
+                while (!stop.get()) {
+                    for (int i = 20; i <= 29 && !stop.get(); i++) {
+                        Instant now = Instant.now();
+                        String status = "v" + round;
+                        ps.setString(1, status);
+                        ps.setObject(2, now.atOffset(java.time.ZoneOffset.UTC));
+                        ps.setLong(3, i);
+                        ps.executeUpdate();
+                        Thread.sleep(3); // the cache is refreshed just after the row, as a cache-aside writer does
+                        String json = DriftDataset.orderJson(0, i, Map.of("status", "\"" + status + "\"",
+                                "updatedAt", "\"" + now.truncatedTo(java.time.temporal.ChronoUnit.MICROS) + "\""));
+                        redis.set(data.key("acme", "order", i), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        written.add("it:t:acme:order:" + i);
+                    }
+                    round++;
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        List<ShardResult> results;
+        try {
+            Thread.sleep(50);
+            results = validateAll(contract, null);
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertThat(written).isNotEmpty();
+        Set<DriftDataset.Expected> found = findings(results);
+        assertThat(found).noneMatch(f -> written.contains(f.key()) && f.driftClass() != DriftClass.IN_FLIGHT);
+        Set<DriftDataset.Expected> withoutInFlight = found.stream().filter(f -> f.driftClass() != DriftClass.IN_FLIGHT).collect(Collectors.toSet());
+        assertThat(withoutInFlight).containsExactlyInAnyOrderElementsOf(data.expected());
+    }
+
+    @Test
+    void validate_whenConnectionsKilledMidScan_retriesToTheSameResult() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        Contract contract = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
+                "  scanCount: 5\n  batchSize: 2\n  maxRetries: 3\n");
+        AtomicBoolean killed = new AtomicBoolean();
+        List<String> kills = new ArrayList<>();
+        ProgressListener killer = (scanned, estimated) -> {
+            if (scanned > 100 && killed.compareAndSet(false, true)) {
+                try (Jedis admin = new Jedis("127.0.0.1", 6379); Connection db = pg(); Statement st = db.createStatement()) {
+                    for (String line : admin.clientList().split("\n")) {
+                        if (line.contains("name=cachecheck")) {
+                            String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' '));
+                            admin.clientKill(new redis.clients.jedis.params.ClientKillParams().id(id));
+                            kills.add("redis:" + id);
+                        }
+                    }
+                    var rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cachecheck' AND pid <> pg_backend_pid()");
+                    while (rs.next()) {
+                        kills.add("pg");
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        List<ShardResult> results = validateAll(contract, killer);
+        assertThat(kills).as("connections were killed mid-scan").anyMatch(k -> k.startsWith("redis:"));
+        assertThat(kills).contains("pg");
+        Verdict verdict = verdict(results);
+        assertThat(verdict).isNotEqualTo(Verdict.CONSISTENT);
+        if (verdict != Verdict.INCOMPLETE) {
+            assertExact(data, results);
+        }
+    }
+
+    @Test
+    void validate_whenSourceUnreachable_isIncompleteAndNamesWhatWasSkipped() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        Contract good = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, "  maxRetries: 1\n");
+        Contract broken = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, "jdbc:aws-wrapper:postgresql://127.0.0.1:1/test", false,
+                "  maxRetries: 1\n");
+        SecretResolver secrets = SecretResolver.withEnvironment(k -> null);
+        ShardWorkItem item = new ShardWorkItem("shard-x", List.of("acme", "globex"), List.of(), false);
+        ShardResult result = new ShardValidator(broken, RedisNodes.discover(broken.cache(), secrets), secrets)
+                .validate(item, Set.copyOf(DriftDataset.TENANTS), null, null);
+        assertThat(result.verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(result.skipped()).extracting(Skipped::tenant).containsOnly("acme", "globex");
+        assertThat(result.skipped()).allMatch(s -> s.reason().startsWith("source-unavailable"));
+        assertThat(result.skipped().stream().filter(s -> s.tenant().equals("acme") && s.namespace().equals("order")).mapToLong(Skipped::keys).sum())
+                .isEqualTo(data.keysChecked("acme", "order"));
+        assertThat(result.results()).allMatch(r -> !r.complete());
+        assertThat(new ShardValidator(good, RedisNodes.discover(good.cache(), secrets), secrets)
+                .validate(item, Set.copyOf(DriftDataset.TENANTS), null, null).verdict()).isEqualTo(Verdict.DRIFT);
+    }
+
+    @Test
+    void validate_whenCacheUnreachable_isIncomplete() throws Exception {
+        DriftDataset data = seedPostgres(standaloneRedis());
+        Contract broken = contract(data, "redis://127.0.0.1:1", PG_WRAPPER_URL, false, "  maxRetries: 1\n");
+        SecretResolver secrets = SecretResolver.withEnvironment(k -> null);
+        ShardResult result = new ShardValidator(broken, RedisNodes.discover(broken.cache(), secrets), secrets)
+                .validate(new ShardWorkItem("s", List.of("acme"), List.of(), true), Set.of("acme"), null, null);
+        assertThat(result.verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(result.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.reason()).startsWith("cache-unavailable");
+            assertThat(s.node()).isEqualTo("127.0.0.1:1");
+        });
+    }
+
+    @Test
+    void validate_whenDeadlineReached_isIncomplete() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        Contract contract = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null);
+        SecretResolver secrets = SecretResolver.withEnvironment(k -> null);
+        ShardResult result = new ShardValidator(contract, RedisNodes.discover(contract.cache(), secrets), secrets)
+                .validate(new ShardWorkItem("s", List.of("acme"), List.of(), false), Set.of("acme"), Instant.now(), null);
+        assertThat(result.verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(result.skipped()).extracting(Skipped::reason).allMatch(r -> r.startsWith("deadline"));
+    }
+
+    @Test
+    void validate_whenMappedColumnNotSelected_failsNamingNamespaceAndColumn() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("SELECT flag, value FROM", "SELECT flag FROM");
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
+        SecretResolver secrets = SecretResolver.withEnvironment(k -> null);
+        assertThatThrownBy(() -> new ShardValidator(contract, RedisNodes.discover(contract.cache(), secrets), secrets)
+                .validate(new ShardWorkItem("s", List.of("acme"), List.of(), false), Set.of("acme"), null, null))
+                .isInstanceOf(ContractException.class)
+                .hasMessageContaining("namespace flag").hasMessageContaining("column 'value'");
+    }
+}
