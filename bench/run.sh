@@ -72,6 +72,7 @@ jvm=()
 [[ -n $jfr ]] && jvm+=("-XX:FlightRecorderOptions:stackdepth=256" "-XX:StartFlightRecording=filename=$jfr,settings=profile")
 vargs=(--contract "$out/contract.yaml" --label "keys=$keys,tenants=$tenants,xmx=${xmx:-default}")
 [[ -n $grace ]] && vargs+=(--graceMillis "$grace")
+vargs+=("${tuning[@]}")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 /usr/bin/time -v -o "$out/time.txt" java "${jvm[@]}" -cp "$jar" io.cachecheck.bench.RunValidator "${vargs[@]}" | tee "$out/validator.txt"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -79,6 +80,7 @@ v=$(grep '^validator' "$out/validator.txt")
 field() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$v"; }
 kps=$(field keysPerSecond)
 rss_kb=$(grep 'Maximum resident set size' "$out/time.txt" | grep -oE '[0-9]+')
+cpu_s=$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$out/time.txt")
 
 naive=""
 if [[ $naive_sample != 0 ]]; then
@@ -90,6 +92,7 @@ echo
 echo "== summary"
 echo "keys validated/s      : $kps"
 echo "wall time (s)         : $(field wallSeconds)  (scan phase $(field scanMillis) ms, grace wait $(field recheckWaitMillis) ms)"
+echo "JVM CPU (user+sys) s  : $cpu_s  (less sensitive to machine load than wall time)"
 echo "verdict               : $(field verdicts)  stale=$(field stale) orphan=$(field orphan) inFlight=$(field inFlight)"
 echo "peak RSS of the JVM   : $((rss_kb / 1024)) MiB (VmHWM $(( $(field peakRssKb) / 1024 )) MiB, heap max $(field heapMax))"
 if [[ -n $rb_rps ]]; then

@@ -26,17 +26,19 @@ import java.util.Map;
  * <pre>
  * java -Xmx256m -cp bench/target/benchmarks.jar io.cachecheck.bench.RunValidator --contract bench/target/run/contract.yaml
  * </pre>
- * Options: contract (bench/target/run/contract.yaml), graceMillis (override the contract's), label (free text echoed).
+ * Options: contract (bench/target/run/contract.yaml), label (free text echoed), and overrides of the contract's check
+ * settings: graceMillis, parallelism, batchSize, scanCount, maxBufferedKeys.
  */
 public final class RunValidator {
     public static void main(String[] argv) throws IOException {
         Args args = new Args(argv);
         Contract contract = ContractLoader.create().load(Path.of(args.text("contract", "bench/target/run/contract.yaml")));
-        long grace = args.number("graceMillis", -1);
-        if (grace >= 0) {
-            CheckSettings c = contract.check().withGraceMillis(grace);
-            contract = new Contract(contract.version(), contract.cache(), contract.source(), contract.tenants(), c, contract.namespaces());
-        }
+        CheckSettings d = contract.check();
+        CheckSettings c = new CheckSettings((int) args.number("scanCount", d.scanCount()), (int) args.number("batchSize", d.batchSize()),
+                (int) args.number("maxBufferedKeys", d.maxBufferedKeys()), (int) args.number("parallelism", d.parallelism()),
+                args.number("graceMillis", d.graceMillis()), d.maxRetries(), d.retryBackoffMillis(), d.maxValueBytes(),
+                d.unmappedSampleSize(), d.maxFindings(), d.deadlineSeconds());
+        contract = new Contract(contract.version(), contract.cache(), contract.source(), contract.tenants(), c, contract.namespaces());
         SecretResolver secrets = SecretResolver.create();
         long t0 = System.nanoTime();
         RedisNodes nodes = RedisNodes.discover(contract.cache(), secrets);
@@ -68,10 +70,10 @@ public final class RunValidator {
         double wall = (t2 - t0) / 1e9;
         double validate = (t2 - t1) / 1e9;
         System.out.printf("validator label=%s tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
-                        + " keysPerSecond=%.0f scanMillis=%d recheckWaitMillis=%d graceMillis=%d verdicts=%s consistent=%d stale=%d orphan=%d"
+                        + " keysPerSecond=%.0f parallelism=%d batchSize=%d scanCount=%d scanMillis=%d recheckWaitMillis=%d graceMillis=%d verdicts=%s consistent=%d stale=%d orphan=%d"
                         + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d%n",
                 args.text("label", "-"), tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
-                scanMillis, waitMillis, contract.check().graceMillis(), verdicts,
+                c.parallelism(), c.batchSize(), c.scanCount(), scanMillis, waitMillis, contract.check().graceMillis(), verdicts,
                 counts.getOrDefault(DriftClass.CONSISTENT, 0L), counts.getOrDefault(DriftClass.STALE, 0L),
                 counts.getOrDefault(DriftClass.ORPHAN, 0L), counts.getOrDefault(DriftClass.CORRUPT, 0L),
                 counts.getOrDefault(DriftClass.IN_FLIGHT, 0L), counts.getOrDefault(DriftClass.UNMAPPED, 0L), findings,
