@@ -203,7 +203,7 @@ class LocalWorkflowIT {
     }
 
     @Test
-    void cli_validateCommand_printsSummaryAndExitsWithDriftCode() throws Exception {
+    void cli_validateCommand_scopedToConsistentTenant_printsSummaryAndExitsZero() throws Exception {
         Path contract = out.resolve("contract.yaml");
         Files.writeString(contract, contractText("127.0.0.1:5432"));
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -211,7 +211,7 @@ class LocalWorkflowIT {
         CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
 
-        // initech is consistent; a run scoped to some tenants does not report UNMAPPED keys.
+        // initech itself is consistent; a tenant-scoped run does not report keys outside its scope (unmapped keys).
         int exit = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
                 "--tenants", "initech", "--run-id", "it-cli", "--max-drift-ratio", "0.5", "--quiet"});
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of cachecheck on this machine. One command from a clean clone:
+#
+#   bash bench/run.sh                               # 1,000,000 keys, 287 tenants, default heap
+#   bash bench/run.sh --keys 5000000 --xmx 256m     # 5M keys in a 256 MiB heap
+#   bash bench/run.sh --tenants 10000
+#   bash bench/run.sh --grace 0                     # race defence off (re-check immediately), to price it
+#
+# Options (default):
+#   --keys N (1000000)  --tenants N (287)  --skew S (1.0, Zipf)  --drift F (0.001)  --value-bytes N (200)
+#   --xmx SIZE (none: JVM default)  --grace MS (contract default 2000)  --parallelism N / --batch N / --scan-count N
+#   --naive-sample N (50000; 0 = skip the naive run)  --redis-benchmark N (2000000 requests; 0 = skip)
+#   --skip-build  --skip-generate (reuse the data already in db 15 / schema cachecheck_bench)  --jfr FILE (profile)
+#
+# Data lives only in Redis db 15 and PostgreSQL schema cachecheck_bench (both are replaced by the generator).
+# Needs: JDK 17, Maven, redis-benchmark, a local Redis on 6379 and PostgreSQL on 5432 (user postgres, db test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+keys=1000000 tenants=287 skew=1.0 drift=0.001 value_bytes=200 xmx="" grace="" naive_sample=50000 rb_requests=2000000
+build=1 generate=1 jfr="" tuning=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --keys) keys=$2; shift 2 ;;
+    --tenants) tenants=$2; shift 2 ;;
+    --skew) skew=$2; shift 2 ;;
+    --drift) drift=$2; shift 2 ;;
+    --value-bytes) value_bytes=$2; shift 2 ;;
+    --xmx) xmx=$2; shift 2 ;;
+    --grace) grace=$2; shift 2 ;;
+    --parallelism) tuning+=(--parallelism "$2"); shift 2 ;;
+    --batch) tuning+=(--batchSize "$2"); shift 2 ;;
+    --scan-count) tuning+=(--scanCount "$2"); shift 2 ;;
+    --naive-sample) naive_sample=$2; shift 2 ;;
+    --redis-benchmark) rb_requests=$2; shift 2 ;;
+    --skip-build) build=0; shift ;;
+    --skip-generate) generate=0; shift ;;
+    --jfr) jfr=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see bash bench/run.sh --help)" >&2; exit 2 ;;
+  esac
+done
+
+# Outside Lambda, Powertools metrics would look for a CloudWatch agent unless these are set.
+export AWS_LAMBDA_FUNCTION_NAME=cachecheck-bench POWERTOOLS_SERVICE_NAME=cachecheck AWS_REGION=${AWS_REGION:-us-east-1}
+jar=bench/target/benchmarks.jar
+out=bench/target/run
+mkdir -p "$out"
+
+if [[ $build == 1 ]]; then
+  echo "== build (mvn -Pbench -pl bench -am package -DskipTests)"
+  mvn -B -q -Pbench -pl bench -am package -DskipTests
+fi
+
+if [[ $generate == 1 ]]; then
+  echo "== generate keys=$keys tenants=$tenants skew=$skew drift=$drift valueBytes=$value_bytes"
+  java -cp "$jar" io.cachecheck.bench.Generate --keys "$keys" --tenants "$tenants" --skew "$skew" --drift "$drift" \
+    --valueBytes "$value_bytes" --out "$out" "${tuning[@]}"
+fi
+
+rb_rps=""
+if [[ $rb_requests != 0 ]]; then
+  echo "== redis-benchmark -t get -P 64 -d 200 -q -n $rb_requests --dbnum 15"
+  rb_line=$(redis-benchmark -t get -P 64 -d 200 -q -n "$rb_requests" --dbnum 15 2>/dev/null | tr '\r' '\n' | grep 'requests per second' | tail -1)
+  echo "$rb_line"
+  rb_rps=$(sed -E 's/.*GET: ([0-9.]+) requests per second.*/\1/' <<<"$rb_line")
+fi
+
+echo "== validator (ShardPlanner -> ShardValidator, in one JVM)"
+jvm=()
+[[ -n $xmx ]] && jvm+=("-Xmx$xmx")
+[[ -n $jfr ]] && jvm+=("-XX:FlightRecorderOptions:stackdepth=256" "-XX:StartFlightRecording=filename=$jfr,settings=profile")
+vargs=(--contract "$out/contract.yaml" --label "keys=$keys,tenants=$tenants,xmx=${xmx:-default}")
+[[ -n $grace ]] && vargs+=(--graceMillis "$grace")
+vargs+=("${tuning[@]}")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+/usr/bin/time -v -o "$out/time.txt" java "${jvm[@]}" -cp "$jar" io.cachecheck.bench.RunValidator "${vargs[@]}" | tee "$out/validator.txt"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+v=$(grep '^validator' "$out/validator.txt")
+field() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$v"; }
+kps=$(field keysPerSecond)
+rss_kb=$(grep 'Maximum resident set size' "$out/time.txt" | grep -oE '[0-9]+')
+cpu_s=$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$out/time.txt")
+
+naive=""
+if [[ $naive_sample != 0 ]]; then
+  echo "== naive: SCAN, GET/HGETALL one by one (first $naive_sample keys, extrapolated), COPY both tables, compare"
+  naive=$(java -cp "$jar" io.cachecheck.bench.NaiveCheck --sample "$naive_sample" | tee /dev/stderr | grep '^naive')
+fi
+
+echo
+echo "== summary"
+echo "keys validated/s      : $kps"
+echo "wall time (s)         : $(field wallSeconds)  (scan phase $(field scanMillis) ms, grace wait $(field recheckWaitMillis) ms)"
+echo "JVM CPU (user+sys) s  : $cpu_s  (less sensitive to machine load than wall time)"
+echo "verdict               : $(field verdicts)  stale=$(field stale) orphan=$(field orphan) inFlight=$(field inFlight)"
+echo "peak RSS of the JVM   : $((rss_kb / 1024)) MiB (VmHWM $(( $(field peakRssKb) / 1024 )) MiB, heap max $(field heapMax))"
+if [[ -n $rb_rps ]]; then
+  echo "redis-benchmark GET/s : $rb_rps"
+  echo "validator / redis-bm  : $(awk -v a="$kps" -v b="$rb_rps" 'BEGIN{printf "%.3f", a/b}')"
+fi
+if [[ -n $naive ]]; then
+  nk=$(sed -E 's/.* extrapolatedKeysPerSecond=([^ ]*).*/\1/' <<<"$naive")
+  ns=$(sed -E 's/.* extrapolatedSeconds=([^ ]*).*/\1/' <<<"$naive")
+  echo "naive (extrapolated)  : $ns s, $nk keys/s  -> validator is $(awk -v a="$kps" -v b="$nk" 'BEGIN{printf "%.1f", a/b}')x faster"
+fi
+echo "load average          : before $load_before, after $load_after (2 cores; other jobs share this machine)"

@@ -1,0 +1,99 @@
+package io.cachecheck.bench;
+
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.ShardResult;
+import io.cachecheck.check.ShardValidator;
+import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.contract.CheckSettings;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.contract.SecretResolver;
+import io.cachecheck.shard.ShardPlanner;
+import io.cachecheck.source.JdbcSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a whole check in this JVM through the same path the CLI and the Lambdas use: tenant discovery, shard planning,
+ * then {@link ShardValidator#validate} for every work item, one after the other. Prints one {@code key=value} line.
+ *
+ * <pre>
+ * java -Xmx256m -cp bench/target/benchmarks.jar io.cachecheck.bench.RunValidator --contract bench/target/run/contract.yaml
+ * </pre>
+ * Options: contract (bench/target/run/contract.yaml), label (free text echoed), and overrides of the contract's check
+ * settings: graceMillis, parallelism, batchSize, scanCount, maxBufferedKeys.
+ */
+public final class RunValidator {
+    public static void main(String[] argv) throws IOException {
+        Args args = new Args(argv);
+        Contract contract = ContractLoader.create().load(Path.of(args.text("contract", "bench/target/run/contract.yaml")));
+        CheckSettings d = contract.check();
+        CheckSettings c = new CheckSettings((int) args.number("scanCount", d.scanCount()), (int) args.number("batchSize", d.batchSize()),
+                (int) args.number("maxBufferedKeys", d.maxBufferedKeys()), (int) args.number("parallelism", d.parallelism()),
+                args.number("graceMillis", d.graceMillis()), d.maxRetries(), d.retryBackoffMillis(), d.maxValueBytes(),
+                d.unmappedSampleSize(), d.maxFindings(), d.deadlineSeconds());
+        contract = new Contract(contract.version(), contract.cache(), contract.source(), contract.tenants(), c, contract.namespaces());
+        SecretResolver secrets = SecretResolver.create();
+        long t0 = System.nanoTime();
+        RedisNodes nodes = RedisNodes.discover(contract.cache(), secrets);
+        ShardPlanner.Tenants tenants;
+        try (JdbcSource source = new JdbcSource(contract.source(), secrets, 3, 200)) {
+            tenants = ShardPlanner.discover(contract, source);
+        }
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants, null, nodes.nodes());
+        long t1 = System.nanoTime();
+        ShardValidator validator = new ShardValidator(contract, nodes, secrets);
+        long scanned = 0;
+        long checked = 0;
+        long scanMillis = 0;
+        long waitMillis = 0;
+        long findings = 0;
+        Map<DriftClass, Long> counts = new EnumMap<>(DriftClass.class);
+        String verdicts = "";
+        for (ShardWorkItem item : items) {
+            ShardResult r = validator.validate(item, tenants.ids(), null, null);
+            scanned += r.keysScanned();
+            checked += r.keysChecked();
+            scanMillis += r.timings().scanMillis();
+            waitMillis += r.timings().recheckWaitMillis();
+            findings += r.findings().size();
+            r.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
+            verdicts += (verdicts.isEmpty() ? "" : ",") + r.verdict();
+        }
+        long t2 = System.nanoTime();
+        double wall = (t2 - t0) / 1e9;
+        double validate = (t2 - t1) / 1e9;
+        System.out.printf("validator label=%s tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
+                        + " keysPerSecond=%.0f parallelism=%d batchSize=%d scanCount=%d scanMillis=%d recheckWaitMillis=%d graceMillis=%d verdicts=%s consistent=%d stale=%d orphan=%d"
+                        + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d%n",
+                args.text("label", "-"), tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
+                c.parallelism(), c.batchSize(), c.scanCount(), scanMillis, waitMillis, contract.check().graceMillis(), verdicts,
+                counts.getOrDefault(DriftClass.CONSISTENT, 0L), counts.getOrDefault(DriftClass.STALE, 0L),
+                counts.getOrDefault(DriftClass.ORPHAN, 0L), counts.getOrDefault(DriftClass.CORRUPT, 0L),
+                counts.getOrDefault(DriftClass.IN_FLIGHT, 0L), counts.getOrDefault(DriftClass.UNMAPPED, 0L), findings,
+                Runtime.getRuntime().maxMemory() >> 20, peakRssKb());
+    }
+
+    /** VmHWM: the peak resident set size of this process, in kB (0 where /proc is not available). */
+    static long peakRssKb() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private RunValidator() {
+    }
+}
