@@ -171,7 +171,7 @@ public final class CacheCheckStack extends Stack {
         .serverAccessLogsBucket(accessLogs)
         .serverAccessLogsPrefix("audit-bucket/")
         .lifecycleRules(List.of(
-            // Per-shard findings live under runs/<runId>/findings/. Lifecycle filters are prefixes
+            // Per-shard results live under runs/<runId>/shards/ (audit logs under audit/, baselines under baselines/). Lifecycle filters are prefixes
             // (no wildcards), so everything under runs/ expires; the audit log and the baseline
             // that must be kept are written outside runs/.
             LifecycleRule.builder()
@@ -347,7 +347,10 @@ public final class CacheCheckStack extends Stack {
     Function discover = functions.discoverShards();
     Function validate = functions.validateShard();
     Function aggregate = functions.aggregate();
-    // ValidateShard writes per-shard findings only (grantPut includes the KMS actions it needs).
+    // DiscoverShards stores the run's active tenants under runs/<runId>/tenants.json; ValidateShard reads them and
+    // writes its shard result under runs/<runId>/shards/. Neither may touch audit/ or baselines/.
+    auditBucket.grantPut(discover, "runs/*");
+    auditBucket.grantRead(validate, "runs/*");
     auditBucket.grantPut(validate, "runs/*");
     // Aggregate reads findings and the baseline, writes the audit log and the new baseline.
     auditBucket.grantReadWrite(aggregate);
@@ -359,7 +362,7 @@ public final class CacheCheckStack extends Stack {
     cacheSecret().ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
     if (settings.keyHmacSecretArn() != null) {
       importSecret("KeyHmacSecret", settings.keyHmacSecretArn())
-          .ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
+          .ifPresent(s -> s.grantRead(aggregate)); // keys are redacted when the audit log and baseline are written
     }
     if (demo == null && settings.database().iamAuth()) {
       String dbUserArn = Stack.of(this).formatArn(ArnComponents.builder()
