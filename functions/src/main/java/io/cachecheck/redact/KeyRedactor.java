@@ -13,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,11 +33,13 @@ public final class KeyRedactor implements UnaryOperator<String> {
     private final String scheme;
     // Mac is not thread-safe; findings are redacted from several threads in the aggregate
     private final ThreadLocal<Mac> mac;
+    private final KeySealer sealer;
 
     private KeyRedactor(SecretKeySpec secret, String scheme) {
         this.secret = secret;
         this.scheme = scheme;
         this.mac = secret == null ? null : ThreadLocal.withInitial(this::newMac);
+        this.sealer = secret == null ? null : KeySealer.derive(secret);
     }
 
     /** A redactor that leaves keys as they are. */
@@ -73,6 +76,13 @@ public final class KeyRedactor implements UnaryOperator<String> {
 
     public boolean enabled() {
         return secret != null;
+    }
+
+    /**
+     * Seals and unseals real keys under a key derived from this redactor's HMAC key; empty when redaction is off.
+     */
+    public Optional<KeySealer> sealer() {
+        return Optional.ofNullable(sealer);
     }
 
     /** {@code plain}, or {@code hmac-sha256:<fingerprint of the key>}; recorded in baselines. */

@@ -93,6 +93,14 @@ public final class RemediationExecutor implements AutoCloseable {
      * @param dryRun when true, every action is reported as DRY_RUN and Redis is not touched
      */
     public RemediationReport execute(RemediationPlan plan, boolean dryRun) {
+        return execute(plan, dryRun, KeyResolver.PLAIN);
+    }
+
+    /**
+     * Executes a plan whose keys are written as {@code keys} resolves them (e.g. redacted). An action whose real key
+     * cannot be recovered is FAILED {@code sealed-key-invalid}, in a dry run too, so the problem shows before a real run.
+     */
+    public RemediationReport execute(RemediationPlan plan, boolean dryRun, KeyResolver keys) {
         List<String> blocked = new ArrayList<>(plan.blockedReasons());
         if (blocked.isEmpty()) {
             // the plan may have been stored and read back, or made under other limits: the executor's own caps rule
@@ -103,7 +111,13 @@ public final class RemediationExecutor implements AutoCloseable {
         }
         List<ActionResult> results = new ArrayList<>(plan.actions().size());
         for (PlannedAction action : plan.actions()) {
-            Namespace ns = Confinement.check(contract, action.tenant(), action.namespace(), action.key());
+            String realKey = keys.resolve(action.key()).orElse(null);
+            if (realKey == null) {
+                // no key text in the reason: the written key is in the result already, the real one is unknown
+                results.add(ActionResult.of(action, Outcome.FAILED, "sealed-key-invalid"));
+                continue;
+            }
+            Namespace ns = Confinement.check(contract, action.tenant(), action.namespace(), realKey);
             if (ns == null) {
                 results.add(ActionResult.of(action, Outcome.FAILED, "refused:outside-tenant-pattern"));
             } else if (dryRun) {
@@ -111,14 +125,14 @@ public final class RemediationExecutor implements AutoCloseable {
             } else if (Thread.currentThread().isInterrupted()) {
                 results.add(ActionResult.of(action, Outcome.FAILED, "interrupted:not-attempted"));
             } else {
-                results.add(apply(action, ns.valueType()));
+                results.add(apply(action, realKey, ns.valueType()));
             }
         }
         return new RemediationReport(dryRun, true, List.of(), results);
     }
 
-    private ActionResult apply(PlannedAction action, ValueType type) {
-        byte[] key = KeyText.parse(action.key());
+    private ActionResult apply(PlannedAction action, String realKey, ValueType type) {
+        byte[] key = KeyText.parse(realKey);
         try {
             UnifiedJedis r = redis();
             CachedValue current = read(r, key, type);

@@ -28,11 +28,20 @@ public final class RemediationPlanner {
      * @param findings the validator's findings with their original (not redacted) keys
      */
     public static RemediationPlan plan(Contract contract, List<Finding> findings, Limits limits) {
+        return plan(contract, findings, limits, KeyResolver.PLAIN);
+    }
+
+    /**
+     * A plan whose actions keep the keys as the findings write them (e.g. redacted); {@code keys} gives the real key
+     * for the confinement check. A key it cannot recover still gets an action (it counts towards the caps), which
+     * the executor reports as FAILED {@code sealed-key-invalid}.
+     */
+    public static RemediationPlan plan(Contract contract, List<Finding> findings, Limits limits, KeyResolver keys) {
         List<PlannedAction> actions = new ArrayList<>();
         List<Excluded> excluded = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Finding f : findings) {
-            String reason = exclusion(contract, f);
+            String reason = exclusion(contract, f, keys.resolve(f.key()).orElse(null));
             if (reason == null && !seen.add(f.namespace() + '\u0000' + f.key())) {
                 reason = "duplicate";
             }
@@ -68,7 +77,8 @@ public final class RemediationPlanner {
         return reasons;
     }
 
-    private static String exclusion(Contract contract, Finding f) {
+    /** @param realKey null when it cannot be recovered: then confinement is checked by nobody, and nothing is done */
+    private static String exclusion(Contract contract, Finding f, String realKey) {
         if (f.driftClass() == DriftClass.UNMAPPED) {
             return "unmapped";
         }
@@ -78,7 +88,7 @@ public final class RemediationPlanner {
         if (!Confinement.namespaceExists(contract, f.namespace())) {
             return "unknown-namespace";
         }
-        if (Confinement.check(contract, f.tenant(), f.namespace(), f.key()) == null) {
+        if (realKey != null && Confinement.check(contract, f.tenant(), f.namespace(), realKey) == null) {
             return "outside-tenant-pattern";
         }
         if (f.valueDigest() == null) {

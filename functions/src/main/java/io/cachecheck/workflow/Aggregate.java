@@ -27,6 +27,7 @@ import io.cachecheck.check.Verdict;
 import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.remediate.KeyResolver;
 import io.cachecheck.remediate.Limits;
 import io.cachecheck.remediate.Outcome;
 import io.cachecheck.remediate.RemediationExecutor;
@@ -81,15 +82,15 @@ public final class Aggregate {
         Instant startedAt = request.startedAt() == null ? start : request.startedAt();
         KeyRedactor redactor = env.redactor();
         List<ShardOutcome> outcomes = new ArrayList<>();
+        // keys as written to every output (redacted when redaction is on); the real keys only for remediation
         List<ShardResult> results = new ArrayList<>();
+        Map<String, String> realKeys = new LinkedHashMap<>();
         Set<String> tenants = new LinkedHashSet<>(input.tenantScope());
         for (ShardSummary s : request.shards()) {
-            ShardOutcome outcome = outcome(s);
+            ShardOutcome outcome = outcome(s, redactor, realKeys);
             tenants.addAll(outcome.tenants());
             if (outcome.result() != null) {
                 results.add(outcome.result());
-                outcome = new ShardOutcome(outcome.shardId(), redactor.redact(outcome.result()), outcome.tenants(),
-                        outcome.resultRef(), null, null);
             }
             outcomes.add(outcome);
         }
@@ -108,13 +109,14 @@ public final class Aggregate {
         steps = new ArrayList<>(log.steps());
 
         // The snapshot is complete only if the audit log says so: a failed shard leaves no result to merge.
-        RunSnapshot raw = RunSnapshot.of(runId, startedAt, results);
+        RunSnapshot merged = RunSnapshot.of(runId, startedAt, results);
+        RunSnapshot snapshot = new RunSnapshot(runId, startedAt, redactor.scheme(), merged.results(), merged.findings(),
+                merged.findingsTruncated(), merged.complete(), merged.unmappedKeys());
         if (log.summary().verdict() == Verdict.INCOMPLETE) {
-            raw = raw.incomplete();
+            snapshot = snapshot.incomplete();
         }
-        RunSnapshot snapshot = raw.redacted(redactor);
         Comparison comparison = compareAndSave(input.baseline(), snapshot, g.scoreTolerance(), steps);
-        RemediationRecord remediation = remediate(input.remediate(), raw.findings(), redactor, steps);
+        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
         GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
 
         long applied = remediation == null ? 0 : remediation.report().count(Outcome.APPLIED);
@@ -136,19 +138,22 @@ public final class Aggregate {
         return new Result(gate, summary);
     }
 
-    private ShardOutcome outcome(ShardSummary s) {
+    /** The shard's outcome with keys as output; adds the real keys of its findings to {@code realKeys}. */
+    private ShardOutcome outcome(ShardSummary s, KeyRedactor redactor, Map<String, String> realKeys) {
         if (s.failed()) {
             return ShardOutcome.failed(s.shardId(), s.tenants() == null ? List.of() : s.tenants(),
                     s.error() == null ? "States.TaskFailed" : s.error(), errorMessage(s.cause()));
         }
         byte[] json = env.store().get(s.resultRef()).orElseThrow(() -> new CacheCheckException("shard result "
                 + env.store().location(s.resultRef()) + " is missing; it is written by ValidateShard, check the bucket's lifecycle rules"));
-        ShardResult result;
+        StoredShardResult.Opened opened;
         try {
-            result = Json.MAPPER.readValue(json, ShardResult.class);
+            opened = StoredShardResult.fromJson(json).open(redactor, env.store().location(s.resultRef()));
         } catch (IOException e) {
             throw new UncheckedIOException("shard result " + s.resultRef() + " cannot be read", e);
         }
+        opened.realKeys().forEach(realKeys::putIfAbsent);
+        ShardResult result = opened.result();
         List<String> tenants = result.results().stream().map(TenantNamespaceResult::tenant).distinct().toList();
         return new ShardOutcome(s.shardId(), result, tenants, s.resultRef(), null, null);
     }
@@ -176,17 +181,19 @@ public final class Aggregate {
      * Plans remediation for the drifted keys (with the real keys) and executes it when asked; otherwise a dry run that
      * does not touch the cache. Null when nothing drifted.
      */
-    private RemediationRecord remediate(boolean requested, List<Finding> findings, KeyRedactor redactor,
+    private RemediationRecord remediate(ExecutionInput input, List<Finding> findings, KeyResolver keys,
                                         List<AuditStep> steps) {
         if (findings.stream().noneMatch(f -> f.driftClass().isDrift())) {
             return null;
         }
         Instant start = env.clock().instant();
-        Limits limits = Limits.defaults();
-        RemediationPlan plan = RemediationPlanner.plan(env.contract(), findings, limits);
+        boolean requested = input.remediate();
+        Limits limits = input.remediation();
+        // plan and report keep the keys as output (redacted when redaction is on); only the executor sees real keys
+        RemediationPlan plan = RemediationPlanner.plan(env.contract(), findings, limits, keys);
         RemediationReport report;
         try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {
-            report = executor.execute(plan, !requested);
+            report = executor.execute(plan, !requested, keys);
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("actions", plan.actions().size());
@@ -196,7 +203,7 @@ public final class Aggregate {
         report.counts().forEach((outcome, n) -> details.put(outcome.name(), n));
         String status = !report.executed() ? "blocked" : report.count(Outcome.FAILED) > 0 ? "failed" : "succeeded";
         steps.add(new AuditStep("remediate", status, Duration.between(start, env.clock().instant()).toMillis(), details));
-        return new RemediationRecord(requested, plan.withKeys(redactor), report.withKeys(redactor));
+        return new RemediationRecord(requested, plan, report);
     }
 
     /** Lambda reports a Java error as {"errorMessage","errorType","stackTrace"}; keep only the message. */

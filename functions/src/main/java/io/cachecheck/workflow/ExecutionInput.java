@@ -1,5 +1,7 @@
 package io.cachecheck.workflow;
 
+import io.cachecheck.remediate.Limits;
+
 import java.util.List;
 
 /**
@@ -12,11 +14,13 @@ import java.util.List;
  * @param maxConcurrency shards validated at once (Map MaxConcurrency), 1..40
  * @param remediate      whether drift may be repaired
  * @param baseline       {@code latest}, {@code none} or a run id
+ * @param remediation    the caps of remediation (defaults: {@link Limits#defaults()})
  */
 public record ExecutionInput(Mode mode, List<String> tenantScope, GateThresholds gate, int maxConcurrency,
-                             boolean remediate, String baseline) {
+                             boolean remediate, String baseline, Limits remediation) {
     public ExecutionInput {
         tenantScope = tenantScope == null ? List.of() : List.copyOf(tenantScope);
+        remediation = remediation == null ? Limits.defaults() : remediation;
     }
 
     public boolean allTenants() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.baseline.BaselineSelection;
 import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.remediate.Limits;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,7 +20,12 @@ import java.util.Set;
  * unknown fields are errors, so a typo never silently falls back to a default.
  */
 public final class ExecutionInputParser {
-    private static final Set<String> TOP = Set.of("mode", "tenantScope", "gate", "maxConcurrency", "remediate", "baseline");
+    private static final Set<String> TOP = Set.of("mode", "tenantScope", "gate", "maxConcurrency", "remediate", "baseline",
+            "remediation");
+    private static final Set<String> REMEDIATION = Set.of("maxKeysPerRun", "maxKeysPerTenant", "maxWritesPerSecond");
+    /** Upper bounds that catch a typo (an extra zero) before it lets a run rewrite a whole cache. */
+    static final int MAX_KEYS_LIMIT = 1_000_000;
+    static final double MAX_WRITES_PER_SECOND_LIMIT = 100_000;
     private static final Set<String> GATE = Set.of("maxDriftRatio", "failOnIncomplete", "failOnRegression", "allowRemediation",
             "scoreTolerance");
     public static final int MAX_CONCURRENCY = 40;
@@ -59,7 +65,8 @@ public final class ExecutionInputParser {
             BaselineSelection.parse(b.asText()); // the one definition of a valid selection
             baseline = b.asText();
         }
-        return new ExecutionInput(mode, scope, gate, maxConcurrency, remediate, baseline);
+        Limits limits = remediation(input.get("remediation"));
+        return new ExecutionInput(mode, scope, gate, maxConcurrency, remediate, baseline, limits);
     }
 
     /** The normalized input as JSON, the shape later states read ({@code tenantScope} is "all" or a list). */
@@ -81,7 +88,47 @@ public final class ExecutionInputParser {
         out.put("maxConcurrency", input.maxConcurrency());
         out.put("remediate", input.remediate());
         out.put("baseline", input.baseline());
+        ObjectNode remediation = out.putObject("remediation");
+        remediation.put("maxKeysPerRun", input.remediation().maxKeysPerRun());
+        remediation.put("maxKeysPerTenant", input.remediation().maxKeysPerTenant());
+        remediation.put("maxWritesPerSecond", input.remediation().maxWritesPerSecond());
         return out;
+    }
+
+    private static Limits remediation(JsonNode node) {
+        Limits d = Limits.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new InvalidInputException("remediation: must be an object such as {\"maxKeysPerRun\": 100}");
+        }
+        allowOnly(node, REMEDIATION, "remediation.");
+        int perRun = wholeNumber(node, "maxKeysPerRun", d.maxKeysPerRun(), "most keys one run may repair");
+        int perTenant = wholeNumber(node, "maxKeysPerTenant", d.maxKeysPerTenant(), "most keys of one tenant one run may repair");
+        double rate = d.maxWritesPerSecond();
+        JsonNode r = node.get("maxWritesPerSecond");
+        if (r != null && !r.isNull()) {
+            if (!r.isNumber() || !(r.asDouble() > 0) || r.asDouble() > MAX_WRITES_PER_SECOND_LIMIT) {
+                throw new InvalidInputException("remediation.maxWritesPerSecond: " + shorten(r) + " is invalid; use a"
+                        + " number above 0 and at most " + (long) MAX_WRITES_PER_SECOND_LIMIT
+                        + ", the cache deletes per second while repairing (default " + (long) d.maxWritesPerSecond() + ")");
+            }
+            rate = r.asDouble();
+        }
+        return new Limits(perRun, perTenant, rate);
+    }
+
+    private static int wholeNumber(JsonNode parent, String field, int defaultValue, String meaning) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return defaultValue;
+        }
+        if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > MAX_KEYS_LIMIT) {
+            throw new InvalidInputException("remediation." + field + ": " + shorten(n) + " is invalid; use a whole number"
+                    + " from 1 to " + MAX_KEYS_LIMIT + ", the " + meaning + " (default " + defaultValue + ")");
+        }
+        return n.asInt();
     }
 
     private static Mode mode(JsonNode node) {

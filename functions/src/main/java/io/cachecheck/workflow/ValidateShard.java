@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks one work item, stores the full {@link ShardResult} under {@code runs/<runId>/shards/<shardId>.json} and
+ * Checks one work item, stores the full {@link ShardResult} under {@code runs/<runId>/shards/<shardId>.json} (as a
+ * {@link StoredShardResult}: keys redacted and the real ones sealed when redaction is on) and
  * returns a {@link ShardSummary} small enough for the state machine whatever the number of findings.
  */
 public final class ValidateShard {
@@ -67,10 +68,10 @@ public final class ValidateShard {
         }
         Set<String> active = item.reportUnmapped() ? activeTenants(runId) : Set.of();
         ShardResult result = checker.check(contract, item, active, deadline, env.progress(item.shardId()));
-        // Stored with the real keys: Aggregate plans remediation from them; it redacts what it keeps (audit log,
-        // baseline), and runs/ expires.
+        // Keys are redacted here already when redaction is on (every output, this intermediate one too); the real
+        // keys of the findings travel sealed, for Aggregate's remediation only.
         String key = RunIds.shardKey(runId, item.shardId());
-        env.store().put(key, Json.bytes(result), "application/json");
+        env.store().put(key, StoredShardResult.of(result, env.redactor()).toJson(), "application/json");
         return new ShardSummary(result.shardId(), result.verdict(), result.counts(), result.keysScanned(),
                 result.keysChecked(), result.skipped().size(), result.findings().size(), key,
                 result.timings().totalMillis(), null, null, null);

@@ -154,7 +154,8 @@ class HandlersIT {
         assertThat(result.get("input")).isEqualTo(Json.MAPPER.readTree("{\"mode\":\"manual\",\"tenantScope\":[\"acme\",\"globex\"],"
                 + "\"gate\":{\"maxDriftRatio\":0.0,\"failOnIncomplete\":true,\"failOnRegression\":false,\"allowRemediation\":false,"
                 + "\"scoreTolerance\":0.01},"
-                + "\"maxConcurrency\":4,\"remediate\":false,\"baseline\":\"latest\"}"));
+                + "\"maxConcurrency\":4,\"remediate\":false,\"baseline\":\"latest\",\"remediation\":{\"maxKeysPerRun\":1000,"
+                + "\"maxKeysPerTenant\":200,\"maxWritesPerSecond\":100.0}}"));
     }
 
     @Test

@@ -10,7 +10,10 @@ import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.store.DirectoryObjectStore;
+import io.cachecheck.error.ContractException;
+import io.cachecheck.redact.KeyRedactor;
 import io.cachecheck.workflow.Json;
+import io.cachecheck.workflow.StoredShardResult;
 import io.cachecheck.workflow.ValidateShard;
 import io.cachecheck.workflow.WorkflowEnvironment;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** ValidateShard without services: a synthetic engine result, to check what goes to the state and to the store. */
 class ValidateShardHandlerTest {
@@ -66,10 +71,63 @@ class ValidateShardHandlerTest {
     }
 
     private WorkflowEnvironment env() {
+        return env(KeyRedactor.disabled());
+    }
+
+    private WorkflowEnvironment env(KeyRedactor redactor) {
         Contract contract = ContractLoader.withEnvironment(k -> null).parse(CONTRACT);
         return WorkflowEnvironment.builder().settings(Settings.of(Map.of()))
-                .store(new DirectoryObjectStore(dir)).notifier(new ConsoleNotifier(System.out))
+                .store(new DirectoryObjectStore(dir)).notifier(new ConsoleNotifier(System.out)).redactor(redactor)
                 .contract(() -> contract).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+    }
+
+    @Test
+    void validate_whenRedactionOn_storesOnlyRedactedKeys_andTheRealFindingKeysSealed() throws Exception {
+        KeyRedactor redactor = KeyRedactor.hmac("k3y-for-tests-0123456789-abcdefgh".getBytes(StandardCharsets.UTF_8));
+        ShardResult r = result(3);
+        ShardResult withSample = new ShardResult(r.shardId(), r.verdict(), r.startedAt(), r.finishedAt(), r.timings(),
+                r.keysScanned(), r.keysIgnored(), r.counts(), r.expired(), List.of("t:umbrella:order:1"), r.results(),
+                r.findings(), r.findingsTruncated(), r.skipped());
+        new ValidateShard(env(redactor), (c, item, active, deadline, progress) -> withSample).validate(
+                new ValidateShard.Request("r1", new io.cachecheck.check.ShardWorkItem("shard-0", List.of("acme"), List.of(), false)),
+                900_000);
+
+        Path file = dir.resolve("runs/r1/shards/shard-0.json");
+        assertThat(Files.readString(file)).doesNotContain("t:acme").doesNotContain("t:umbrella").contains(redactor.scheme());
+        StoredShardResult stored = StoredShardResult.fromJson(Files.readAllBytes(file));
+        assertThat(stored.keyScheme()).isEqualTo(redactor.scheme());
+        assertThat(stored.result().findings()).extracting(Finding::key)
+                .containsExactly(redactor.apply("t:acme:order:0"), redactor.apply("t:acme:order:1"), redactor.apply("t:acme:order:2"));
+        assertThat(stored.result().unmappedSample()).containsExactly(redactor.apply("t:umbrella:order:1"));
+        // unmapped samples are never remediated, so only the findings' keys are sealed
+        assertThat(stored.sealedKeys()).hasSize(3);
+
+        StoredShardResult.Opened opened = stored.open(redactor, file.toString());
+        assertThat(opened.result().findings()).isEqualTo(stored.result().findings());
+        assertThat(opened.realKeys()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                redactor.apply("t:acme:order:0"), "t:acme:order:0",
+                redactor.apply("t:acme:order:1"), "t:acme:order:1",
+                redactor.apply("t:acme:order:2"), "t:acme:order:2"));
+
+        Map<String, String> tampered = new java.util.HashMap<>(stored.sealedKeys());
+        String victim = redactor.apply("t:acme:order:1");
+        tampered.put(victim, tampered.get(redactor.apply("t:acme:order:2")));   // another key's (valid) seal
+        assertThat(new StoredShardResult(stored.result(), stored.keyScheme(), tampered).open(redactor, "x").realKeys())
+                .doesNotContainKey(victim).hasSize(2);
+        KeyRedactor rotated = KeyRedactor.hmac("another-key-for-tests-0123456789".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> stored.open(rotated, "s3://b/runs/r1/shards/shard-0.json"))
+                .isInstanceOf(ContractException.class).hasMessageContaining("the HMAC secret changed during the run");
+    }
+
+    @Test
+    void validate_whenRedactionOff_storesThePlainShardResult() throws Exception {
+        new ValidateShard(env(), (c, item, active, deadline, progress) -> result(2)).validate(
+                new ValidateShard.Request("r1", new io.cachecheck.check.ShardWorkItem("shard-0", List.of("acme"), List.of(), false)),
+                900_000);
+
+        // strictly the ShardResult shape (the mapper rejects unknown fields such as keyScheme)
+        ShardResult stored = Json.MAPPER.readValue(Files.readAllBytes(dir.resolve("runs/r1/shards/shard-0.json")), ShardResult.class);
+        assertThat(stored.findings()).extracting(Finding::key).containsExactly("t:acme:order:0", "t:acme:order:1");
     }
 
     @Test

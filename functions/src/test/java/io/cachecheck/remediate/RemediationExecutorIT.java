@@ -7,6 +7,7 @@ import io.cachecheck.check.Finding;
 import io.cachecheck.check.ShardValidator;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.SecretResolver;
+import io.cachecheck.redact.KeyRedactor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,38 @@ class RemediationExecutorIT {
                 tuple(stale, Outcome.APPLIED, "invalidated"));
         assertThat(redis.get(refreshed)).isEqualTo("{\"status\":\"fresh\"}");
         assertThat(redis.exists(stale)).isFalse();
+    }
+
+    @Test
+    void execute_withRedactedKeys_actsOnTheUnsealedKeys_andFailsTheOneWhoseSealedKeyIsInvalid() {
+        KeyRedactor redactor = KeyRedactor.hmac("k3y-for-tests-0123456789-abcdefgh".getBytes(StandardCharsets.UTF_8));
+        String good = orderKey("t1", 1);
+        String bad = orderKey("t1", 2);
+        redis.set(good, "{\"status\":\"old\"}");
+        redis.set(bad, "{\"status\":\"old\"}");
+        List<Finding> redacted = redactor.redactFindings(List.of(
+                judged("t1", "orders", good, DriftClass.STALE), judged("t1", "orders", bad, DriftClass.STALE)));
+        // what Aggregate recovers: the bad key's sealed form did not authenticate, so it has no real key
+        KeyResolver keys = KeyResolver.of(Map.of(redactor.apply(good), good));
+        RemediationPlan plan = RemediationPlanner.plan(contract, redacted, Limits.defaults(), keys);
+
+        RemediationReport dryRun;
+        RemediationReport report;
+        try (RemediationExecutor executor = executor()) {
+            dryRun = executor.execute(plan, true, keys);
+            report = executor.execute(plan, false, keys);
+        }
+
+        assertThat(plan.actions()).extracting(PlannedAction::key)
+                .containsExactlyInAnyOrder(redactor.apply(good), redactor.apply(bad));
+        assertThat(dryRun.results()).extracting(ActionResult::key, ActionResult::outcome, ActionResult::reason)
+                .containsExactlyInAnyOrder(tuple(redactor.apply(good), Outcome.DRY_RUN, "would-invalidate"),
+                        tuple(redactor.apply(bad), Outcome.FAILED, "sealed-key-invalid"));
+        assertThat(report.results()).extracting(ActionResult::key, ActionResult::outcome, ActionResult::reason)
+                .containsExactlyInAnyOrder(tuple(redactor.apply(good), Outcome.APPLIED, "invalidated"),
+                        tuple(redactor.apply(bad), Outcome.FAILED, "sealed-key-invalid"));
+        assertThat(redis.exists(good)).isFalse();
+        assertThat(redis.get(bad)).isEqualTo("{\"status\":\"old\"}");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cachecheck.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.remediate.Limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,11 +28,13 @@ class ExecutionInputParserTest {
     @Test
     void parse_whenOnlyMode_fillsDefaults() throws IOException {
         ExecutionInput input = ExecutionInputParser.parse(json("{'mode':'scheduled'}"));
-        assertThat(input).isEqualTo(new ExecutionInput(Mode.SCHEDULED, List.of(), GateThresholds.defaults(), 4, false, "latest"));
+        assertThat(input).isEqualTo(new ExecutionInput(Mode.SCHEDULED, List.of(), GateThresholds.defaults(), 4, false, "latest",
+                Limits.defaults()));
         assertThat(ExecutionInputParser.toJson(input)).isEqualTo(json("{'mode':'scheduled','tenantScope':'all','gate':"
                 + "{'maxDriftRatio':0.0,'failOnIncomplete':true,'failOnRegression':false,'allowRemediation':false,"
                 + "'scoreTolerance':0.01},"
-                + "'maxConcurrency':4,'remediate':false,'baseline':'latest'}"));
+                + "'maxConcurrency':4,'remediate':false,'baseline':'latest',"
+                + "'remediation':{'maxKeysPerRun':1000,'maxKeysPerTenant':200,'maxWritesPerSecond':100.0}}"));
     }
 
     @Test
@@ -55,7 +58,7 @@ class ExecutionInputParserTest {
     @CsvSource(delimiter = '|', value = {
             "{}|mode: is required",
             "{'mode':'nightly'}|mode: \"nightly\" is unknown",
-            "{'mode':'manual','tenantscope':'all'}|tenantscope: unknown field; allowed fields are [baseline, gate, maxConcurrency, mode, remediate, tenantScope] (did you mean tenantScope?)",
+            "{'mode':'manual','tenantscope':'all'}|tenantscope: unknown field; allowed fields are [baseline, gate, maxConcurrency, mode, remediate, remediation, tenantScope] (did you mean tenantScope?)",
             "{'mode':'manual','tenantScope':[]}|tenantScope: [] is invalid",
             "{'mode':'manual','tenantScope':['a','a']}|tenantScope[1]: tenant 'a' is listed twice",
             "{'mode':'manual','tenantScope':'some'}|tenantScope: \"some\" is invalid",
@@ -70,10 +73,26 @@ class ExecutionInputParserTest {
             "{'mode':'gate','gate':{'scoreTolerance':-0.5}}|gate.scoreTolerance: -0.5 is invalid; use a number from 0 to 1",
             "{'mode':'gate','gate':{'scoreTolerence':0.1}}|gate.scoreTolerence: unknown field; allowed fields are [allowRemediation, failOnIncomplete, failOnRegression, maxDriftRatio, scoreTolerance] (did you mean scoreTolerance?)",
             "{'mode':'scheduled','remediate':true,'gate':{'allowRemediation':'yes'}}|gate.allowRemediation: \"yes\" is not a boolean",
+            "{'mode':'manual','remediation':5}|remediation: must be an object",
+            "{'mode':'manual','remediation':{'maxKeysPerRun':0}}|remediation.maxKeysPerRun: 0 is invalid; use a whole number from 1 to 1000000",
+            "{'mode':'manual','remediation':{'maxKeysPerRun':2.5}}|remediation.maxKeysPerRun: 2.5 is invalid",
+            "{'mode':'manual','remediation':{'maxKeysPerTenant':'10'}}|remediation.maxKeysPerTenant: \"10\" is invalid",
+            "{'mode':'manual','remediation':{'maxKeysPerTenant':2000000}}|remediation.maxKeysPerTenant: 2000000 is invalid",
+            "{'mode':'manual','remediation':{'maxWritesPerSecond':0}}|remediation.maxWritesPerSecond: 0 is invalid; use a number above 0",
+            "{'mode':'manual','remediation':{'maxWritesPerSecond':-3}}|remediation.maxWritesPerSecond: -3 is invalid",
+            "{'mode':'manual','remediation':{'maxKeys':10}}|remediation.maxKeys: unknown field; allowed fields are [maxKeysPerRun, maxKeysPerTenant, maxWritesPerSecond]",
             "[1]|execution input: must be a JSON object"})
     void parse_whenInvalid_namesFieldAndFix(String input, String message) {
         assertThatThrownBy(() -> ExecutionInputParser.parse(json(input)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void parse_whenRemediationLimitsGiven_usesThemAndKeepsTheOtherDefaults() throws IOException {
+        ExecutionInput input = ExecutionInputParser.parse(json("{'mode':'manual','remediation':{'maxKeysPerRun':5,"
+                + "'maxWritesPerSecond':2.5}}"));
+        assertThat(input.remediation()).isEqualTo(new Limits(5, Limits.DEFAULT_MAX_KEYS_PER_TENANT, 2.5));
+        assertThat(ExecutionInputParser.parse(ExecutionInputParser.toJson(input))).isEqualTo(input);
     }
 
     @Test

@@ -76,8 +76,16 @@ public final class CacheCheckCli {
                                        baselines are kept in --out (or --bucket) under baselines/
               --remediate              delete the drifted keys (race-safe); default: plan only (dry run)
               --allow-remediation      lets a --mode gate run use --remediate
-              --redact-keys            write keys as hmac:<hex> in the audit log, baseline and summary; the HMAC
-                                       key (16+ bytes) is read from the environment variable CACHECHECK_KEY_HMAC_KEY
+              --max-remediation-keys N most keys one run may repair; a larger plan is not executed at all
+                                       (default: 1000)
+              --max-remediation-keys-per-tenant N
+                                       most keys of one tenant one run may repair (default: 200)
+              --max-writes-per-second X
+                                       cache deletes per second while repairing (default: 100)
+              --redact-keys            write keys as hmac:<hex> in every output (shard results, audit log,
+                                       baseline, summary); shard results keep the real keys AES-GCM sealed for
+                                       --remediate. The HMAC key (16+ bytes) is read from the environment
+                                       variable CACHECHECK_KEY_HMAC_KEY
               --max-concurrency N      shards validated at once, 1..40 (default: 4)
               --run-id ID              execution name (default: local-<time>-<random>)
               --bucket NAME            store results in this S3 bucket instead of --out
@@ -145,7 +153,7 @@ public final class CacheCheckCli {
     private static final List<String> FLAGS = List.of("fail-on-incomplete", "no-fail-on-incomplete", "fail-on-regression",
             "remediate", "allow-remediation", "redact-keys", "quiet", "help");
     private static final List<String> VALUED = List.of("contract", "out", "tenants", "mode", "max-drift-ratio",
-            "score-tolerance", "baseline",
+            "score-tolerance", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second",
             "max-concurrency", "run-id", "bucket", "s3-endpoint", "topic-arn", "sns-endpoint", "region", "definition",
             "function-timeout");
 
@@ -295,6 +303,21 @@ public final class CacheCheckCli {
         if (options.containsKey("baseline")) {
             input.put("baseline", options.get("baseline"));
         }
+        // range checks are the parser's (it names the input field); the CLI only turns text into numbers
+        ObjectNode remediation = Json.MAPPER.createObjectNode();
+        if (options.containsKey("max-remediation-keys")) {
+            remediation.put("maxKeysPerRun", positiveInt(options.get("max-remediation-keys"), "max-remediation-keys"));
+        }
+        if (options.containsKey("max-remediation-keys-per-tenant")) {
+            remediation.put("maxKeysPerTenant", positiveInt(options.get("max-remediation-keys-per-tenant"),
+                    "max-remediation-keys-per-tenant"));
+        }
+        if (options.containsKey("max-writes-per-second")) {
+            remediation.put("maxWritesPerSecond", positiveNumber(options.get("max-writes-per-second"), "max-writes-per-second"));
+        }
+        if (!remediation.isEmpty()) {
+            input.set("remediation", remediation);
+        }
         return input;
     }
 
@@ -384,6 +407,18 @@ public final class CacheCheckCli {
             // reported below
         }
         throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number");
+    }
+
+    private static double positiveNumber(String text, String option) {
+        try {
+            double value = Double.parseDouble(text);
+            if (value > 0 && !Double.isInfinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + option + ": '" + text + "' is not a positive number, e.g. 50");
     }
 
     private static String read(Path file) {
