@@ -362,7 +362,9 @@ public final class CacheCheckStack extends Stack {
     cacheSecret().ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
     if (settings.keyHmacSecretArn() != null) {
       importSecret("KeyHmacSecret", settings.keyHmacSecretArn())
-          .ifPresent(s -> s.grantRead(aggregate)); // keys are redacted when the audit log and baseline are written
+          // ValidateShard redacts the keys of the shard results and seals the real ones; Aggregate unseals them to
+          // remediate and redacts the audit log, baseline and summary
+          .ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
     }
     if (demo == null && settings.database().iamAuth()) {
       String dbUserArn = Stack.of(this).formatArn(ArnComponents.builder()
