@@ -12,8 +12,10 @@ import io.cachecheck.check.Finding;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
 import io.cachecheck.error.InvalidInputException;
+import io.cachecheck.redact.KeyRedactor;
 import io.cachecheck.testing.DriftDataset;
 import io.cachecheck.workflow.Json;
+import io.cachecheck.workflow.StoredShardResult;
 import io.cachecheck.workflow.WorkflowEnvironment;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -246,6 +248,59 @@ class HandlersIT {
                 "Baseline: none to compare with (first run); regressions: 0",
                 "Remediation: required for " + log.summary().remediationRequired() + " keys (dry run",
                 "Audit log: s3://audit/audit/sample-run.json");
+    }
+
+    /** The same sequence with key redaction on: no object in the bucket, nor the summary, has a plain key or a value. */
+    @Test
+    void sampleEvents_withRedaction_writeNoPlainKeyAndNoValueToAnyObject() throws Exception {
+        String bucket = "audit-redacted";
+        s3.createBucket(b -> b.bucket(bucket));
+        Map<String, String> settings = new HashMap<>();
+        settings.put(Settings.CONTRACT_LOCATION.name(), contractFile.toString());
+        settings.put(Settings.AUDIT_BUCKET.name(), bucket);
+        settings.put(Settings.S3_ENDPOINT.name(), S3.getUri().toString());
+        settings.put(Settings.SUMMARY_TOPIC_ARN.name(), TOPIC);
+        settings.put(Settings.SNS_ENDPOINT.name(), sns.baseUrl());
+        settings.put(Settings.REGION.name(), "us-east-1");
+        WorkflowEnvironment production = WorkflowEnvironment.fromSettings(Settings.of(settings));
+        // as CACHECHECK_KEY_HMAC_SECRET_ARN would give it (no Secrets Manager stand-in here)
+        KeyRedactor redactor = KeyRedactor.hmac("handlers-it-hmac-key-0123456789ab".getBytes(StandardCharsets.UTF_8));
+        WorkflowEnvironment redacting = WorkflowEnvironment.builder().settings(production.settings())
+                .store(production.store()).notifier(production.notifier()).contract(production::contract)
+                .redactor(redactor).build();
+
+        invoke(new DiscoverShardsHandler(redacting), event("discover-shards-discover.json"));
+        invoke(new ValidateShardHandler(redacting), event("validate-shard-item.json"));
+        JsonNode gate = invoke(new AggregateHandler(redacting), event("aggregate-input.json"));
+
+        List<String> plainKeys = DATA.expected().stream().map(DriftDataset.Expected::key).toList();
+        List<String> keys = s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(o -> o.key()).toList();
+        assertThat(keys).contains("runs/sample-run/shards/shard-0.json", "audit/sample-run.json", "baselines/sample-run.json");
+        for (String key : keys) {
+            String text = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
+            for (String plain : plainKeys) {
+                assertThat(text).as(key).doesNotContain(plain).doesNotContain(Json.MAPPER.writeValueAsString(plain));
+            }
+            assertThat(text).as(key).doesNotContain(SEEDED_VALUES);
+        }
+        String published = form(sns.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getBodyAsString()).get("Message");
+        for (String plain : plainKeys) {
+            assertThat(gate.toString()).doesNotContain(plain);
+            assertThat(published).doesNotContain(plain);
+        }
+        StoredShardResult stored = StoredShardResult.fromJson(
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("runs/sample-run/shards/shard-0.json")).asByteArray());
+        assertThat(stored.keyScheme()).isEqualTo(redactor.scheme());
+        assertThat(stored.sealedKeys().keySet()).containsExactlyInAnyOrderElementsOf(
+                stored.result().findings().stream().map(Finding::key).distinct().toList());
+        AuditLog log = Json.MAPPER.readValue(s3.getObjectAsBytes(b -> b.bucket(bucket).key("audit/sample-run.json")).asByteArray(),
+                AuditLog.class);
+        assertThat(log.keyScheme()).isEqualTo(redactor.scheme());
+        assertThat(log.findings()).extracting(Finding::key)
+                .containsExactlyInAnyOrderElementsOf(plainKeys.stream().map(redactor).toList());
+        // the plan was made from the unsealed keys: every drifted key got an action, none failed to unseal
+        assertThat(log.remediation().report().results()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(io.cachecheck.remediate.Outcome.DRY_RUN));
     }
 
     private static Object event(String name) throws IOException {

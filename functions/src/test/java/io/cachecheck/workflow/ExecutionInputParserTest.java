@@ -46,6 +46,7 @@ class ExecutionInputParserTest {
         ExecutionInput manual = ExecutionInputParser.parse(event("cache-validation-manual.json"));
         assertThat(manual.tenantScope()).containsExactly("acme", "globex");
         assertThat(manual.baseline()).isEqualTo("none");
+        assertThat(manual.remediation()).isEqualTo(new Limits(100, 20, 50));
     }
 
     @Test

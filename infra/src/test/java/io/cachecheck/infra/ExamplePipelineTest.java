@@ -52,7 +52,8 @@ class ExamplePipelineTest {
     assertThat(config.get("InputType").asText()).isEqualTo("Literal");
     assertThat(config.get("ExecutionNamePrefix").asText()).isEqualTo("gate");
     assertThat(JSON.readTree(config.get("Input").asText())).isEqualTo(JSON.readTree(
-        "{\"mode\":\"gate\",\"gate\":{\"maxDriftRatio\":0.001,\"failOnIncomplete\":true,\"failOnRegression\":true}}"));
+        "{\"mode\":\"gate\",\"gate\":{\"maxDriftRatio\":0.001,\"failOnIncomplete\":true,\"failOnRegression\":false,"
+            + "\"scoreTolerance\":0.01}}"));
   }
 
   @Test
@@ -77,7 +78,7 @@ class ExamplePipelineTest {
             .bucketKey("app.zip").output(source).build())).build()))
         .build();
     var gate = new ConsistencyGate(stack, "Gate", new ConsistencyGate.Props(
-        stateMachine, new ConsistencyGate.GateInput(0.01, false, true)));
+        stateMachine, new ConsistencyGate.GateInput(0.01, false, true).withScoreTolerance(0.05)));
     var gateStage = pipeline.addStage(software.amazon.awscdk.services.codepipeline.StageOptions.builder()
         .stageName("PreRolloutGate").build());
     gate.addTo(gateStage);
@@ -88,6 +89,20 @@ class ExamplePipelineTest {
         .findResources("AWS::CodePipeline::Pipeline").values().iterator().next()).at("/Properties/Stages");
     JsonNode config = otherStages.get(1).get("Actions").get(0).get("Configuration");
     assertThat(JSON.readTree(config.get("Input").asText())).isEqualTo(JSON.readTree(
-        "{\"mode\":\"gate\",\"gate\":{\"maxDriftRatio\":0.01,\"failOnIncomplete\":false,\"failOnRegression\":true}}"));
+        "{\"mode\":\"gate\",\"gate\":{\"maxDriftRatio\":0.01,\"failOnIncomplete\":false,\"failOnRegression\":true,"
+            + "\"scoreTolerance\":0.05}}"));
+  }
+
+  @Test
+  void gateInput_defaultsAreTheParsersForRegressionAndTolerance_andATolerancePastOneIsRejected() {
+    var defaults = ConsistencyGate.GateInput.defaults();
+    assertThat(defaults.failOnRegression()).isFalse();
+    assertThat(defaults.scoreTolerance()).isEqualTo(0.01);
+    assertThat(new ConsistencyGate.GateInput(0.001, true, true).scoreTolerance()).isEqualTo(0.01);
+    assertThat(defaults.withFailOnRegression(true).toExecutionInput().get("gate"))
+        .isEqualTo(java.util.Map.of("maxDriftRatio", 0.001, "failOnIncomplete", true, "failOnRegression", true,
+            "scoreTolerance", 0.01));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> defaults.withScoreTolerance(1.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scoreTolerance must be from 0 to 1");
   }
 }

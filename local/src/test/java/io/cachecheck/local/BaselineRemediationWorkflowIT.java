@@ -10,6 +10,7 @@ import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionStatus;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.remediate.ActionResult;
+import io.cachecheck.remediate.Limits;
 import io.cachecheck.remediate.Outcome;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.workflow.WorkflowEnvironment;
@@ -26,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static io.cachecheck.local.LocalWorkflowIT.checkedAuditLog;
 import static io.cachecheck.local.LocalWorkflowIT.input;
@@ -192,8 +195,8 @@ class BaselineRemediationWorkflowIT {
     }
 
     @Test
-    void cli_redactKeysAndRemediate_printsCounts_andAuditLogHasNoPlainKeys() throws Exception {
-        Path contract = out.resolve("contract.yaml");
+    void cli_redactKeysAndRemediate_printsCounts_andNoOutputFileHasPlainKeysOrValues(@TempDir Path in) throws Exception {
+        Path contract = in.resolve("contract.yaml");
         Files.writeString(contract, LocalWorkflowIT.contractText("127.0.0.1:5432", SCHEMA, REDIS_DB));
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
@@ -218,6 +221,62 @@ class BaselineRemediationWorkflowIT {
         }
         assertThat(Files.readString(out.resolve("baselines/cli-2.json"))).doesNotContain("demo:").contains("hmac:");
         assertThat(cached(STALE)).isFalse();
+        // every file the runs wrote: shard results, tenant lists, audit logs, baselines
+        List<Path> written;
+        try (Stream<Path> files = Files.walk(out)) {
+            written = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(written).extracting(f -> out.relativize(f).toString().replace('\\', '/'))
+                .contains("runs/cli-1/shards/shard-0.json", "audit/cli-1.json", "baselines/cli-1.json");
+        for (Path file : written) {
+            assertThat(Files.readString(file)).as(file.toString())
+                    .doesNotContain("demo:", "acme:customer", "\"gold\"", "\"silver\"", "shipped", "{\"status\":");
+        }
+        assertThat(Files.readString(out.resolve("runs/cli-1/shards/shard-0.json"))).contains("\"sealedKeys\"", "hmac:");
+    }
+
+    @Test
+    void cli_maxRemediationKeys1_refusesTheThreeKeyPlan_andTheAuditLogSaysWhy(@TempDir Path in) throws Exception {
+        Path contract = in.resolve("contract.yaml");
+        Files.writeString(contract, LocalWorkflowIT.contractText("127.0.0.1:5432", SCHEMA, REDIS_DB));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+
+        int code = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(), "--quiet",
+                "--run-id", "cap-1", "--max-drift-ratio", "1", "--remediate", "--max-remediation-keys", "1",
+                "--max-writes-per-second", "50"});
+
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
+        AuditLog log = checkedAuditLog(out, "cap-1");
+        assertThat(log.remediation().plan().limits()).isEqualTo(new Limits(1, Limits.DEFAULT_MAX_KEYS_PER_TENANT, 50));
+        assertThat(log.remediation().plan().actions()).hasSize(3);
+        assertThat(log.remediation().plan().executable()).isFalse();
+        assertThat(log.remediation().report().executed()).isFalse();
+        assertThat(log.remediation().report().results()).isEmpty();
+        assertThat(log.remediation().report().notExecutedReasons()).containsExactly("plan has 3 actions, more than"
+                + " maxKeysPerRun 1; nothing was executed: look into the cause, then raise the limit or remediate fewer"
+                + " tenants per run");
+        assertThat(log.steps()).filteredOn(st -> st.action().equals("remediate")).singleElement()
+                .satisfies(st -> assertThat(st.status()).isEqualTo("blocked"));
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Remediation: required for 3 keys, not executed: plan has 3"
+                + " actions, more than maxKeysPerRun 1");
+        assertThat(cached(STALE) && cached(ORPHAN) && cached(CORRUPT)).isTrue();
+    }
+
+    @Test
+    void cli_whenARemediationLimitIsInvalid_failsNamingTheInputField(@TempDir Path in) throws Exception {
+        Path contract = in.resolve("contract.yaml");
+        Files.writeString(contract, LocalWorkflowIT.contractText("127.0.0.1:5432", SCHEMA, REDIS_DB));
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+
+        assertThat(cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(), "--quiet",
+                "--max-remediation-keys-per-tenant", "ten"})).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .contains("--max-remediation-keys-per-tenant: 'ten' is not a positive whole number");
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -28,16 +28,50 @@ public final class ConsistencyGate extends Construct {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * The gate thresholds sent as execution input.
+   * The gate thresholds sent as execution input. Unset values take the defaults of the execution-input parser
+   * ({@code io.cachecheck.workflow.ExecutionInputParser}), so a gate and a manual run judge alike.
    *
    * @param maxDriftRatio highest tolerated ratio of drifted keys to keys checked
    * @param failOnIncomplete fail when a shard could not be fully validated
-   * @param failOnRegression fail when a key that was consistent in the baseline now drifts
+   * @param failOnRegression fail when the run regressed against the baseline (a newly drifting key, or a
+   *     tenant/namespace score that dropped by more than {@code scoreTolerance}); parser default false
+   * @param scoreTolerance how far (0..1) a tenant/namespace score may drop before it is a regression;
+   *     parser default 0.01
    */
-  public record GateInput(double maxDriftRatio, boolean failOnIncomplete, boolean failOnRegression) {
+  public record GateInput(double maxDriftRatio, boolean failOnIncomplete, boolean failOnRegression,
+      double scoreTolerance) {
+    /** The parser's default of {@code gate.failOnRegression}. */
+    public static final boolean DEFAULT_FAIL_ON_REGRESSION = false;
+    /** The parser's default of {@code gate.scoreTolerance}. */
+    public static final double DEFAULT_SCORE_TOLERANCE = 0.01;
 
+    public GateInput {
+      if (!(maxDriftRatio >= 0 && maxDriftRatio <= 1)) {
+        throw new IllegalArgumentException("maxDriftRatio must be from 0 to 1, was " + maxDriftRatio);
+      }
+      if (!(scoreTolerance >= 0 && scoreTolerance <= 1)) {
+        throw new IllegalArgumentException("scoreTolerance must be from 0 to 1 (e.g. 0.01), was " + scoreTolerance);
+      }
+    }
+
+    /** Thresholds with the parser's default score tolerance. */
+    public GateInput(double maxDriftRatio, boolean failOnIncomplete, boolean failOnRegression) {
+      this(maxDriftRatio, failOnIncomplete, failOnRegression, DEFAULT_SCORE_TOLERANCE);
+    }
+
+    /** At most one drifted key per thousand; incomplete runs fail; regressions and score tolerance as the parser. */
     public static GateInput defaults() {
-      return new GateInput(0.001, true, true);
+      return new GateInput(0.001, true, DEFAULT_FAIL_ON_REGRESSION, DEFAULT_SCORE_TOLERANCE);
+    }
+
+    /** The same thresholds with another score tolerance. */
+    public GateInput withScoreTolerance(double tolerance) {
+      return new GateInput(maxDriftRatio, failOnIncomplete, failOnRegression, tolerance);
+    }
+
+    /** The same thresholds with regressions failing the gate, or not. */
+    public GateInput withFailOnRegression(boolean fail) {
+      return new GateInput(maxDriftRatio, failOnIncomplete, fail, scoreTolerance);
     }
 
     /** The execution input: {@code {"mode":"gate","gate":{...}}}. */
@@ -46,6 +80,7 @@ public final class ConsistencyGate extends Construct {
       gate.put("maxDriftRatio", maxDriftRatio);
       gate.put("failOnIncomplete", failOnIncomplete);
       gate.put("failOnRegression", failOnRegression);
+      gate.put("scoreTolerance", scoreTolerance);
       var input = new LinkedHashMap<String, Object>();
       input.put("mode", "gate");
       input.put("gate", gate);
