@@ -52,7 +52,7 @@ class ExamplePipelineTest {
     assertThat(config.get("InputType").asText()).isEqualTo("Literal");
     assertThat(config.get("ExecutionNamePrefix").asText()).isEqualTo("gate");
     assertThat(JSON.readTree(config.get("Input").asText())).isEqualTo(JSON.readTree(
-        "{\"mode\":\"gate\",\"gate\":{\"maxDriftRatio\":0.001,\"failOnIncomplete\":true,\"failOnRegression\":false,"
+        "{\"mode\":\"gate\",\"gate\":{\"maxDriftRatio\":0.001,\"failOnIncomplete\":true,\"failOnRegression\":true,"
             + "\"scoreTolerance\":0.01}}"));
   }
 
@@ -96,7 +96,7 @@ class ExamplePipelineTest {
   @Test
   void gateInput_defaultsAreTheParsersForRegressionAndTolerance_andATolerancePastOneIsRejected() {
     var defaults = ConsistencyGate.GateInput.defaults();
-    assertThat(defaults.failOnRegression()).isFalse();
+    assertThat(defaults.failOnRegression()).isTrue();
     assertThat(defaults.scoreTolerance()).isEqualTo(0.01);
     assertThat(new ConsistencyGate.GateInput(0.001, true, true).scoreTolerance()).isEqualTo(0.01);
     assertThat(defaults.withFailOnRegression(true).toExecutionInput().get("gate"))

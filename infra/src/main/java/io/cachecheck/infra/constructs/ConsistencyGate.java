@@ -59,9 +59,12 @@ public final class ConsistencyGate extends Construct {
       this(maxDriftRatio, failOnIncomplete, failOnRegression, DEFAULT_SCORE_TOLERANCE);
     }
 
-    /** At most one drifted key per thousand; incomplete runs fail; regressions and score tolerance as the parser. */
+    /**
+     * At most one drifted key per thousand; incomplete runs fail; and, unlike a manual run's default, regressions fail
+     * too: a pre-rollout gate exists to stop a promotion that made things worse (events/cache-validation-gate.json).
+     */
     public static GateInput defaults() {
-      return new GateInput(0.001, true, DEFAULT_FAIL_ON_REGRESSION, DEFAULT_SCORE_TOLERANCE);
+      return new GateInput(0.001, true, true, DEFAULT_SCORE_TOLERANCE);
     }
 
     /** The same thresholds with another score tolerance. */
