@@ -36,8 +36,17 @@ public final class RedisNodes {
         this.cluster = cluster;
     }
 
-    /** Connects to the seed and, in cluster mode, lists the primaries (or one replica per primary). */
-    public static RedisNodes discover(CacheSettings settings, SecretResolver secrets) {
+    /** Where a cache is and how to connect to it: the seed node from {@code cache.url} and a client config. */
+    public record Endpoint(HostAndPort seed, JedisClientConfig config) {
+    }
+
+    /**
+     * Reads {@code cache.url} and {@code cache.auth} once, for the check and for remediation alike.
+     *
+     * @param clientName      the CLIENT SETNAME of the connections, so operators can tell them apart
+     * @param socketTimeoutMs read timeout
+     */
+    public static Endpoint endpoint(CacheSettings settings, SecretResolver secrets, String clientName, int socketTimeoutMs) {
         URI uri = URI.create(settings.url());
         SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "cache.auth");
         int database = 0;
@@ -56,16 +65,22 @@ public final class RedisNodes {
                 .ssl("rediss".equals(uri.getScheme()))
                 .database(database)
                 .connectionTimeoutMillis(5000)
-                .socketTimeoutMillis(30_000)
-                .clientName("cachecheck");
+                .socketTimeoutMillis(socketTimeoutMs)
+                .clientName(clientName);
         if (auth.password() != null) {
             config.password(auth.password());
         }
         if (auth.username() != null) {
             config.user(auth.username());
         }
-        HostAndPort seed = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
-        JedisClientConfig clientConfig = config.build();
+        return new Endpoint(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), config.build());
+    }
+
+    /** Connects to the seed and, in cluster mode, lists the primaries (or one replica per primary). */
+    public static RedisNodes discover(CacheSettings settings, SecretResolver secrets) {
+        Endpoint endpoint = endpoint(settings, secrets, "cachecheck", 30_000);
+        HostAndPort seed = endpoint.seed();
+        JedisClientConfig clientConfig = endpoint.config();
         if (!settings.cluster()) {
             return new RedisNodes(List.of(seed), clientConfig, false, false);
         }
