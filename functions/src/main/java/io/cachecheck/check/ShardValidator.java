@@ -652,13 +652,14 @@ public final class ShardValidator {
         if (value instanceof CachedValue.Missing) {
             return o; // expired or deleted since the scan: not drift, not checked
         }
-        o.valueDigest = rawDigest(value);
-        if (row != null) {
-            o.sourceVersion = Canonicalizer.sourceVersion(ns, row);
-            o.sourceVersionInstant = Canonicalizer.sourceVersionInstant(ns, row);
-        }
+        // The raw-value digest and the source version only serve a differing key (its finding and its re-check),
+        // so they are computed once the key is known to differ: for every consistent key they cost one SHA-256 and
+        // a version parse and format (docs/performance.md, "Engine levers, second round").
         Canonicalizer.Decoded decoded = Canonicalizer.decode(ns, value, contract.check().maxValueBytes());
         if (decoded.corrupt()) {
+            o.valueDigest = rawDigest(value);
+            o.sourceVersion = Canonicalizer.sourceVersion(ns, row);
+            o.sourceVersionInstant = Canonicalizer.sourceVersionInstant(ns, row);
             o.driftClass = DriftClass.CORRUPT;
             o.reason = decoded.corruptReason();
             o.fields = decoded.corruptFields();
@@ -667,6 +668,7 @@ public final class ShardValidator {
             return o;
         }
         if (row == null) {
+            o.valueDigest = rawDigest(value);
             o.driftClass = DriftClass.ORPHAN;
             o.reason = "row-missing";
             o.cacheDigest = Canonicalizer.cacheOnlyDigest(ns, decoded);
@@ -681,6 +683,10 @@ public final class ShardValidator {
         o.fields = cmp.differingFields();
         o.driftClass = cmp.equal() ? DriftClass.CONSISTENT : DriftClass.STALE;
         o.reason = cmp.equal() ? null : "fields-differ";
+        if (!cmp.equal()) {
+            o.valueDigest = rawDigest(value);
+            o.sourceVersionInstant = Canonicalizer.sourceVersionInstant(ns, row);
+        }
         return o;
     }
 

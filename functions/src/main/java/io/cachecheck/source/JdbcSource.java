@@ -44,6 +44,7 @@ public final class JdbcSource implements AutoCloseable {
     private final int queryTimeoutSeconds;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, Columns> columns = new HashMap<>();
 
     public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis) {
         this.settings = settings;
@@ -86,31 +87,42 @@ public final class JdbcSource implements AutoCloseable {
         String where = "namespace " + ns.name() + " sql";
         return withRetry("source lookup for namespace " + ns.name(), () -> {
             PreparedStatement ps = statement(ns, tenantPlaceholder, size);
+            // Binding is local to the driver (nothing goes to the server until executeQuery), so it is done on the
+            // driver's own statement: through the wrapper each of the ~500 setString calls per batch went through
+            // its plugin chain. The query itself still executes through the wrapper, so failover and monitoring
+            // see it.
+            PreparedStatement binder = ps.unwrap(PreparedStatement.class);
             int index = 1;
             for (String param : ns.sql().parameterOccurrences()) {
                 if (param.equals(tenantPlaceholder)) {
-                    ps.setString(index++, tenantId);
+                    binder.setString(index++, tenantId);
                 } else {
                     int p = keyPlaceholders.indexOf(param);
                     for (int k = 0; k < size; k++) {
                         // pad with the last key so the statement text (and its server-side plan) is reused
-                        ps.setString(index++, keyValues.get(Math.min(k, keyValues.size() - 1))[p]);
+                        binder.setString(index++, keyValues.get(Math.min(k, keyValues.size() - 1))[p]);
                     }
                 }
             }
             Map<String, SourceRow> rows = new HashMap<>(keyValues.size() * 2);
             try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                int columns = md.getColumnCount();
-                String[] labels = new String[columns];
-                for (int c = 0; c < columns; c++) {
-                    labels[c] = md.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
+                String cacheKey = ns.name() + '/' + size;
+                Columns cols = columns.get(cacheKey);
+                if (cols == null) {
+                    cols = Columns.of(rs.getMetaData());
+                    checkColumns(ns, cols.labels);
+                    columns.put(cacheKey, cols);
                 }
-                checkColumns(ns, labels);
+                String[] labels = cols.labels;
+                int columnCount = labels.length;
+                // The rows are already in the driver's memory (auto-commit on: pgjdbc, MariaDB and MySQL read the
+                // whole result), so cells are read from the driver's own result set instead of through the
+                // wrapper's plugin chain; rows are still advanced through the wrapper.
+                ResultSet cells = rs.unwrap(ResultSet.class);
                 while (rs.next()) {
-                    Map<String, Object> values = new HashMap<>(columns * 2);
-                    for (int c = 0; c < columns; c++) {
-                        values.put(labels[c], read(rs, md, c + 1));
+                    Map<String, Object> values = new HashMap<>(columnCount * 2);
+                    for (int c = 0; c < columnCount; c++) {
+                        values.put(labels[c], read(cells, cols, c));
                     }
                     SourceRow row = new SourceRow(values);
                     rows.put(keyTuple(ns, row), row);
@@ -161,54 +173,92 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
-    private static Object read(ResultSet rs, ResultSetMetaData md, int c) throws SQLException {
-        int type = md.getColumnType(c);
-        switch (type) {
-            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> {
+    /** How to read one column, decided once per statement from its metadata. */
+    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, TEXT }
+
+    /**
+     * The labels and readers of a statement's result columns. Resolved once per prepared statement: asking the
+     * metadata (type, type name, scale) for every cell went through the wrapper's plugin chain each time and was
+     * about 8% of the validator's CPU (docs/performance.md).
+     */
+    private record Columns(String[] labels, Kind[] kinds, int[] precisions) {
+        static Columns of(ResultSetMetaData md) throws SQLException {
+            int n = md.getColumnCount();
+            String[] labels = new String[n];
+            Kind[] kinds = new Kind[n];
+            int[] precisions = new int[n];
+            for (int c = 0; c < n; c++) {
+                labels[c] = md.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
+                kinds[c] = kind(md, c + 1);
+                if (kinds[c] == Kind.TIMESTAMP || kinds[c] == Kind.TIMESTAMP_TZ) {
+                    precisions[c] = precision(md, c + 1);
+                }
+            }
+            return new Columns(labels, kinds, precisions);
+        }
+    }
+
+    private static Kind kind(ResultSetMetaData md, int c) throws SQLException {
+        return switch (md.getColumnType(c)) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
+            case Types.NUMERIC, Types.DECIMAL -> Kind.DECIMAL;
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
+            case Types.BOOLEAN, Types.BIT -> Kind.BOOLEAN;
+            case Types.TIMESTAMP -> {
+                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
+                yield typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIMESTAMP_TZ : Kind.TIMESTAMP;
+            }
+            case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP_TZ;
+            case Types.DATE -> Kind.DATE;
+            default -> {
+                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
+                yield typeName.equals("json") || typeName.equals("jsonb") ? Kind.JSON : Kind.TEXT;
+            }
+        };
+    }
+
+    private static Object read(ResultSet rs, Columns cols, int index) throws SQLException {
+        int c = index + 1;
+        switch (cols.kinds[index]) {
+            case INTEGER -> {
                 long v = rs.getLong(c);
                 return rs.wasNull() ? null : BigDecimal.valueOf(v);
             }
-            case Types.NUMERIC, Types.DECIMAL -> {
+            case DECIMAL -> {
                 return rs.getBigDecimal(c);
             }
-            case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+            case FLOAT -> {
                 double v = rs.getDouble(c);
                 return rs.wasNull() ? null : new BigDecimal(Double.toString(v));
             }
-            case Types.BOOLEAN, Types.BIT -> {
+            case BOOLEAN -> {
                 boolean v = rs.getBoolean(c);
                 return rs.wasNull() ? null : v;
             }
-            case Types.TIMESTAMP -> {
-                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
-                if (typeName.contains("tz") || typeName.contains("time zone")) {
-                    OffsetDateTime v = rs.getObject(c, OffsetDateTime.class);
-                    return v == null ? null : new TemporalValue(v.toInstant(), precision(md, c));
-                }
+            case TIMESTAMP -> {
                 LocalDateTime v = rs.getObject(c, LocalDateTime.class);
-                return v == null ? null : new TemporalValue(v.toInstant(ZoneOffset.UTC), precision(md, c));
+                return v == null ? null : new TemporalValue(v.toInstant(ZoneOffset.UTC), cols.precisions[index]);
             }
-            case Types.TIMESTAMP_WITH_TIMEZONE -> {
+            case TIMESTAMP_TZ -> {
                 OffsetDateTime v = rs.getObject(c, OffsetDateTime.class);
-                return v == null ? null : new TemporalValue(v.toInstant(), precision(md, c));
+                return v == null ? null : new TemporalValue(v.toInstant(), cols.precisions[index]);
             }
-            case Types.DATE -> {
+            case DATE -> {
                 return rs.getObject(c, LocalDate.class);
             }
-            default -> {
+            case JSON -> {
                 String text = rs.getString(c);
                 if (text == null) {
                     return null;
                 }
-                String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
-                if (typeName.equals("json") || typeName.equals("jsonb")) {
-                    try {
-                        return JSON.readTree(text);
-                    } catch (java.io.IOException e) {
-                        return text;
-                    }
+                try {
+                    return JSON.readTree(text);
+                } catch (java.io.IOException e) {
+                    return text;
                 }
-                return text;
+            }
+            default -> {
+                return rs.getString(c);
             }
         }
     }
@@ -242,6 +292,7 @@ public final class JdbcSource implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             statements.clear();
+            columns.clear();
             SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
             Properties props = new Properties();
             if (auth.username() != null) {
@@ -319,6 +370,7 @@ public final class JdbcSource implements AutoCloseable {
 
     private void closeQuietly() {
         statements.clear();
+        columns.clear();
         if (connection != null) {
             try {
                 connection.close();
