@@ -248,6 +248,36 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_redisClusterReadFromReplicas_scansTheReplicasAndFindsTheSameDrift() throws Exception {
+        RedisClusterProcess cluster = RedisClusterProcess.start(3, 1);
+        cleanup.add(cluster);
+        RedisClusterClient redis = RedisClusterClient.builder()
+                .nodes(Set.of(new HostAndPort("127.0.0.1", cluster.ports().get(0)))).build();
+        cleanup.add(redis::close);
+        DriftDataset data = seedPostgres(redis);
+        // wait until every replica has the primaries' writes
+        List<HostAndPort> replicas = new ArrayList<>();
+        for (int port : cluster.ports()) {
+            try (Jedis node = new Jedis("127.0.0.1", port, 5000)) {
+                if (node.info("replication").contains("role:master")) {
+                    long acknowledged = 0;
+                    for (int attempt = 0; attempt < 30 && acknowledged < 1; attempt++) {
+                        acknowledged = node.waitReplicas(1, 1000); // the replica may still be in its first sync
+                    }
+                    assertThat(acknowledged).isEqualTo(1);
+                } else {
+                    replicas.add(new HostAndPort("127.0.0.1", port));
+                }
+            }
+        }
+        String yaml = data.contract(cluster.url(), PG_WRAPPER_URL, true, null).replace("  mode: cluster", "  mode: cluster\n  readFrom: replicas");
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
+        RedisNodes nodes = RedisNodes.discover(contract.cache(), SecretResolver.withEnvironment(k -> null));
+        assertThat(nodes.nodes()).containsExactlyInAnyOrderElementsOf(replicas).hasSize(3);
+        assertExact(data, validateAll(contract, null));
+    }
+
+    @Test
     void validate_whenWriterUpdatesRowsAndCacheDuringCheck_neverReportsItsKeysStale() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);

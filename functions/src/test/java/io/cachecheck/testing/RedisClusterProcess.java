@@ -23,9 +23,15 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
 
     public static RedisClusterProcess start(int primaries) throws IOException, InterruptedException {
+        return start(primaries, 0);
+    }
+
+    /** A cluster of {@code primaries} primaries, each with {@code replicasPerPrimary} replicas. */
+    public static RedisClusterProcess start(int primaries, int replicasPerPrimary) throws IOException, InterruptedException {
+        int nodes = primaries * (1 + replicasPerPrimary);
         RedisClusterProcess cluster = new RedisClusterProcess(Files.createTempDirectory("cachecheck-cluster"));
         try {
-            for (int i = 0; i < primaries; i++) {
+            for (int i = 0; i < nodes; i++) {
                 int port = freePortWithBus();
                 cluster.ports.add(port);
                 cluster.processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
@@ -38,7 +44,7 @@ public final class RedisClusterProcess implements AutoCloseable {
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             cluster.ports.forEach(p -> create.add("127.0.0.1:" + p));
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
             run(create);
             for (int port : cluster.ports) {
                 waitFor(List.of("redis-cli", "-p", Integer.toString(port), "cluster", "info"), "cluster_state:ok");
