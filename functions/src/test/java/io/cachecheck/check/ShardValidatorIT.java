@@ -198,8 +198,10 @@ class ShardValidatorIT {
                 .collect(Collectors.toMap(t -> t.tenant() + "/" + t.namespace(), t -> t.cacheDigest() + "/" + t.sourceDigest()));
     }
 
-    @Test
-    void validate_mariadbSource_findsExactlyTheInjectedDrift() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test",
+            "jdbc:aws-wrapper:mysql://127.0.0.1:3306/test"})
+    void validate_mariadbServer_withMariadbOrMysqlDriver_findsExactlyTheInjectedDrift(String jdbcUrl) throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = new DriftDataset("cc_it_engine", false, "it:");
         try (Connection db = DriverManager.getConnection(MARIADB_URL, "root", "")) {
@@ -210,8 +212,7 @@ class ShardValidatorIT {
                 data.dropSchema(db);
             }
         });
-        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB,
-                "jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test", false, null), null);
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, jdbcUrl, false, null), null);
         assertExact(data, results);
     }
 
