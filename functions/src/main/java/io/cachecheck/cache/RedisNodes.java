@@ -111,6 +111,9 @@ public final class RedisNodes {
             int at = address.indexOf('@');
             HostAndPort node = HostAndPort.from(at < 0 ? address : address.substring(0, at));
             if (flags.contains("master")) {
+                if (parts.length < 9) {
+                    continue; // a primary without slots holds no keys (e.g. a node still joining as a replica)
+                }
                 primaries.put(parts[0], node);
             } else if (flags.contains("slave") && !replicaOf.containsKey(parts[3])) {
                 replicaOf.put(parts[3], node);

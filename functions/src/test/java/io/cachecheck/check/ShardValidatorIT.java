@@ -271,6 +271,12 @@ class ShardValidatorIT {
                 }
             }
         }
+        // and until the seed's view of the topology (gossip) knows every replica
+        try (Jedis seed = new Jedis("127.0.0.1", cluster.ports().get(0), 5000)) {
+            for (int attempt = 0; attempt < 100 && seed.clusterNodes().split("slave").length - 1 < 3; attempt++) {
+                Thread.sleep(100);
+            }
+        }
         String yaml = data.contract(cluster.url(), PG_WRAPPER_URL, true, null).replace("  mode: cluster", "  mode: cluster\n  readFrom: replicas");
         Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
         RedisNodes nodes = RedisNodes.discover(contract.cache(), SecretResolver.withEnvironment(k -> null));
