@@ -67,7 +67,7 @@ public final class NodeConnection implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static CachedValue toValue(Response<?> response, ValueType type) {
+    private CachedValue toValue(Response<?> response, ValueType type) {
         Object value;
         try {
             value = response.get();
@@ -75,7 +75,11 @@ public final class NodeConnection implements AutoCloseable {
             if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
                 return new CachedValue.WrongType(type == ValueType.HASH ? "hash" : "string");
             }
-            throw e;
+            // MOVED/ASK (a slot migrated or a replica not yet in sync with the topology), LOADING, CLUSTERDOWN: the
+            // node cannot answer for this key now. The batch is reported as not checked, never guessed.
+            String code = e.getMessage() == null ? "error" : e.getMessage().split(" ", 2)[0];
+            throw new CacheUnavailableException("read on Redis node " + node + " answered " + code
+                    + "; the cluster topology may be changing, run again", e);
         }
         if (value == null) {
             return CachedValue.MISSING;

@@ -271,10 +271,17 @@ class ShardValidatorIT {
                 }
             }
         }
-        // and until the seed's view of the topology (gossip) knows every replica
+        // and until the seed's view of the topology (gossip) knows every replica, and every replica knows its primary
         try (Jedis seed = new Jedis("127.0.0.1", cluster.ports().get(0), 5000)) {
             for (int attempt = 0; attempt < 100 && seed.clusterNodes().split("slave").length - 1 < 3; attempt++) {
                 Thread.sleep(100);
+            }
+        }
+        for (HostAndPort replica : replicas) {
+            try (Jedis node = new Jedis(replica, DefaultJedisClientConfig.builder().timeoutMillis(5000).build())) {
+                for (int attempt = 0; attempt < 100 && !replicaServesItsSlots(node); attempt++) {
+                    Thread.sleep(100);
+                }
             }
         }
         String yaml = data.contract(cluster.url(), PG_WRAPPER_URL, true, null).replace("  mode: cluster", "  mode: cluster\n  readFrom: replicas");
@@ -282,6 +289,25 @@ class ShardValidatorIT {
         RedisNodes nodes = RedisNodes.discover(contract.cache(), SecretResolver.withEnvironment(k -> null));
         assertThat(nodes.nodes()).containsExactlyInAnyOrderElementsOf(replicas).hasSize(3);
         assertExact(data, validateAll(contract, null));
+    }
+
+    /** Whether a replica, in its own view, replicates a primary that owns slots (so READONLY reads are served). */
+    private static boolean replicaServesItsSlots(Jedis replica) {
+        String[] lines = replica.clusterNodes().split("\n");
+        String primaryId = null;
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            if (parts.length > 3 && parts[2].contains("myself") && parts[2].contains("slave")) {
+                primaryId = parts[3];
+            }
+        }
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            if (primaryId != null && parts[0].equals(primaryId) && parts.length > 8 && parts[7].equals("connected")) {
+                return replica.info("replication").contains("master_link_status:up");
+            }
+        }
+        return false;
     }
 
     @Test
