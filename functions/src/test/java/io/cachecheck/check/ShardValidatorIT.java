@@ -288,26 +288,41 @@ class ShardValidatorIT {
         Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
         RedisNodes nodes = RedisNodes.discover(contract.cache(), SecretResolver.withEnvironment(k -> null));
         assertThat(nodes.nodes()).containsExactlyInAnyOrderElementsOf(replicas).hasSize(3);
-        assertExact(data, validateAll(contract, null));
+        // A replica that answers MOVED (its slot table still lagging after the cluster formed) makes the run
+        // INCOMPLETE, which is the correct answer; once the cluster has settled the result must be exact.
+        List<ShardResult> results = validateAll(contract, null);
+        for (int attempt = 0; attempt < 10 && verdict(results) == Verdict.INCOMPLETE; attempt++) {
+            assertThat(results.stream().flatMap(r -> r.skipped().stream()).map(Skipped::reason))
+                    .allMatch(reason -> reason.startsWith("cache-unavailable"));
+            Thread.sleep(1000);
+            results = validateAll(contract, null);
+        }
+        assertExact(data, results);
     }
 
-    /** Whether a replica, in its own view, replicates a primary that owns slots (so READONLY reads are served). */
+    /**
+     * Whether a replica serves READONLY reads of every key it holds. Right after a cluster forms, a replica can still
+     * answer MOVED for a while (its slot table lags); the validator would then, correctly, report INCOMPLETE.
+     */
     private static boolean replicaServesItsSlots(Jedis replica) {
-        String[] lines = replica.clusterNodes().split("\n");
-        String primaryId = null;
-        for (String line : lines) {
-            String[] parts = line.split(" ");
-            if (parts.length > 3 && parts[2].contains("myself") && parts[2].contains("slave")) {
-                primaryId = parts[3];
+        try {
+            if (!replica.info("replication").contains("master_link_status:up")) {
+                return false;
             }
+            replica.readonly();
+            String cursor = "0";
+            do {
+                var page = replica.scan(cursor.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        new redis.clients.jedis.params.ScanParams().count(1000));
+                for (byte[] key : page.getResult()) {
+                    replica.type(key); // answers MOVED while the replica does not serve the key's slot
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals("0"));
+            return true;
+        } catch (redis.clients.jedis.exceptions.JedisDataException moved) {
+            return false;
         }
-        for (String line : lines) {
-            String[] parts = line.split(" ");
-            if (primaryId != null && parts[0].equals(primaryId) && parts.length > 8 && parts[7].equals("connected")) {
-                return replica.info("replication").contains("master_link_status:up");
-            }
-        }
-        return false;
     }
 
     @Test
