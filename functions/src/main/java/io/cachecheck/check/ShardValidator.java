@@ -381,7 +381,7 @@ public final class ShardValidator {
             } catch (CacheUnavailableException | SourceUnavailableException e) {
                 st.incomplete = true;
                 skipped.add(new Skipped(group.tenant(), ns.name(), null, entries.size(),
-                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable") + ": batch failed after retries"));
+                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable") + ": batch failed after retries (" + e.getMessage() + ")"));
                 return;
             } catch (ContractException e) {
                 fatal = e;
@@ -519,7 +519,7 @@ public final class ShardValidator {
             } catch (CacheUnavailableException | SourceUnavailableException e) {
                 st.incomplete = true;
                 skipped.add(new Skipped(group.tenant(), ns.name(), null, batch.size(),
-                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable") + ": re-check failed after retries"));
+                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable") + ": re-check failed after retries (" + e.getMessage() + ")"));
                 return;
             } catch (ContractException e) {
                 fatal = e;
