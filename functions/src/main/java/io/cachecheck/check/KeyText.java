@@ -32,7 +32,7 @@ public final class KeyText {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(display.length());
         for (int i = 0; i < display.length(); i++) {
             char c = display.charAt(i);
-            if (c == '\\' && i + 3 < display.length() + 0 && display.charAt(i + 1) == 'x') {
+            if (c == '\\' && i + 3 < display.length() && display.charAt(i + 1) == 'x') {
                 out.write(Integer.parseInt(display.substring(i + 2, i + 4), 16));
                 i += 3;
             } else {

@@ -375,16 +375,8 @@ public final class ShardValidator {
                 skipped.add(new Skipped(group.tenant(), ns.name(), null, entries.size(), "deadline: batch not checked"));
                 return;
             }
-            Looked looked;
-            try {
-                looked = look(group, entries);
-            } catch (CacheUnavailableException | SourceUnavailableException e) {
-                st.incomplete = true;
-                skipped.add(new Skipped(group.tenant(), ns.name(), null, entries.size(),
-                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable") + ": batch failed after retries (" + e.getMessage() + ")"));
-                return;
-            } catch (ContractException e) {
-                fatal = e;
+            Looked looked = lookOrSkip(group, entries, "batch");
+            if (looked == null) {
                 return;
             }
             Instant now = clock.instant();
@@ -409,6 +401,24 @@ public final class ShardValidator {
         }
 
         private record Looked(List<CachedValue> values, Map<String, SourceRow> rows) {
+        }
+
+        /**
+         * {@link #look}, or null when the batch cannot be checked: an unavailable cache or source marks it skipped
+         * (INCOMPLETE), a contract error stops the run.
+         */
+        private Looked lookOrSkip(GroupKey group, List<Entry> entries, String stage) {
+            try {
+                return look(group, entries);
+            } catch (CacheUnavailableException | SourceUnavailableException e) {
+                stats.get(group).incomplete = true;
+                skipped.add(new Skipped(group.tenant(), namespaces.get(group.namespace()).name(), null, entries.size(),
+                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")
+                                + ": " + stage + " failed after retries (" + e.getMessage() + ")"));
+            } catch (ContractException e) {
+                fatal = e;
+            }
+            return null;
         }
 
         /** Reads the cached values (pipelined, per node) and the source rows (one query) of a batch. */
@@ -513,16 +523,8 @@ public final class ShardValidator {
             }
             List<Entry> entries = new ArrayList<>(batch.size());
             batch.forEach(s -> entries.add(s.entry()));
-            Looked looked;
-            try {
-                looked = look(group, entries);
-            } catch (CacheUnavailableException | SourceUnavailableException e) {
-                st.incomplete = true;
-                skipped.add(new Skipped(group.tenant(), ns.name(), null, batch.size(),
-                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable") + ": re-check failed after retries (" + e.getMessage() + ")"));
-                return;
-            } catch (ContractException e) {
-                fatal = e;
+            Looked looked = lookOrSkip(group, entries, "re-check");
+            if (looked == null) {
                 return;
             }
             for (int i = 0; i < batch.size(); i++) {

@@ -28,9 +28,4 @@ public record CheckSettings(int scanCount, int batchSize, int maxBufferedKeys, i
         return new CheckSettings(scanCount, batchSize, maxBufferedKeys, parallelism, millis, maxRetries,
                 retryBackoffMillis, maxValueBytes, unmappedSampleSize, maxFindings, deadlineSeconds);
     }
-
-    public CheckSettings withDeadlineSeconds(long seconds) {
-        return new CheckSettings(scanCount, batchSize, maxBufferedKeys, parallelism, graceMillis, maxRetries,
-                retryBackoffMillis, maxValueBytes, unmappedSampleSize, maxFindings, seconds);
-    }
 }

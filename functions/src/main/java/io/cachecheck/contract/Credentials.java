@@ -12,8 +12,4 @@ public record Credentials(String username, String passwordEnv, String secretRef)
     public static Credentials none() {
         return new Credentials(null, null, null);
     }
-
-    public boolean hasPassword() {
-        return passwordEnv != null || secretRef != null;
-    }
 }

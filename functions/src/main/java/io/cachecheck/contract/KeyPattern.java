@@ -92,11 +92,6 @@ public final class KeyPattern {
         return placeholders;
     }
 
-    /** The literal bytes before the first placeholder; used to skip patterns cheaply. */
-    public byte[] prefix() {
-        return literals[0];
-    }
-
     /**
      * Matches a key.
      *
