@@ -290,7 +290,7 @@ public final class ShardValidator {
                 String tenant = values[tenantIndex[n]];
                 if (!tenants.contains(tenant)) {
                     if (report && !activeTenants.contains(tenant)) {
-                        unmapped(key, tenant, "inactive-tenant");
+                        unmapped(key, tenant, null, "inactive-tenant");
                     }
                     return;
                 }
@@ -312,11 +312,11 @@ public final class ShardValidator {
                 return;
             }
             if (report) {
-                unmapped(key, null, "no-namespace");
+                unmapped(key, null, null, "no-namespace");
             }
         }
 
-        private void unmapped(byte[] key, String tenant, String reason) {
+        private void unmapped(byte[] key, String tenant, String namespace, String reason) {
             unmapped.incrementAndGet();
             String display = KeyText.display(key);
             synchronized (unmappedSample) {
@@ -324,7 +324,7 @@ public final class ShardValidator {
                     unmappedSample.add(display);
                 }
             }
-            addFinding(new Finding(tenant, null, display, DriftClass.UNMAPPED, reason, List.of(), null, null, null, null, null,
+            addFinding(new Finding(tenant, namespace, display, DriftClass.UNMAPPED, reason, List.of(), null, null, null, null, null,
                     clock.instant()));
         }
 
@@ -383,6 +383,9 @@ public final class ShardValidator {
             List<Suspect> differing = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
                 Entry entry = entries.get(i);
+                if (looked.refused(this, group, entry)) {
+                    continue;
+                }
                 Outcome o = classify(ns, entry, looked.values.get(i), looked.rows.get(JdbcSource.keyTuple(entry.keyValues())));
                 if (o.driftClass == null) {
                     expired.incrementAndGet();
@@ -400,7 +403,21 @@ public final class ShardValidator {
             }
         }
 
-        private record Looked(List<CachedValue> values, Map<String, SourceRow> rows) {
+        private record Looked(List<CachedValue> values, Map<String, SourceRow> rows, Map<String, String> rejected) {
+            /** True (and the key reported UNMAPPED) when the source refused the key's value for its column. */
+            boolean refused(Run run, GroupKey group, Entry entry) {
+                if (rejected.isEmpty()) {
+                    return false;
+                }
+                String state = rejected.get(JdbcSource.keyTuple(entry.keyValues()));
+                if (state == null) {
+                    return false;
+                }
+                run.unmapped(entry.key(), group.tenant(), run.namespaces.get(group.namespace()).name(),
+                        // the key matches the pattern, but its value is not valid for the key column (docs/contract.md)
+                        "key-value-rejected-by-source (SQLState " + state + ")");
+                return true;
+            }
         }
 
         /**
@@ -444,8 +461,8 @@ public final class ShardValidator {
             for (Entry entry : entries) {
                 keyValues.add(entry.keyValues());
             }
-            Map<String, SourceRow> rows = w.source.fetch(ns, contract.tenants().placeholder(), group.tenant(), keyValues);
-            return new Looked(Arrays.asList(values), rows);
+            JdbcSource.Fetched fetched = w.source.fetch(ns, contract.tenants().placeholder(), group.tenant(), keyValues);
+            return new Looked(Arrays.asList(values), fetched.rows(), fetched.rejected());
         }
 
         /** Re-checks suspects whose grace period has passed; with {@code all}, waits for and re-checks every one. */
@@ -530,6 +547,9 @@ public final class ShardValidator {
             for (int i = 0; i < batch.size(); i++) {
                 Suspect first = batch.get(i);
                 Entry entry = first.entry();
+                if (looked.refused(this, group, entry)) {
+                    continue;
+                }
                 SourceRow row = looked.rows.get(JdbcSource.keyTuple(entry.keyValues()));
                 Outcome now = classify(ns, entry, looked.values.get(i), row);
                 if (now.driftClass == null) {

@@ -106,6 +106,50 @@ public final class SourceQuery {
         return parameters;
     }
 
+    private static final java.util.regex.Pattern IN_OPEN =
+            java.util.regex.Pattern.compile("(?is)(.*?)(\\bNOT\\s+)?\\bIN\\s*\\(\\s*$");
+    private static final java.util.regex.Pattern CLOSE = java.util.regex.Pattern.compile("(?s)^\\s*\\).*");
+
+    /**
+     * True when every list parameter stands alone in an {@code IN (:param)} list, so that it can be bound as one
+     * array ({@code = ANY(?)}) instead of one marker per key.
+     */
+    public boolean arrayBindable(String scalarParameter) {
+        boolean anyList = false;
+        for (int p = 0; p < parameters.size(); p++) {
+            if (parameters.get(p).equals(scalarParameter)) {
+                continue;
+            }
+            java.util.regex.Matcher open = IN_OPEN.matcher(pieces.get(p));
+            if (!open.matches() || open.group(2) != null || !CLOSE.matcher(pieces.get(p + 1)).matches()) {
+                return false;
+            }
+            anyList = true;
+        }
+        return anyList;
+    }
+
+    /**
+     * The JDBC text with each {@code IN (:param)} list rewritten to {@code = ANY(?)}: one array parameter per list,
+     * the same statement for every batch size (PostgreSQL). Only valid when {@link #arrayBindable} is true.
+     */
+    public String renderArrays(String scalarParameter) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int p = 0; p < parameters.size(); p++) {
+            if (parameters.get(p).equals(scalarParameter)) {
+                out.append(pieces.get(p)).append('?');
+            } else {
+                java.util.regex.Matcher open = IN_OPEN.matcher(pieces.get(p));
+                if (!open.matches()) {
+                    throw new IllegalStateException("not an IN list: call arrayBindable first");
+                }
+                out.append(open.group(1)).append("= ANY(?");
+            }
+        }
+        out.append(pieces.get(parameters.size()));
+        return out.toString();
+    }
+
     /**
      * The JDBC text for a batch: the scalar parameter gets one marker, list parameters get {@code batchSize} markers.
      */

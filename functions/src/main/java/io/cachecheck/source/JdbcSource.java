@@ -76,17 +76,63 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /**
+     * The rows of a batch by key tuple, and the key tuples the source refused as values (for example {@code abc} for
+     * a {@code bigint} column), each with the SQLState, so that one bad key is reported instead of failing the run.
+     */
+    public record Fetched(Map<String, SourceRow> rows, Map<String, String> rejected) {
+    }
+
+    /**
      * Fetches the rows for a batch of keys of one tenant.
      *
+     * <p>When the source refuses a key value (SQLState class 22, data exception), the batch is split in halves until
+     * the refused keys are isolated: they are returned in {@link Fetched#rejected()} and every other key is looked up
+     * as usual.
+     *
      * @param keyValues per key, the values of the namespace's non-tenant placeholders in {@code keyColumns} order
-     * @return rows by key tuple (placeholder values joined with U+0000)
      */
-    public Map<String, SourceRow> fetch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues) {
+    public Fetched fetch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues) {
+        Map<String, SourceRow> rows = new HashMap<>(keyValues.size() * 2);
+        Map<String, String> rejected = new HashMap<>();
+        fetchInto(ns, tenantPlaceholder, tenantId, keyValues, rows, rejected);
+        return new Fetched(rows, rejected);
+    }
+
+    private void fetchInto(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues,
+                           Map<String, SourceRow> rows, Map<String, String> rejected) {
+        try {
+            fetchBatch(ns, tenantPlaceholder, tenantId, keyValues, rows);
+        } catch (RejectedValue e) {
+            if (keyValues.size() == 1) {
+                rejected.put(keyTuple(keyValues.get(0)), e.sqlState);
+                return;
+            }
+            int half = keyValues.size() / 2;
+            fetchInto(ns, tenantPlaceholder, tenantId, keyValues.subList(0, half), rows, rejected);
+            fetchInto(ns, tenantPlaceholder, tenantId, keyValues.subList(half, keyValues.size()), rows, rejected);
+        }
+    }
+
+    /** A data exception (SQLState class 22) for one batch: some key value is not valid for its column. */
+    private static final class RejectedValue extends RuntimeException {
+        final String sqlState;
+
+        RejectedValue(String sqlState) {
+            super(sqlState, null, false, false);
+            this.sqlState = sqlState;
+        }
+    }
+
+    private void fetchBatch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues,
+                            Map<String, SourceRow> rows) {
         List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
-        int size = paddedSize(keyValues.size());
+        // PostgreSQL takes each key list as one array parameter ("= ANY(?)"): one statement text for every batch
+        // size, a plan PostgreSQL can cache, and one bind value instead of one per key (docs/performance.md).
+        boolean arrays = settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
+        int size = arrays ? keyValues.size() : paddedSize(keyValues.size());
         String where = "namespace " + ns.name() + " sql";
-        return withRetry("source lookup for namespace " + ns.name(), () -> {
-            PreparedStatement ps = statement(ns, tenantPlaceholder, size);
+        withRetry("source lookup for namespace " + ns.name(), () -> {
+            PreparedStatement ps = statement(ns, tenantPlaceholder, arrays ? -1 : size);
             // Binding is local to the driver (nothing goes to the server until executeQuery), so it is done on the
             // driver's own statement: through the wrapper each of the ~500 setString calls per batch went through
             // its plugin chain. The query itself still executes through the wrapper, so failover and monitoring
@@ -96,6 +142,8 @@ public final class JdbcSource implements AutoCloseable {
             for (String param : ns.sql().parameterOccurrences()) {
                 if (param.equals(tenantPlaceholder)) {
                     binder.setString(index++, tenantId);
+                } else if (arrays) {
+                    binder.setString(index++, arrayLiteral(keyValues, keyPlaceholders.indexOf(param)));
                 } else {
                     int p = keyPlaceholders.indexOf(param);
                     for (int k = 0; k < size; k++) {
@@ -104,9 +152,8 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
             }
-            Map<String, SourceRow> rows = new HashMap<>(keyValues.size() * 2);
-            try (ResultSet rs = ps.executeQuery()) {
-                String cacheKey = ns.name() + '/' + size;
+            try (ResultSet rs = executeLookup(ps)) {
+                String cacheKey = ns.name() + '/' + (arrays ? -1 : size);
                 Columns cols = columns.get(cacheKey);
                 if (cols == null) {
                     cols = Columns.of(rs.getMetaData());
@@ -128,8 +175,43 @@ public final class JdbcSource implements AutoCloseable {
                     rows.put(keyTuple(ns, row), row);
                 }
             }
-            return rows;
+            return null;
         }, where);
+    }
+
+    private static ResultSet executeLookup(PreparedStatement ps) throws SQLException {
+        try {
+            return ps.executeQuery();
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                throw new RejectedValue(e.getSQLState());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A PostgreSQL array literal of one key column's values, every element quoted, sent untyped so that the server
+     * gives it the array type of the column it is compared with ({@code bigint[]}, {@code uuid[]}, {@code text[]}).
+     */
+    static String arrayLiteral(List<String[]> keyValues, int placeholder) {
+        StringBuilder out = new StringBuilder(keyValues.size() * 12 + 2).append('{');
+        for (int k = 0; k < keyValues.size(); k++) {
+            if (k > 0) {
+                out.append(',');
+            }
+            String v = keyValues.get(k)[placeholder];
+            out.append('"');
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c == '"' || c == '\\') {
+                    out.append('\\');
+                }
+                out.append(c);
+            }
+            out.append('"');
+        }
+        return out.append('}').toString();
     }
 
     /** The key tuple of a row, comparable with {@link #keyTuple(String[])}. */
@@ -272,9 +354,10 @@ public final class JdbcSource implements AutoCloseable {
         String cacheKey = ns.name() + '/' + size;
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
-            ps = connection().prepareStatement(ns.sql().render(tenantPlaceholder, size));
+            ps = connection().prepareStatement(size < 0 ? ns.sql().renderArrays(tenantPlaceholder)
+                    : ns.sql().render(tenantPlaceholder, size));
             ps.setQueryTimeout(queryTimeoutSeconds);
-            ps.setFetchSize(Math.max(size, 100));
+            ps.setFetchSize(Math.max(size, 500));
             statements.put(cacheKey, ps);
         }
         return ps;

@@ -154,6 +154,33 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenKeyValueIsInvalidForTheKeyColumn_reportsThatKeyAndChecksTheRest() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        // order_id is BIGINT: PostgreSQL refuses 'abc' (SQLState 22P02) for the whole batch it is in
+        String bad = data.prefix() + "t:acme:order:abc";
+        String overflow = data.prefix() + "t:globex:order:99999999999999999999";
+        redis.set(bad, DriftDataset.orderJson(0, 1, Map.of()));
+        redis.set(overflow, DriftDataset.orderJson(1, 2, Map.of()));
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null), null);
+        Set<DriftDataset.Expected> expected = new HashSet<>(data.expected());
+        expected.add(new DriftDataset.Expected("acme", "order", bad, DriftClass.UNMAPPED));
+        expected.add(new DriftDataset.Expected("globex", "order", overflow, DriftClass.UNMAPPED));
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(results.stream().flatMap(r -> r.findings().stream()).filter(f -> f.key().equals(bad)).findFirst().orElseThrow().reason())
+                .isEqualTo("key-value-rejected-by-source (SQLState 22P02)");
+        assertThat(results.stream().flatMap(r -> r.findings().stream()).filter(f -> f.key().equals(overflow)).findFirst().orElseThrow().reason())
+                .startsWith("key-value-rejected-by-source (SQLState 22");
+        assertThat(verdict(results)).isEqualTo(Verdict.DRIFT);
+        for (ShardResult r : results) {
+            assertThat(r.skipped()).isEmpty();
+            for (TenantNamespaceResult t : r.results()) {
+                assertThat(t.keysChecked()).as(t.tenant() + "/" + t.namespace()).isEqualTo(data.keysChecked(t.tenant(), t.namespace()));
+            }
+        }
+    }
+
+    @Test
     void validate_whenKeysExpireBetweenScanAndRead_doesNotCountThemAsDrift() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);

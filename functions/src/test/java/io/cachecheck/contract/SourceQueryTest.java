@@ -1,0 +1,33 @@
+package io.cachecheck.contract;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SourceQueryTest {
+    private static SourceQuery parse(String sql) {
+        return SourceQuery.parse(sql, "namespaces[0].sql");
+    }
+
+    @Test
+    void renderArrays_rewritesEveryInListToOneArrayParameter() {
+        SourceQuery q = parse("SELECT a, b FROM t WHERE tenant_id = :tenant_id AND a in ( :a ) AND b IN(:b) ORDER BY a");
+        assertThat(q.arrayBindable("tenant_id")).isTrue();
+        assertThat(q.renderArrays("tenant_id"))
+                .isEqualTo("SELECT a, b FROM t WHERE tenant_id = ? AND a = ANY(? ) AND b = ANY(?) ORDER BY a");
+    }
+
+    @Test
+    void arrayBindable_isFalseWhenAListParameterIsNotAloneInAnInList() {
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id NOT IN (:id)").arrayBindable("tenant_id")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id, 0)").arrayBindable("tenant_id")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id = :id").arrayBindable("tenant_id")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id) OR :id = ''").arrayBindable("tenant_id")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id").arrayBindable("tenant_id")).isFalse();
+    }
+
+    @Test
+    void arrayBindable_needsAWordBoundaryBeforeIn() {
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id = min(:id)").arrayBindable("tenant_id")).isFalse();
+    }
+}

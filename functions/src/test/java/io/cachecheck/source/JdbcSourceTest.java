@@ -1,0 +1,23 @@
+package io.cachecheck.source;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JdbcSourceTest {
+    @Test
+    void arrayLiteral_quotesEveryElementAndEscapesQuotesAndBackslashes() {
+        List<String[]> keys = List.of(new String[]{"1", "x"}, new String[]{"a,b", "y"}, new String[]{"q\"uo\\te", "z"}, new String[]{"{}", "w"});
+        assertThat(JdbcSource.arrayLiteral(keys, 0)).isEqualTo("{\"1\",\"a,b\",\"q\\\"uo\\\\te\",\"{}\"}");
+        assertThat(JdbcSource.arrayLiteral(keys, 1)).isEqualTo("{\"x\",\"y\",\"z\",\"w\"}");
+    }
+
+    @Test
+    void paddedSize_roundsUpToAPowerOfTwo() {
+        assertThat(JdbcSource.paddedSize(1)).isEqualTo(1);
+        assertThat(JdbcSource.paddedSize(3)).isEqualTo(4);
+        assertThat(JdbcSource.paddedSize(500)).isEqualTo(512);
+    }
+}
