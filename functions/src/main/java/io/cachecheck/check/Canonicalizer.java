@@ -222,23 +222,44 @@ public final class Canonicalizer {
         }
     }
 
+    /** Per thread, the field names each namespace accepts (mapped, ignored, version, parents of nested paths). */
+    private static final ThreadLocal<java.util.IdentityHashMap<Namespace, java.util.Set<String>>> KNOWN =
+            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
     private static boolean known(Namespace ns, String name) {
-        if (ns.ignore().contains(name) || (ns.version() != null && ns.version().field().equals(name))) {
-            return true;
-        }
-        for (FieldMapping f : ns.fields()) {
-            String field = f.field();
-            if (field.equals(name) || (field.startsWith(name) && field.length() > name.length() && field.charAt(name.length()) == '.')) {
-                return true;
+        java.util.Set<String> names = KNOWN.get().get(ns);
+        if (names == null) {
+            names = new java.util.HashSet<>(ns.ignore());
+            if (ns.version() != null) {
+                names.add(ns.version().field());
             }
+            for (FieldMapping f : ns.fields()) {
+                names.add(f.field());
+                for (int dot = f.field().indexOf('.'); dot > 0; dot = f.field().indexOf('.', dot + 1)) {
+                    names.add(f.field().substring(0, dot));
+                }
+            }
+            java.util.IdentityHashMap<Namespace, java.util.Set<String>> cache = KNOWN.get();
+            if (cache.size() > 64) {
+                cache.clear(); // a warm Lambda loads a new contract per invocation: keep only recent namespaces
+            }
+            cache.put(ns, names);
         }
-        return false;
+        return names.contains(name);
     }
 
     /** Compares a decoded (non-corrupt) cached value with its source row. */
     public static Comparison compare(Namespace ns, Decoded cache, SourceRow row) {
-        StringBuilder c = new StringBuilder(128);
-        StringBuilder s = new StringBuilder(128);
+        // two reused builders per thread: compare is not re-entrant and its digests are taken before it returns
+        StringBuilder[] buffers = COMPARE_BUFFERS.get();
+        if (buffers[0].capacity() > 1 << 16 || buffers[1].capacity() > 1 << 16) {
+            buffers[0] = new StringBuilder(512); // do not keep a large value's buffer for the rest of the run
+            buffers[1] = new StringBuilder(512);
+        }
+        StringBuilder c = buffers[0];
+        StringBuilder s = buffers[1];
+        c.setLength(0);
+        s.setLength(0);
         List<String> differing = null;
         for (FieldMapping f : ns.fields()) {
             Object cv = lookup(cache.fields(), f.field(), ns.valueType());
@@ -429,7 +450,15 @@ public final class Canonicalizer {
     }
 
     private static String number(BigDecimal d) {
-        return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        if (d.signum() == 0) {
+            return "0";
+        }
+        // An integer (scale 0) without trailing zeros is already canonical, and toString prints it plainly; only
+        // other values pay for stripTrailingZeros and toPlainString (most ids, counts and quantities are integers).
+        if (d.scale() == 0) {
+            return d.toString(); // 1200 at scale 0 prints "1200", as stripTrailingZeros (1.2E+3) + toPlainString does
+        }
+        return d.stripTrailingZeros().toPlainString();
     }
 
     private static BigDecimal asNumber(Object c) {
@@ -726,17 +755,35 @@ public final class Canonicalizer {
         }
     }
 
+    private static final ThreadLocal<byte[]> ASCII_BUFFER = ThreadLocal.withInitial(() -> new byte[512]);
+    private static final ThreadLocal<StringBuilder[]> COMPARE_BUFFERS =
+            ThreadLocal.withInitial(() -> new StringBuilder[]{new StringBuilder(512), new StringBuilder(512)});
+
     static byte[] sha256(CharSequence text) {
+        // digest() leaves the thread's MessageDigest reset, so it is not reset again here (that was a measurable
+        // Arrays.fill per key). ASCII text (the usual canonical form) is copied into a reused buffer: its UTF-8
+        // bytes are its chars, and this skips a String and a byte[] per digest.
         java.security.MessageDigest md = SHA256.get();
-        md.reset();
-        return md.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+        int n = text.length();
+        byte[] buf = ASCII_BUFFER.get();
+        if (buf.length < n) {
+            buf = new byte[Math.max(n, buf.length * 2)];
+            ASCII_BUFFER.set(buf);
+        }
+        for (int i = 0; i < n; i++) {
+            char ch = text.charAt(i);
+            if (ch >= 0x80) {
+                return md.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            buf[i] = (byte) ch;
+        }
+        md.update(buf, 0, n);
+        return md.digest();
     }
 
     /** SHA-256 of raw bytes with the thread's reused digest. */
     public static byte[] sha256(byte[] bytes) {
-        java.security.MessageDigest md = SHA256.get();
-        md.reset();
-        return md.digest(bytes);
+        return SHA256.get().digest(bytes);
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();

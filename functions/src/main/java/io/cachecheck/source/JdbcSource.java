@@ -358,6 +358,10 @@ public final class JdbcSource implements AutoCloseable {
                     : ns.sql().render(tenantPlaceholder, size));
             ps.setQueryTimeout(queryTimeoutSeconds);
             ps.setFetchSize(Math.max(size, 500));
+            if (size < 0 && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+                // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
+                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+            }
             statements.put(cacheKey, ps);
         }
         return ps;
