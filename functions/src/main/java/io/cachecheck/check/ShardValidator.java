@@ -443,18 +443,31 @@ public final class ShardValidator {
             Namespace ns = namespaces.get(group.namespace());
             Worker w = worker.get();
             CachedValue[] values = new CachedValue[entries.size()];
-            Map<Integer, List<Integer>> byNode = new LinkedHashMap<>();
-            for (int i = 0; i < entries.size(); i++) {
-                byNode.computeIfAbsent(entries.get(i).node(), k -> new ArrayList<>()).add(i);
+            int firstNode = entries.get(0).node();
+            boolean oneNode = true;
+            for (Entry entry : entries) {
+                oneNode &= entry.node() == firstNode;
             }
-            for (Map.Entry<Integer, List<Integer>> e : byNode.entrySet()) {
-                List<byte[]> keys = new ArrayList<>(e.getValue().size());
-                for (int i : e.getValue()) {
-                    keys.add(entries.get(i).key());
+            if (oneNode) { // the usual case: a standalone cache, or a shard of one cluster node
+                List<byte[]> keys = new ArrayList<>(entries.size());
+                for (Entry entry : entries) {
+                    keys.add(entry.key());
                 }
-                List<CachedValue> read = w.node(e.getKey(), nodes).read(keys, ns.valueType());
-                for (int k = 0; k < read.size(); k++) {
-                    values[e.getValue().get(k)] = read.get(k);
+                w.node(firstNode, nodes).read(keys, ns.valueType()).toArray(values);
+            } else {
+                Map<Integer, List<Integer>> byNode = new LinkedHashMap<>();
+                for (int i = 0; i < entries.size(); i++) {
+                    byNode.computeIfAbsent(entries.get(i).node(), k -> new ArrayList<>()).add(i);
+                }
+                for (Map.Entry<Integer, List<Integer>> e : byNode.entrySet()) {
+                    List<byte[]> keys = new ArrayList<>(e.getValue().size());
+                    for (int i : e.getValue()) {
+                        keys.add(entries.get(i).key());
+                    }
+                    List<CachedValue> read = w.node(e.getKey(), nodes).read(keys, ns.valueType());
+                    for (int k = 0; k < read.size(); k++) {
+                        values[e.getValue().get(k)] = read.get(k);
+                    }
                 }
             }
             List<String[]> keyValues = new ArrayList<>(entries.size());

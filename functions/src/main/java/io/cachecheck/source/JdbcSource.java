@@ -167,11 +167,11 @@ public final class JdbcSource implements AutoCloseable {
                 // wrapper's plugin chain; rows are still advanced through the wrapper.
                 ResultSet cells = rs.unwrap(ResultSet.class);
                 while (rs.next()) {
-                    Map<String, Object> values = new HashMap<>(columnCount * 2);
+                    Object[] values = new Object[columnCount];
                     for (int c = 0; c < columnCount; c++) {
-                        values.put(labels[c], read(cells, cols, c));
+                        values[c] = read(cells, cols, c);
                     }
-                    SourceRow row = new SourceRow(values);
+                    SourceRow row = SourceRow.of(cols.index, values);
                     rows.put(keyTuple(ns, row), row);
                 }
             }
@@ -202,12 +202,16 @@ public final class JdbcSource implements AutoCloseable {
             }
             String v = keyValues.get(k)[placeholder];
             out.append('"');
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                if (c == '"' || c == '\\') {
-                    out.append('\\');
+            if (v.indexOf('"') < 0 && v.indexOf('\\') < 0) {
+                out.append(v);
+            } else {
+                for (int i = 0; i < v.length(); i++) {
+                    char c = v.charAt(i);
+                    if (c == '"' || c == '\\') {
+                        out.append('\\');
+                    }
+                    out.append(c);
                 }
-                out.append(c);
             }
             out.append('"');
         }
@@ -263,7 +267,7 @@ public final class JdbcSource implements AutoCloseable {
      * metadata (type, type name, scale) for every cell went through the wrapper's plugin chain each time and was
      * about 8% of the validator's CPU (docs/performance.md).
      */
-    private record Columns(String[] labels, Kind[] kinds, int[] precisions) {
+    private record Columns(String[] labels, Kind[] kinds, int[] precisions, Map<String, Integer> index) {
         static Columns of(ResultSetMetaData md) throws SQLException {
             int n = md.getColumnCount();
             String[] labels = new String[n];
@@ -276,7 +280,11 @@ public final class JdbcSource implements AutoCloseable {
                     precisions[c] = precision(md, c + 1);
                 }
             }
-            return new Columns(labels, kinds, precisions);
+            Map<String, Integer> index = new HashMap<>(n * 2);
+            for (int c = 0; c < n; c++) {
+                index.put(labels[c], c); // a label selected twice reads as its last column, as before
+            }
+            return new Columns(labels, kinds, precisions, Map.copyOf(index));
         }
     }
 
