@@ -73,9 +73,19 @@ jvm=()
 vargs=(--contract "$out/contract.yaml" --label "keys=$keys,tenants=$tenants,xmx=${xmx:-default}")
 [[ -n $grace ]] && vargs+=(--graceMillis "$grace")
 vargs+=("${tuning[@]}")
+# CPU seconds of the Redis and PostgreSQL servers (PostgreSQL backends are counted when the postmaster reaps them,
+# so other clients' sessions that end meanwhile are counted too): the validator's share of the 2-core budget.
+server_cpu() {
+  local tick t p; tick=$(getconf CLK_TCK); t=0
+  for p in $(pgrep -x "$1"); do t=$((t + $(awk '{print $14+$15+$16+$17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  awk -v t="$t" -v k="$tick" 'BEGIN{printf "%.2f", t/k}'
+}
+redis_cpu0=$(server_cpu redis-server) pg_cpu0=$(server_cpu postgres)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 /usr/bin/time -v -o "$out/time.txt" java "${jvm[@]}" -cp "$jar" io.cachecheck.bench.RunValidator "${vargs[@]}" | tee "$out/validator.txt"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+redis_cpu=$(awk -v a="$(server_cpu redis-server)" -v b="$redis_cpu0" 'BEGIN{printf "%.1f", a-b}')
+pg_cpu=$(awk -v a="$(server_cpu postgres)" -v b="$pg_cpu0" 'BEGIN{printf "%.1f", a-b}')
 v=$(grep '^validator' "$out/validator.txt")
 field() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$v"; }
 kps=$(field keysPerSecond)
@@ -93,6 +103,8 @@ echo "== summary"
 echo "keys validated/s      : $kps"
 echo "wall time (s)         : $(field wallSeconds)  (scan phase $(field scanMillis) ms, grace wait $(field recheckWaitMillis) ms)"
 echo "JVM CPU (user+sys) s  : $cpu_s  (less sensitive to machine load than wall time)"
+echo "JIT compiler CPU s    : $(awk -v m="$(field jitCpuMillis)" 'BEGIN{printf "%.1f", m/1000}')  (C1+C2 threads, included in the JVM CPU; a fixed cost per JVM)"
+echo "server CPU s          : redis-server $redis_cpu, postgres $pg_cpu  (same run; 2 cores give 2 CPU-s per wall second)"
 echo "verdict               : $(field verdicts)  stale=$(field stale) orphan=$(field orphan) inFlight=$(field inFlight)"
 echo "peak RSS of the JVM   : $((rss_kb / 1024)) MiB (VmHWM $(( $(field peakRssKb) / 1024 )) MiB, heap max $(field heapMax))"
 if [[ -n $rb_rps ]]; then

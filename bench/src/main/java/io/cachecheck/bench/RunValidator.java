@@ -71,13 +71,40 @@ public final class RunValidator {
         double validate = (t2 - t1) / 1e9;
         System.out.printf("validator label=%s tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
                         + " keysPerSecond=%.0f parallelism=%d batchSize=%d scanCount=%d scanMillis=%d recheckWaitMillis=%d graceMillis=%d verdicts=%s consistent=%d stale=%d orphan=%d"
-                        + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d%n",
+                        + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d jitCpuMillis=%d%n",
                 args.text("label", "-"), tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
                 c.parallelism(), c.batchSize(), c.scanCount(), scanMillis, waitMillis, contract.check().graceMillis(), verdicts,
                 counts.getOrDefault(DriftClass.CONSISTENT, 0L), counts.getOrDefault(DriftClass.STALE, 0L),
                 counts.getOrDefault(DriftClass.ORPHAN, 0L), counts.getOrDefault(DriftClass.CORRUPT, 0L),
                 counts.getOrDefault(DriftClass.IN_FLIGHT, 0L), counts.getOrDefault(DriftClass.UNMAPPED, 0L), findings,
-                Runtime.getRuntime().maxMemory() >> 20, peakRssKb());
+                Runtime.getRuntime().maxMemory() >> 20, peakRssKb(),
+                jitCpuMillis());
+    }
+
+    /**
+     * CPU time of the JIT compiler threads (C1, C2), from /proc: a fixed cost per JVM that is a large share of a
+     * 10-second run. (The CompilationMXBean reports elapsed compile time, which on a busy machine counts waiting.)
+     */
+    static long jitCpuMillis() {
+        long ticks = 0;
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        for (java.io.File task : tasks) {
+            try {
+                String comm = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim();
+                if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                    continue;
+                }
+                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            } catch (IOException | RuntimeException e) {
+                // a thread that ended meanwhile
+            }
+        }
+        return ticks * 10; // USER_HZ is 100 on Linux
     }
 
     /** VmHWM: the peak resident set size of this process, in kB (0 where /proc is not available). */
