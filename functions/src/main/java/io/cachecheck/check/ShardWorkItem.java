@@ -6,14 +6,31 @@ import java.util.List;
  * One unit of work: a group of tenants, checked against some or all cache nodes.
  *
  * @param shardId        stable id, e.g. {@code shard-3} or {@code shard-3.node-1}
- * @param tenants        the tenants whose keys this item checks
+ * @param tenants        the tenants whose keys this item checks; empty when {@code tenantsRef} is set
  * @param nodes          {@code host:port} of the cache nodes to scan; empty = every node of the contract's cache
  * @param reportUnmapped whether this item reports keys that match no namespace or name an inactive tenant; exactly
  *                       one item per node does, so such keys are counted once per run
+ * @param tenantsRef     null, or the store key of this item's tenant list (a JSON array) when the lists of a run are
+ *                       too large to travel in the state machine's 256 KiB payloads
  */
-public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
+public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                            String tenantsRef) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
+        this(shardId, tenants, nodes, reportUnmapped, null);
+    }
+
+    /** This item with its tenant list stored at {@code ref} instead of carried inline. */
+    public ShardWorkItem withTenantsRef(String ref) {
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref);
+    }
+
+    /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
+    public ShardWorkItem withTenants(List<String> list) {
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null);
     }
 }

@@ -87,7 +87,7 @@ public final class Aggregate {
         Map<String, String> realKeys = new LinkedHashMap<>();
         Set<String> tenants = new LinkedHashSet<>(input.tenantScope());
         for (ShardSummary s : request.shards()) {
-            ShardOutcome outcome = outcome(s, redactor, realKeys);
+            ShardOutcome outcome = outcome(runId, s, redactor, realKeys);
             tenants.addAll(outcome.tenants());
             if (outcome.result() != null) {
                 results.add(outcome.result());
@@ -138,10 +138,35 @@ public final class Aggregate {
         return new Result(gate, summary);
     }
 
+    /**
+     * The tenants a failed shard did not check: inline in its summary, or, when DiscoverShards stored the lists
+     * (large runs), from the store.
+     */
+    private List<String> failedShardTenants(String runId, ShardSummary s) {
+        if (s.tenants() != null && !s.tenants().isEmpty()) {
+            return s.tenants();
+        }
+        if (s.shardId() == null) {
+            return List.of();
+        }
+        try {
+            RunIds.check("shards[].shardId", s.shardId());
+        } catch (InvalidInputException e) {
+            return List.of();
+        }
+        return env.store().get(RunIds.workTenantsKey(runId, s.shardId())).map(json -> {
+            try {
+                return Json.MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+            } catch (IOException e) {
+                throw new UncheckedIOException("tenant list of shard " + s.shardId() + " cannot be read", e);
+            }
+        }).orElse(List.of());
+    }
+
     /** The shard's outcome with keys as output; adds the real keys of its findings to {@code realKeys}. */
-    private ShardOutcome outcome(ShardSummary s, KeyRedactor redactor, Map<String, String> realKeys) {
+    private ShardOutcome outcome(String runId, ShardSummary s, KeyRedactor redactor, Map<String, String> realKeys) {
         if (s.failed()) {
-            return ShardOutcome.failed(s.shardId(), s.tenants() == null ? List.of() : s.tenants(),
+            return ShardOutcome.failed(s.shardId(), failedShardTenants(runId, s),
                     s.error() == null ? "States.TaskFailed" : s.error(), errorMessage(s.cause()));
         }
         byte[] json = env.store().get(s.resultRef()).orElseThrow(() -> new CacheCheckException("shard result "

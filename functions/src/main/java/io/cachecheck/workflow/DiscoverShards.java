@@ -37,6 +37,22 @@ public final class DiscoverShards {
     public record Discovery(List<ShardWorkItem> shards, int tenantCount, String tenantsRef, long durationMillis) {
     }
 
+    /**
+     * Above this many bytes of tenant ids in the plan, tenant lists are stored and referenced. It leaves most of the
+     * 256 KiB payload quota to the rest of the state (input, shard summaries).
+     */
+    static final int MAX_INLINE_TENANT_BYTES = 64 * 1024;
+
+    static long inlineTenantBytes(List<ShardWorkItem> items) {
+        long bytes = 0;
+        for (ShardWorkItem item : items) {
+            for (String tenant : item.tenants()) {
+                bytes += tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3; // quotes and comma
+            }
+        }
+        return bytes;
+    }
+
     public Object handle(Request request) {
         if (request.operation() == null) {
             throw new InvalidInputException("operation: is required; use \"validate\" or \"discover\"");
@@ -69,6 +85,17 @@ public final class DiscoverShards {
         List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.nodes());
         String tenantsRef = RunIds.tenantsKey(runId);
         env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");
+        if (inlineTenantBytes(items) > MAX_INLINE_TENANT_BYTES) {
+            // Step Functions fails the whole execution (States.DataLimitExceeded, which no Catch handles) when a
+            // state's data passes 256 KiB, so large tenant lists go to the store and the items carry references.
+            List<ShardWorkItem> referenced = new ArrayList<>(items.size());
+            for (ShardWorkItem item : items) {
+                String ref = RunIds.workTenantsKey(runId, item.shardId());
+                env.store().put(ref, Json.bytes(item.tenants()), "application/json");
+                referenced.add(item.withTenantsRef(ref));
+            }
+            items = referenced;
+        }
         return new Discovery(items, tenants.ids().size(), tenantsRef,
                 Duration.between(start, env.clock().instant()).toMillis());
     }

@@ -29,6 +29,11 @@ public final class RunIds {
         return "runs/" + runId + "/tenants.json";
     }
 
+    /** A work item's tenant list, when the lists are too large for the state machine's payloads. */
+    public static String workTenantsKey(String runId, String shardId) {
+        return "runs/" + runId + "/work/" + shardId + ".tenants.json";
+    }
+
     public static String shardKey(String runId, String shardId) {
         return "runs/" + runId + "/shards/" + shardId + ".json";
     }

@@ -59,6 +59,10 @@ public final class ValidateShard {
             throw new InvalidInputException("item: is required; pass one element of DiscoverShards' shards");
         }
         RunIds.check("item.shardId", item.shardId());
+        if (item.tenantsRef() != null) {
+            item = item.withTenants(storedTenants(item.tenantsRef(), RunIds.workTenantsKey(runId, item.shardId()),
+                    "item.tenantsRef"));
+        }
         Contract contract = env.contract();
         Instant now = env.clock().instant();
         Instant deadline = now.plusMillis(remainingMillis - 1000L * env.settings().get(Settings.DEADLINE_MARGIN_SECONDS));
@@ -78,11 +82,19 @@ public final class ValidateShard {
     }
 
     private Set<String> activeTenants(String runId) {
-        byte[] json = env.store().get(RunIds.tenantsKey(runId)).orElseThrow(() -> new InvalidInputException(
-                "runId: no tenant list at " + env.store().location(RunIds.tenantsKey(runId))
-                        + "; run DiscoverShards for this run first"));
+        return new LinkedHashSet<>(storedTenants(RunIds.tenantsKey(runId), RunIds.tenantsKey(runId), "runId"));
+    }
+
+    /** A tenant list DiscoverShards stored for this run; {@code ref} must be the key it writes ({@code expected}). */
+    private List<String> storedTenants(String ref, String expected, String field) {
+        if (!ref.equals(expected)) {
+            throw new InvalidInputException(field + ": '" + ref + "' is not this run's tenant list; expected '" + expected
+                    + "' as written by DiscoverShards");
+        }
+        byte[] json = env.store().get(ref).orElseThrow(() -> new InvalidInputException(
+                field + ": no tenant list at " + env.store().location(ref) + "; run DiscoverShards for this run first"));
         try {
-            return new LinkedHashSet<>(Json.MAPPER.readValue(json, new TypeReference<List<String>>() { }));
+            return Json.MAPPER.readValue(json, new TypeReference<List<String>>() { });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -347,7 +347,8 @@ public final class CacheCheckStack extends Stack {
     Function discover = functions.discoverShards();
     Function validate = functions.validateShard();
     Function aggregate = functions.aggregate();
-    // DiscoverShards stores the run's active tenants under runs/<runId>/tenants.json; ValidateShard reads them and
+    // DiscoverShards stores the run's active tenants under runs/<runId>/tenants.json (and, for large runs, each work
+    // item's tenants under runs/<runId>/work/); ValidateShard reads them and
     // writes its shard result under runs/<runId>/shards/. Neither may touch audit/ or baselines/.
     auditBucket.grantPut(discover, "runs/*");
     auditBucket.grantRead(validate, "runs/*");

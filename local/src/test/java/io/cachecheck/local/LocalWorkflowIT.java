@@ -136,6 +136,40 @@ class LocalWorkflowIT {
     }
 
     @Test
+    void manualRun_with30000Tenants_storesTenantListsAndStaysUnderTheStepFunctionsPayloadQuota() throws Exception {
+        String schema = "cc_it_manytenants";
+        DemoData data = new DemoData("jdbc:postgresql://127.0.0.1:5432/test", "postgres", schema, URI.create("redis://127.0.0.1:6379/13"));
+        data.seed();
+        try {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+                 java.sql.Statement st = db.createStatement()) {
+                // about 660 KB of tenant ids: inline in the work items, DiscoverShards' result would pass 256 KiB and
+                // Step Functions would fail the execution with States.DataLimitExceeded (the interpreter does too)
+                st.execute("INSERT INTO " + schema + ".tenants SELECT 'bulk-tenant-' || lpad(g::text, 6, '0'), true"
+                        + " FROM generate_series(1, 30000) g");
+            }
+            Contract contract = ContractLoader.create().parse(contractText("127.0.0.1:5432", schema, 13));
+
+            LocalWorkflow.Run run = workflow(contract, new ByteArrayOutputStream())
+                    .run("it-many-tenants", input("{'mode':'manual','gate':{'maxDriftRatio':1}}"));
+
+            assertThat(run.execution().status()).as("%s %s", run.execution().error(), run.execution().cause())
+                    .isEqualTo(ExecutionStatus.SUCCEEDED);
+            AuditLog log = run.auditLog().orElseThrow();
+            assertThat(log.summary().tenantsInScope()).isEqualTo(30_003);
+            assertThat(log.summary().tenantsValidated()).isEqualTo(30_003);
+            assertThat(log.summary().keysChecked()).isEqualTo(27);
+            assertThat(log.findings()).hasSize(5);
+            try (var lists = Files.list(out.resolve("runs/it-many-tenants/work"))) {
+                assertThat(lists.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("shard-0.tenants.json", "shard-1.tenants.json");
+            }
+        } finally {
+            data.drop();
+        }
+    }
+
+    @Test
     void gateRun_whenDriftOverThreshold_failsWithConsistencyGateFailed() throws Exception {
         Contract contract = ContractLoader.create().parse(contractText("127.0.0.1:5432"));
 

@@ -104,6 +104,7 @@ final class Execution {
                 history.add(label, StateEvent.FAILED, "error=" + failure.error());
                 throw failure;
             }
+            checkPayloadSize(current, outcome.output());
             history.add(label, StateEvent.SUCCEEDED, outcome.next() == null ? "end" : "next=" + outcome.next());
             if (outcome.next() == null) {
                 return outcome.output();
@@ -138,6 +139,18 @@ final class Execution {
                 return withRetryAndCatch(name, label, state, raw, entered, ctx -> parallel(label, state, raw, ctx));
             default:
                 throw new IllegalStateException("validated definition has unknown Type");
+        }
+    }
+
+    /** The Step Functions quota on a state's input or output: 256 KiB as a UTF-8 string. */
+    static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
+    /** Fails like AWS does (States.DataLimitExceeded, terminal) when a state's output exceeds the payload quota. */
+    private static void checkPayloadSize(String stateName, JsonNode output) {
+        int size = Json.utf8Size(output);
+        if (size > MAX_PAYLOAD_BYTES) {
+            throw new StateFailure(StateFailure.DATA_LIMIT_EXCEEDED, "The state/task '" + stateName + "' returned a result"
+                    + " with a size exceeding the maximum number of bytes service limit (" + size + " > " + MAX_PAYLOAD_BYTES + ").");
         }
     }
 
@@ -368,9 +381,14 @@ final class Execution {
     }
 
     private JsonNode call(String function, JsonNode payload) {
+        int payloadSize = Json.utf8Size(payload);
+        if (payloadSize > MAX_PAYLOAD_BYTES) {
+            throw new StateFailure(StateFailure.DATA_LIMIT_EXCEEDED, "The payload for function '" + function
+                    + "' exceeds the maximum number of bytes service limit (" + payloadSize + " > " + MAX_PAYLOAD_BYTES + ").");
+        }
+        JsonNode response;
         try {
-            JsonNode response = invoker.invoke(function, payload);
-            return response == null ? NullNode.getInstance() : response;
+            response = invoker.invoke(function, payload);
         } catch (TaskFailedException e) {
             throw new StateFailure(e.error(), e.cause());
         } catch (RuntimeException e) {
@@ -379,6 +397,12 @@ final class Execution {
                     .put("errorType", e.getClass().getName());
             throw new StateFailure(e.getClass().getName(), cause.toString());
         }
+        int responseSize = Json.utf8Size(response);
+        if (responseSize > MAX_PAYLOAD_BYTES) {
+            throw new StateFailure(StateFailure.DATA_LIMIT_EXCEEDED, "The result of function '" + function
+                    + "' exceeds the maximum number of bytes service limit (" + responseSize + " > " + MAX_PAYLOAD_BYTES + ").");
+        }
+        return response == null ? NullNode.getInstance() : response;
     }
 
     private JsonNode map(String label, JsonNode state, JsonNode raw, ObjectNode context) {

@@ -32,6 +32,15 @@ final class Json {
     private Json() {}
 
     /** Compiles a path ({@code $...}); throws IllegalArgumentException with the reason when it is malformed. */
+    /** Size of a value serialised as UTF-8 JSON, as Step Functions measures payloads. */
+    static int utf8Size(JsonNode value) {
+        try {
+            return value == null ? 4 : MAPPER.writeValueAsBytes(value).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON node did not serialise", e);
+        }
+    }
+
     static JsonPath compile(String path) {
         if (path == null || !path.startsWith("$")) {
             throw new IllegalArgumentException("a path must start with '$'");

@@ -4,6 +4,7 @@ package io.cachecheck.local.asl;
 final class StateFailure extends RuntimeException {
 
     static final String RUNTIME = "States.Runtime";
+    static final String DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded";
 
     private final String error;
     private final String cause;
@@ -26,8 +27,11 @@ final class StateFailure extends RuntimeException {
         return cause;
     }
 
-    /** States.Runtime is never retried nor caught, not even by States.ALL. */
+    /**
+     * States.Runtime and States.DataLimitExceeded are terminal: never retried nor caught, not even by States.ALL
+     * (AWS, "Handling errors in Step Functions workflows").
+     */
     boolean isRuntime() {
-        return RUNTIME.equals(error);
+        return RUNTIME.equals(error) || DATA_LIMIT_EXCEEDED.equals(error);
     }
 }

@@ -58,6 +58,39 @@ class AslErrorHandlingTest {
     }
 
     @Test
+    void execute_whenTaskResultExceeds256KiB_failsWithDataLimitExceededThatStatesAllDoesNotCatch() {
+        AtomicInteger calls = new AtomicInteger();
+        String big = "x".repeat(Execution.MAX_PAYLOAD_BYTES);
+        AslInterpreter interpreter = interpreter("retry.asl.json", (function, payload) -> {
+            calls.incrementAndGet();
+            return AslTestSupport.MAPPER.createObjectNode().put("value", big);
+        });
+
+        ExecutionResult result = interpreter.execute("run", json("{}"));
+
+        assertThat(calls).hasValue(1);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.error()).isEqualTo("States.DataLimitExceeded");
+        assertThat(result.cause()).contains("flaky").contains("exceeds the maximum number of bytes");
+        assertThat(events(result, StateEvent.CAUGHT)).isEmpty();
+    }
+
+    @Test
+    void execute_whenStateOutputExceeds256KiB_failsWithDataLimitExceeded() {
+        String half = "x".repeat(Execution.MAX_PAYLOAD_BYTES / 2 + 10);
+        AslInterpreter interpreter = interpreter("retry.asl.json",
+                (function, payload) -> AslTestSupport.MAPPER.createObjectNode().put("value", half));
+
+        ExecutionResult under = interpreter.execute("small-input", json("{}"));
+        ExecutionResult over = interpreter.execute("big-input", AslTestSupport.MAPPER.createObjectNode().put("in", half));
+
+        assertThat(under.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(over.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(over.error()).isEqualTo("States.DataLimitExceeded");
+        assertThat(over.cause()).contains("'Flaky'");
+    }
+
+    @Test
     void execute_whenRetrierHasMaxAttemptsZero_neverRetries() {
         AtomicInteger calls = new AtomicInteger();
         AslInterpreter interpreter = interpreter("retry.asl.json", (function, payload) -> {
