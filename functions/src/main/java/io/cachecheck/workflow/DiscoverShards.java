@@ -43,6 +43,21 @@ public final class DiscoverShards {
      */
     static final int MAX_INLINE_TENANT_BYTES = 64 * 1024;
 
+    /**
+     * The most work items one run may plan. The state after the Map holds every item (about 300 bytes with a
+     * tenant list reference) and every shard summary (about 450 bytes): 250 of each stay well under 256 KiB.
+     */
+    static final int MAX_WORK_ITEMS = 250;
+
+    static void checkWorkItemCount(int items, int cacheNodes) {
+        if (items > MAX_WORK_ITEMS) {
+            throw new io.cachecheck.error.ContractException("tenants: the run plans " + items + " work items (shards"
+                    + (cacheNodes > 1 ? " x " + cacheNodes + " cache nodes" : "") + "), more than the " + MAX_WORK_ITEMS
+                    + " one Step Functions execution can carry under its 256 KiB state quota; lower tenants.shardCount"
+                    + " (or group tenants into fewer tenants.shardColumn values), or split the run with tenantScope");
+        }
+    }
+
     static long inlineTenantBytes(List<ShardWorkItem> items) {
         long bytes = 0;
         for (ShardWorkItem item : items) {
@@ -83,6 +98,7 @@ public final class DiscoverShards {
             tenants = ShardPlanner.discover(contract, source);
         }
         List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.nodes());
+        checkWorkItemCount(items.size(), nodes.nodes().size());
         String tenantsRef = RunIds.tenantsKey(runId);
         env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");
         if (inlineTenantBytes(items) > MAX_INLINE_TENANT_BYTES) {
