@@ -55,13 +55,27 @@ public final class ShardPlanner {
                 if (!row.containsKey(column)) {
                     throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
                 }
-                shard = String.valueOf(row.get(column));
+                shard = shardValue(id.toString(), row.get(column));
             } else {
                 shard = Integer.toString(hashShard(id.toString(), spec.shardCount()));
             }
             shardOf.put(id.toString(), shard);
         }
         return new Tenants(shardOf);
+    }
+
+    private static final java.util.regex.Pattern SHARD_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    /** A shardColumn value, checked: it names work items ({@code shard-<value>}) and their result files. */
+    static String shardValue(String tenant, Object value) {
+        String shard = value == null ? null : value.toString().trim();
+        if (shard == null || !SHARD_VALUE.matcher(shard).matches()) {
+            throw new ContractException("tenants.shardColumn: tenant '" + tenant + "' has shard value "
+                    + (shard == null ? "NULL" : "'" + shard + "'") + "; shard values name work items and files, so they must be"
+                    + " 1-64 letters, digits, '_', '.', ':' or '-'; fix the data or map it in tenants.sql (e.g. with a CASE"
+                    + " or md5), or use shardCount instead");
+        }
+        return shard;
     }
 
     static int hashShard(String tenant, int shardCount) {

@@ -58,4 +58,16 @@ class ShardPlannerTest {
         assertThat(ShardPlanner.hashShard("acme", 8)).isEqualTo(ShardPlanner.hashShard("acme", 8)).isBetween(0, 7);
         assertThat(ShardPlanner.hashShard("acme", 1)).isZero();
     }
+
+    @Test
+    void shardValue_acceptsNameLikeValuesAndRefusesOthersNamingTheTenant() {
+        assertThat(ShardPlanner.shardValue("acme", "eu-west-1")).isEqualTo("eu-west-1");
+        assertThat(ShardPlanner.shardValue("acme", 7)).isEqualTo("7");
+        assertThatThrownBy(() -> ShardPlanner.shardValue("acme", "eu west/1"))
+                .isInstanceOf(io.cachecheck.error.ContractException.class)
+                .hasMessageContaining("tenants.shardColumn: tenant 'acme' has shard value 'eu west/1'");
+        assertThatThrownBy(() -> ShardPlanner.shardValue("globex", null))
+                .isInstanceOf(io.cachecheck.error.ContractException.class)
+                .hasMessageContaining("tenant 'globex' has shard value NULL");
+    }
 }
