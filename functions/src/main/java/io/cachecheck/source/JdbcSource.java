@@ -45,6 +45,12 @@ public final class JdbcSource implements AutoCloseable {
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
+    /**
+     * Whether array lookups may be kept as named server-side statements (PostgreSQL). Off when the URL sets
+     * {@code prepareThreshold} itself (for example {@code prepareThreshold=0} behind a transaction-mode pooler), and
+     * switched off for good after the server lost such a statement.
+     */
+    private boolean serverPrepare;
 
     public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis) {
         this.settings = settings;
@@ -52,6 +58,7 @@ public final class JdbcSource implements AutoCloseable {
         this.maxRetries = maxRetries;
         this.backoffMillis = backoffMillis;
         this.queryTimeoutSeconds = 60;
+        this.serverPrepare = !settings.url().contains("prepareThreshold");
     }
 
     /** Runs the contract's tenant discovery query. */
@@ -179,12 +186,21 @@ public final class JdbcSource implements AutoCloseable {
         }, where);
     }
 
-    private static ResultSet executeLookup(PreparedStatement ps) throws SQLException {
+    private ResultSet executeLookup(PreparedStatement ps) throws SQLException {
         try {
             return ps.executeQuery();
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
-                throw new RejectedValue(e.getSQLState());
+            String state = e.getSQLState();
+            if (state != null && state.startsWith("22")) {
+                throw new RejectedValue(state);
+            }
+            if (serverPrepare && ("26000".equals(state) || "42P05".equals(state))) {
+                // "prepared statement S_1 does not exist / already exists": a pooler in transaction mode (PgBouncer
+                // before 1.21) moved the session. From now on this source uses unnamed statements only, and the batch
+                // is retried on a new connection.
+                serverPrepare = false;
+                throw new java.sql.SQLRecoverableException("server-side prepared statement lost (SQLState " + state
+                        + "), as behind a transaction-mode pooler; retrying with unnamed statements", state, e);
             }
             throw e;
         }
@@ -366,7 +382,7 @@ public final class JdbcSource implements AutoCloseable {
                     : ns.sql().render(tenantPlaceholder, size));
             ps.setQueryTimeout(queryTimeoutSeconds);
             ps.setFetchSize(Math.max(size, 500));
-            if (size < 0 && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+            if (size < 0 && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
                 // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
                 ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
             }
@@ -400,10 +416,11 @@ public final class JdbcSource implements AutoCloseable {
                 // Key placeholders are text; let the server type them (e.g. bigint ids) instead of failing on varchar = bigint.
                 props.setProperty("stringtype", "unspecified");
                 props.setProperty("ApplicationName", "cachecheck");
-                // Never use named server-side statements: after five executions PostgreSQL may switch a named
-                // statement to a generic plan, and for "tenant_id = $1 AND id IN ($2..$513)" the generic plan
-                // filters the whole tenant against the IN list (790 ms instead of 1.5 ms per batch of 512 for a
-                // 22k-row tenant, see docs/performance.md). Unnamed statements are always planned with their values.
+                // Unnamed statements by default: after five executions PostgreSQL may switch a named statement to
+                // a generic plan, and for "tenant_id = $1 AND id IN ($2..$513)" the generic plan filters the whole
+                // tenant against the IN list (790 ms instead of 1.5 ms per batch of 512 for a 22k-row tenant, see
+                // docs/performance.md). Only the "= ANY(?)" lookups, whose generic plan is an index scan on both
+                // columns, opt in to a named statement (see statement()).
                 props.setProperty("prepareThreshold", "0");
             }
             props.setProperty("connectTimeout", "10");

@@ -181,6 +181,22 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_throughPgBouncerInTransactionMode_fallsBackToUnnamedStatementsAndFindsExactlyTheInjectedDrift() throws Exception {
+        java.util.Optional<java.nio.file.Path> binary = io.cachecheck.testing.PgBouncerProcess.binary();
+        org.junit.jupiter.api.Assumptions.assumeTrue(binary.isPresent(), "pgbouncer is not installed (apt-get install pgbouncer)");
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        // two server connections shared by three clients (two workers and the scanner): named statements land on
+        // server connections where they do not exist, or already exist
+        io.cachecheck.testing.PgBouncerProcess bouncer = io.cachecheck.testing.PgBouncerProcess.start(binary.get(), 2);
+        cleanup.add(bouncer);
+        String url = "jdbc:aws-wrapper:postgresql://127.0.0.1:" + bouncer.port() + "/test?wrapperPlugins=";
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, url, false,
+                "  parallelism: 2\n  batchSize: 4"), null);
+        assertExact(data, results);
+    }
+
+    @Test
     void validate_whenKeysExpireBetweenScanAndRead_doesNotCountThemAsDrift() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
