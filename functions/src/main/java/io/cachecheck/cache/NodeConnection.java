@@ -154,7 +154,32 @@ public final class NodeConnection implements AutoCloseable {
             }
         }
         throw new CacheUnavailableException(what + " on Redis node " + node + " failed after " + (maxRetries + 1)
-                + " attempts: " + last.getClass().getSimpleName() + "; check the node is reachable", last);
+                + " attempts: " + describe(last), last);
+    }
+
+    /**
+     * The root cause of a connection failure and what to check: "connection refused", a timeout, or a TLS
+     * certificate the JVM does not trust (the usual cause with a self-managed CA; ElastiCache certificates are
+     * trusted by default).
+     */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage();
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "...";
+        }
+        String what = root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return "TLS handshake failed (" + what + "); the JVM must trust the server's certificate"
+                        + " (javax.net.ssl.trustStore), and the URL must name the host the certificate was issued for";
+            }
+        }
+        return what + "; check the node is reachable";
     }
 
     private Jedis jedis() {

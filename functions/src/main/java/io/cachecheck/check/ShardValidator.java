@@ -245,7 +245,7 @@ public final class ShardValidator {
                     try {
                         page = connection.scan(cursor, settings.scanCount());
                     } catch (CacheUnavailableException e) {
-                        skipScope(node, "cache-unavailable: scan of node failed after retries");
+                        skipScope(node, "cache-unavailable: scan of node failed after retries (" + e.getMessage() + ")");
                         return true; // other nodes can still be checked
                     }
                     for (byte[] key : page.getResult()) {
