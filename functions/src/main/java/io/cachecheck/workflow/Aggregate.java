@@ -8,6 +8,7 @@ import io.cachecheck.audit.ComparisonReport;
 import io.cachecheck.audit.RemediationRecord;
 import io.cachecheck.audit.RunSummary;
 import io.cachecheck.audit.ShardOutcome;
+import io.cachecheck.audit.ShardReport;
 import io.cachecheck.audit.Trigger;
 import io.cachecheck.baseline.Baseline;
 import io.cachecheck.baseline.BaselineComparator;
@@ -22,6 +23,7 @@ import io.cachecheck.baseline.RunSnapshot;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.check.ShardResult;
+import io.cachecheck.check.Skipped;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.error.CacheCheckException;
@@ -286,10 +288,51 @@ public final class Aggregate {
         if (s.incompleteShards() > 0) {
             out.append("Incomplete shards: ").append(s.incompleteShards()).append(" of ").append(s.shards()).append('\n');
         }
+        for (String line : incompleteLines(log.shards(), "plain".equals(log.keyScheme()))) {
+            out.append("  ").append(line).append('\n');
+        }
         out.append(baselineLine(log)).append('\n');
         out.append(remediationLine(log)).append('\n');
         out.append("Audit log: ").append(gate.auditLogRef());
         return out.toString();
+    }
+
+    /** Most lines {@link #incompleteLines} prints; the audit log has the rest. */
+    static final int MAX_INCOMPLETE_LINES = 5;
+
+    /**
+     * Why the run is incomplete, one line per failed shard or skipped part (at most {@link #MAX_INCOMPLETE_LINES}),
+     * so that a person sees the cause without opening the audit log. Lines hold shard ids, tenant ids, namespaces,
+     * nodes and reasons. A failed shard's cause is an error message, which can quote key text (e.g. a database
+     * rejecting a key's id), so with redacted keys only the error name is shown.
+     */
+    public static List<String> incompleteLines(List<ShardReport> shards, boolean plainKeys) {
+        List<String> lines = new ArrayList<>();
+        for (ShardReport shard : shards == null ? List.<ShardReport>of() : shards) {
+            if (shard.error() != null) {
+                String cause = shard.cause() == null || !plainKeys ? null : shard.cause().replaceAll("\\s+", " ").trim();
+                lines.add(shard.shardId() + " failed: " + shard.error() + (cause == null || cause.isEmpty() ? ""
+                        : ": " + cause) + (plainKeys ? "" : " (keys are redacted: the cause is in the audit log)"));
+                continue;
+            }
+            // group the skipped parts of a shard by node and reason: a dead node skips every tenant of the shard
+            Map<String, List<String>> byReason = new LinkedHashMap<>();
+            for (Skipped part : shard.skipped() == null ? List.<Skipped>of() : shard.skipped()) {
+                String where = (part.node() == null ? "" : " on " + part.node()) + ": " + part.reason();
+                String what = part.tenant() == null ? "all tenants"
+                        : part.tenant() + (part.namespace() == null ? "" : "/" + part.namespace());
+                byReason.computeIfAbsent(where, w -> new ArrayList<>()).add(what);
+            }
+            for (Map.Entry<String, List<String>> e : byReason.entrySet()) {
+                lines.add(shard.shardId() + ": " + String.join(", ", e.getValue()) + " not checked" + e.getKey());
+            }
+        }
+        if (lines.size() > MAX_INCOMPLETE_LINES) {
+            int more = lines.size() - MAX_INCOMPLETE_LINES;
+            lines = new ArrayList<>(lines.subList(0, MAX_INCOMPLETE_LINES));
+            lines.add("... and " + more + " more (see shards in the audit log)");
+        }
+        return lines;
     }
 
     /** Regressions, persistent and resolved drift against the baseline, in one line. */
@@ -316,6 +359,14 @@ public final class Aggregate {
         String required = "Remediation: required for " + r.plan().actions().size() + " keys";
         if (!report.executed()) {
             return required + ", not executed: " + String.join("; ", report.notExecutedReasons());
+        }
+        if (r.plan().actions().isEmpty()) {
+            // e.g. only UNMAPPED keys drifted: there is nothing --remediate could do, so do not suggest it
+            Map<String, Long> excluded = new java.util.TreeMap<>();
+            r.plan().excluded().forEach(e -> excluded.merge(e.reason(), 1L, Long::sum));
+            return required + (excluded.isEmpty() ? "" : " (" + r.plan().excluded().size() + " drifted keys get no action: "
+                    + String.join(", ", excluded.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())
+                    + "; see docs/remediation.md)");
         }
         if (report.dryRun()) {
             return required + " (dry run; set \"remediate\": true, or --remediate locally, to apply)";

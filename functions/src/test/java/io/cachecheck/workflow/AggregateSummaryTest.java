@@ -1,0 +1,98 @@
+package io.cachecheck.workflow;
+
+import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.RemediationRecord;
+import io.cachecheck.audit.ShardReport;
+import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.Skipped;
+import io.cachecheck.check.Verdict;
+import io.cachecheck.remediate.Excluded;
+import io.cachecheck.remediate.Limits;
+import io.cachecheck.remediate.RemediationPlan;
+import io.cachecheck.remediate.RemediationReport;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one-screen summary says why a run is incomplete and does not suggest --remediate when it could do nothing. */
+class AggregateSummaryTest {
+
+    private static ShardReport failed(String shardId, String error, String cause) {
+        return new ShardReport(shardId, Verdict.INCOMPLETE, List.of("acme"), 0, 0, 0, Map.of(),
+                List.of(new Skipped(null, null, null, 0, "shard-failed: " + error)), null, error, cause);
+    }
+
+    private static ShardReport skipped(String shardId, Skipped... parts) {
+        return new ShardReport(shardId, Verdict.INCOMPLETE, List.of("acme", "globex"), 5, 0, 0, Map.of(),
+                List.of(parts), "runs/r/shards/" + shardId + ".json", null, null);
+    }
+
+    @Test
+    void aFailedShard_showsItsErrorAndCause_onOneLine() {
+        List<String> lines = Aggregate.incompleteLines(List.of(failed("shard-0", "io.cachecheck.error.ContractException",
+                "namespace product: column 'in_stok' is mapped but the sql does not return it\n  select it")), true);
+
+        assertThat(lines).containsExactly("shard-0 failed: io.cachecheck.error.ContractException: namespace product:"
+                + " column 'in_stok' is mapped but the sql does not return it select it");
+    }
+
+    @Test
+    void withRedactedKeys_aFailedShardsCauseIsNotPrinted_becauseItMayQuoteKeyText() {
+        List<String> lines = Aggregate.incompleteLines(List.of(failed("shard-1", "io.cachecheck.error.ContractException",
+                "namespace order sql failed: ERROR: invalid input syntax for type uuid: \"jane.doe\"")), false);
+
+        assertThat(lines).containsExactly("shard-1 failed: io.cachecheck.error.ContractException"
+                + " (keys are redacted: the cause is in the audit log)");
+        assertThat(String.join("\n", lines)).doesNotContain("jane.doe");
+    }
+
+    @Test
+    void skippedParts_areGroupedByNodeAndReason() {
+        List<String> lines = Aggregate.incompleteLines(List.of(skipped("shard-0",
+                new Skipped("acme", null, "127.0.0.1:6999", 0, "cache-unavailable: scan of node failed after retries"),
+                new Skipped("globex", null, "127.0.0.1:6999", 0, "cache-unavailable: scan of node failed after retries"),
+                new Skipped("acme", "order", null, 12, "deadline"))), true);
+
+        assertThat(lines).containsExactly(
+                "shard-0: acme, globex not checked on 127.0.0.1:6999: cache-unavailable: scan of node failed after retries",
+                "shard-0: acme/order not checked: deadline");
+    }
+
+    @Test
+    void aCompleteRun_hasNoLines_andManyPartsAreCapped() {
+        assertThat(Aggregate.incompleteLines(List.of(skipped("shard-0")), true)).isEmpty();
+        assertThat(Aggregate.incompleteLines(null, true)).isEmpty();
+
+        List<ShardReport> many = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            many.add(failed("shard-" + i, "States.Timeout", null));
+        }
+        List<String> lines = Aggregate.incompleteLines(many, true);
+        assertThat(lines).hasSize(Aggregate.MAX_INCOMPLETE_LINES + 1)
+                .startsWith("shard-0 failed: States.Timeout")
+                .endsWith("... and 3 more (see shards in the audit log)");
+    }
+
+    private static AuditLog withRemediation(RemediationRecord remediation) {
+        return new AuditLog(1, "r", null, null, null, "plain", null, null, List.of(), List.of(), List.of(), List.of(),
+                List.of(), false, List.of(), null, remediation);
+    }
+
+    @Test
+    void remediationLine_withOnlyUnmappedDrift_saysWhyNothingIsPlanned_insteadOfSuggestingRemediate() {
+        RemediationPlan plan = new RemediationPlan(List.of(), List.of(
+                new Excluded(null, null, "other:thing", DriftClass.UNMAPPED, "unmapped"),
+                new Excluded("initech", null, "shop:initech:product:1", DriftClass.UNMAPPED, "unmapped")),
+                true, List.of(), Limits.defaults());
+        RemediationReport report = new RemediationReport(true, true, List.of(), List.of());
+
+        String line = Aggregate.remediationLine(withRemediation(new RemediationRecord(false, plan, report)));
+
+        assertThat(line).isEqualTo("Remediation: required for 0 keys (2 drifted keys get no action: unmapped 2;"
+                + " see docs/remediation.md)");
+    }
+}
