@@ -58,7 +58,7 @@ public final class AuditLogBuilder {
                 for (String t : outcome.tenants()) {
                     incompleteTenants.putIfAbsent(t, "shard " + outcome.shardId() + " failed: " + outcome.error());
                 }
-                shards.add(new ShardReport(outcome.shardId(), Verdict.INCOMPLETE, outcome.tenants(), 0, 0, 0,
+                shards.add(new ShardReport(outcome.shardId(), Verdict.INCOMPLETE, outcome.tenants(), 0, 0, 0, 0,
                         zeroCounts(), List.of(new Skipped(null, null, null, 0, "shard-failed: " + outcome.error())),
                         null, outcome.error(), outcome.cause()));
                 allSteps.add(new AuditStep("validate-shard", "failed", 0,
@@ -87,7 +87,7 @@ public final class AuditLogBuilder {
                 }
             }
             shards.add(new ShardReport(r.shardId(), r.verdict(), List.copyOf(outcome.tenants()), r.timings().totalMillis(),
-                    r.keysScanned(), r.keysChecked(), r.counts(), r.skipped(), outcome.resultRef(), null, null));
+                    r.keysScanned(), r.keysIgnored(), r.keysChecked(), r.counts(), r.skipped(), outcome.resultRef(), null, null));
             allSteps.add(new AuditStep("validate-shard", r.verdict() == Verdict.INCOMPLETE ? "incomplete" : "succeeded",
                     r.timings().totalMillis(), details("shardId", r.shardId(), "verdict", r.verdict().name(),
                     "keysScanned", r.keysScanned(), "skipped", r.skipped().size())));

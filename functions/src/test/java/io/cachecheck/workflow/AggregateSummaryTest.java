@@ -22,12 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AggregateSummaryTest {
 
     private static ShardReport failed(String shardId, String error, String cause) {
-        return new ShardReport(shardId, Verdict.INCOMPLETE, List.of("acme"), 0, 0, 0, Map.of(),
+        return new ShardReport(shardId, Verdict.INCOMPLETE, List.of("acme"), 0, 0, 0, 0, Map.of(),
                 List.of(new Skipped(null, null, null, 0, "shard-failed: " + error)), null, error, cause);
     }
 
     private static ShardReport skipped(String shardId, Skipped... parts) {
-        return new ShardReport(shardId, Verdict.INCOMPLETE, List.of("acme", "globex"), 5, 0, 0, Map.of(),
+        return new ShardReport(shardId, Verdict.INCOMPLETE, List.of("acme", "globex"), 5, 0, 0, 0, Map.of(),
                 List.of(parts), "runs/r/shards/" + shardId + ".json", null, null);
     }
 
