@@ -280,7 +280,9 @@ public final class Aggregate {
                 .append(", corrupt ").append(c.getOrDefault(DriftClass.CORRUPT, 0L))
                 .append(", unmapped ").append(c.getOrDefault(DriftClass.UNMAPPED, 0L))
                 .append("), in flight: ").append(c.getOrDefault(DriftClass.IN_FLIGHT, 0L)).append('\n');
-        out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100").append('\n');
+        out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100")
+                // 100 is the documented score of an empty check; say so, so a run that checked nothing does not read as clean
+                .append(s.keysChecked() == 0 ? " (no key was checked)" : "").append('\n');
         if (!s.worstTenants().isEmpty()) {
             out.append("Worst tenants: ").append(String.join(", ", s.worstTenants().stream()
                     .map(t -> t.tenant() + " " + trim(t.score()) + " (" + t.driftedKeys() + " drifted)").toList())).append('\n');

@@ -1,6 +1,10 @@
 package io.cachecheck.workflow;
 
 import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.ComparisonReport;
+import io.cachecheck.audit.RunSummary;
+import io.cachecheck.audit.Trigger;
+import io.cachecheck.baseline.GateDecision;
 import io.cachecheck.audit.RemediationRecord;
 import io.cachecheck.audit.ShardReport;
 import io.cachecheck.check.DriftClass;
@@ -13,6 +17,7 @@ import io.cachecheck.remediate.RemediationReport;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,5 +99,29 @@ class AggregateSummaryTest {
 
         assertThat(line).isEqualTo("Remediation: required for 0 keys (2 drifted keys get no action: unmapped 2;"
                 + " see docs/remediation.md)");
+    }
+
+    @Test
+    void summaryText_ofARunThatCheckedNothing_saysSo_andSaysWhy() {
+        Map<DriftClass, Long> counts = new EnumMap<>(DriftClass.class);
+        for (DriftClass c : DriftClass.values()) {
+            counts.put(c, 0L);
+        }
+        RunSummary summary = new RunSummary(Verdict.INCOMPLETE, 1, 0, 0, 0, 0, 0, counts, 100, 0, List.of(), 1, 1,
+                0, 0, 0, 0, 0);
+        GateDecision decision = new GateDecision(false, List.of("the run is incomplete: part of the scope was not checked"));
+        AuditLog log = new AuditLog(1, "r-1", new Trigger("manual", null, 0, true, false, 0.01, false, 4, false, "none"),
+                null, null, "plain", summary, decision, List.of(), List.of(), List.of(),
+                List.of(failed("shard-0", "io.cachecheck.error.ContractException", "namespace product: column 'x' is mapped"
+                        + " but the sql does not return it")), List.of(), false, List.of(),
+                new ComparisonReport("none", null, null, List.of(), List.of(), List.of(), List.of(), "baselines/r-1.json"),
+                null);
+        GateResult gate = Aggregate.gateResult(decision, summary, "audit/r-1.json");
+
+        String text = Aggregate.summaryText(log, gate);
+
+        assertThat(text).contains("Consistency score: 100 / 100 (no key was checked)\n",
+                "Incomplete shards: 1 of 1\n  shard-0 failed: io.cachecheck.error.ContractException: namespace product:"
+                        + " column 'x' is mapped but the sql does not return it\n");
     }
 }
