@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.audit.RunSummary;
+import io.cachecheck.baseline.BaselineSelection;
+import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
@@ -11,6 +13,7 @@ import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.local.asl.AslDefinitionException;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionResult;
@@ -270,6 +273,7 @@ public final class CacheCheckCli {
                 : LocalWorkflow.packagedDefinition();
         Duration timeout = Duration.ofSeconds(functionTimeout(options.getOrDefault("function-timeout", "900"),
                 resolved.get(Settings.DEADLINE_MARGIN_SECONDS)));
+        checkBaselineExists(options.get("baseline"), store);
         if (options.containsKey("run-id") && store.get(RunIds.auditLogKey(runId)).isPresent()) {
             // a second run under the same id would overwrite the first one's audit log and compare with its own baseline
             throw new UsageException("--run-id " + runId + ": run " + runId + " already has an audit log at "
@@ -447,6 +451,25 @@ public final class CacheCheckCli {
             // reported below
         }
         throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number");
+    }
+
+    /**
+     * A named baseline that does not exist would fail the run only at Aggregate, after every shard was validated;
+     * the CLI can see the store, so it says so before the run starts. Malformed names are left to ValidateInput.
+     */
+    static void checkBaselineExists(String baseline, ObjectStore store) {
+        BaselineSelection selection;
+        try {
+            selection = BaselineSelection.parse(baseline);
+        } catch (InvalidInputException malformed) {
+            return;
+        }
+        if (selection instanceof BaselineSelection.Run named
+                && store.get(ObjectStoreBaselineStore.key(named.runId())).isEmpty()) {
+            throw new UsageException("--baseline " + named.runId() + ": no baseline for run " + named.runId() + " at "
+                    + store.location(ObjectStoreBaselineStore.key(named.runId())) + "; name a run that saved one (see"
+                    + " baselines/ in --out or --bucket), or use latest or none");
+        }
     }
 
     /**

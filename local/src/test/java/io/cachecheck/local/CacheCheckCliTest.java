@@ -1,6 +1,7 @@
 package io.cachecheck.local;
 
 import io.cachecheck.check.Verdict;
+import io.cachecheck.store.DirectoryObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,5 +85,22 @@ class CacheCheckCliTest {
                 + " has an audit log at ").endsWith("; use a new run id (or omit --run-id)");
         assertThat(Files.readString(out.resolve("audit/run-1.json"))).isEqualTo("{}");
         assertThat(out.resolve("baselines")).doesNotExist();
+    }
+
+    @Test
+    void aNamedBaselineThatDoesNotExist_isRefusedBeforeTheRun(@TempDir Path dir) throws Exception {
+        DirectoryObjectStore store = new DirectoryObjectStore(dir);
+
+        assertThatThrownBy(() -> CacheCheckCli.checkBaselineExists("run-7", store))
+                .hasMessageStartingWith("--baseline run-7: no baseline for run run-7 at ")
+                .hasMessageEndingWith("; name a run that saved one (see baselines/ in --out or --bucket), or use latest or none");
+
+        Files.createDirectories(dir.resolve("baselines"));
+        Files.writeString(dir.resolve("baselines/run-7.json"), "{}");
+        CacheCheckCli.checkBaselineExists("run-7", store);
+        CacheCheckCli.checkBaselineExists("latest", store);
+        CacheCheckCli.checkBaselineExists("none", store);
+        CacheCheckCli.checkBaselineExists(null, store);
+        CacheCheckCli.checkBaselineExists("../x", store); // malformed: ValidateInput names the field
     }
 }
