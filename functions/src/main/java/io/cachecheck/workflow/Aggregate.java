@@ -254,10 +254,12 @@ public final class Aggregate {
         try {
             env.notifier().publish(subject, summaryText(log, gate));
             return new AuditStep("publish-summary", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), Map.of());
-        } catch (CacheCheckException e) {
-            // The audit log is the record of the run; a lost notification must not lose it.
+        } catch (RuntimeException e) {
+            // The audit log is the record of the run, and the baseline is already saved as latest: a lost notification
+            // must not lose the audit log, whatever the notifier threw.
+            String error = e instanceof CacheCheckException ? e.getMessage() : e.getClass().getName();
             return new AuditStep("publish-summary", "failed", Duration.between(start, env.clock().instant()).toMillis(),
-                    Map.of("error", e.getMessage()));
+                    Map.of("error", error));
         }
     }
 
