@@ -371,6 +371,9 @@ public final class CacheCheckCli {
         if (summaryPublishedElsewhere) {
             out.println(humanSummary(log, run.auditLogLocation()));
         }
+        // a summary that could not be published does not fail the run (the audit log is its record), but say so
+        log.steps().stream().filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
+                .forEach(step -> err.println("warning: the summary was not published: " + step.details().get("error")));
         if (result.succeeded()) {
             out.println("Gate passed. Audit log: " + run.auditLogLocation());
         } else {
@@ -400,15 +403,15 @@ public final class CacheCheckCli {
         Map<DriftClass, Long> c = s.counts();
         List<String> worst = new ArrayList<>();
         s.worstTenants().forEach(t -> worst.add(t.tenant() + " " + t.score() + " (" + t.driftedKeys() + " drifted)"));
+        String incomplete = Aggregate.incompleteLines(log.shards(), "plain".equals(log.keyScheme())).stream()
+                .map(line -> "  " + line + System.lineSeparator()).collect(java.util.stream.Collectors.joining());
         return String.format(Locale.ROOT, "Run %s: %s%nTenants validated: %d of %d%nKeys checked: %d, drifted: %d"
                         + " (stale %d, orphan %d, corrupt %d, unmapped %d), in flight: %d%nConsistency score: %s%n"
-                        + "Worst tenants: %s%n%s%n%s%nAudit log: %s",
+                        + "Worst tenants: %s%n%s%s%n%s%nAudit log: %s",
                 log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
                 c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
                 c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst),
-                Aggregate.baselineLine(log), Aggregate.remediationLine(log), location)
-                + Aggregate.incompleteLines(log.shards(), "plain".equals(log.keyScheme())).stream()
-                        .map(line -> System.lineSeparator() + "  " + line).collect(java.util.stream.Collectors.joining());
+                incomplete, Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
     }
 
     /** The state whose error ended the run: the last one caught, else the last one failed. */

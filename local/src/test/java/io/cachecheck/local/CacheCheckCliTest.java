@@ -103,4 +103,29 @@ class CacheCheckCliTest {
         CacheCheckCli.checkBaselineExists(null, store);
         CacheCheckCli.checkBaselineExists("../x", store); // malformed: ValidateInput names the field
     }
+
+    @Test
+    void humanSummary_listsWhatWasNotChecked_beforeTheBaselineLine() {
+        java.util.Map<io.cachecheck.check.DriftClass, Long> counts = new java.util.EnumMap<>(io.cachecheck.check.DriftClass.class);
+        for (io.cachecheck.check.DriftClass c : io.cachecheck.check.DriftClass.values()) {
+            counts.put(c, 0L);
+        }
+        var summary = new io.cachecheck.audit.RunSummary(Verdict.INCOMPLETE, 2, 0, 0, 0, 0, 0, counts, 100, 0,
+                java.util.List.of(), 1, 1, 0, 0, 0, 0, 0);
+        var shard = new io.cachecheck.audit.ShardReport("shard-0", Verdict.INCOMPLETE, java.util.List.of("acme", "globex"),
+                5, 0, 0, 0, counts, java.util.List.of(
+                        new io.cachecheck.check.Skipped("acme", null, "127.0.0.1:6999", 0, "cache-unavailable"),
+                        new io.cachecheck.check.Skipped("globex", null, "127.0.0.1:6999", 0, "cache-unavailable")),
+                "runs/r/shards/shard-0.json", null, null);
+        var log = new io.cachecheck.audit.AuditLog(1, "r-1", null, null, null, "plain", summary, null, java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(shard), java.util.List.of(), false,
+                java.util.List.of(), new io.cachecheck.audit.ComparisonReport("none", null, null, java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), "baselines/r-1.json"), null);
+
+        String text = CacheCheckCli.humanSummary(log, "out/audit/r-1.json");
+
+        assertThat(text).contains("Worst tenants: none" + System.lineSeparator()
+                + "  shard-0: acme, globex not checked on 127.0.0.1:6999: cache-unavailable" + System.lineSeparator()
+                + "Baseline: none to compare with (baseline none); regressions: 0").endsWith("Audit log: out/audit/r-1.json");
+    }
 }
