@@ -355,6 +355,16 @@ public final class Aggregate {
 
     /** Remediation required and done, in one line. */
     public static String remediationLine(AuditLog log) {
+        String line = remediationCounts(log);
+        if (log.remediation() != null && log.findingsTruncated()) {
+            // findings beyond check.maxFindings are counted but not kept, so they get no action in this run
+            line += "; findings were truncated at check.maxFindings, so the plan covers only the kept findings"
+                    + (log.summary() == null ? "" : " (" + log.summary().driftedKeys() + " keys drifted)");
+        }
+        return line;
+    }
+
+    private static String remediationCounts(AuditLog log) {
         RemediationRecord r = log.remediation();
         if (r == null) {
             return "Remediation: not required";

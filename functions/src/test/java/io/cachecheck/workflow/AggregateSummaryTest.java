@@ -124,4 +124,16 @@ class AggregateSummaryTest {
                 "Incomplete shards: 1 of 1\n  shard-0 failed: io.cachecheck.error.ContractException: namespace product:"
                         + " column 'x' is mapped but the sql does not return it\n");
     }
+
+    @Test
+    void remediationLine_withTruncatedFindings_saysThePlanCoversOnlyTheKeptOnes() {
+        RemediationPlan plan = new RemediationPlan(List.of(), List.of(), true, List.of(), Limits.defaults());
+        RemediationRecord remediation = new RemediationRecord(false, plan, new RemediationReport(true, true, List.of(), List.of()));
+        AuditLog truncated = new AuditLog(1, "r", null, null, null, "plain", null, null, List.of(), List.of(), List.of(),
+                List.of(), List.of(), true, List.of(), null, remediation);
+
+        assertThat(Aggregate.remediationLine(truncated)).isEqualTo("Remediation: required for 0 keys; findings were"
+                + " truncated at check.maxFindings, so the plan covers only the kept findings");
+        assertThat(Aggregate.remediationLine(withRemediation(remediation))).isEqualTo("Remediation: required for 0 keys");
+    }
 }
