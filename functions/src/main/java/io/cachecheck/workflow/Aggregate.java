@@ -350,7 +350,9 @@ public final class Aggregate {
         long newDrift = c.regressions().stream().filter(r -> r.kind() == Regression.Kind.NEW_DRIFT).count();
         return "Baseline " + c.comparedTo() + ": regressions: " + s.regressions() + " (" + newDrift
                 + " newly drifting keys, " + (s.regressions() - newDrift) + " score drops), persistent: " + s.persistent()
-                + ", resolved: " + s.resolved();
+                + ", resolved: " + s.resolved()
+                // drift that this run could not re-check (incomplete part, in flight, truncated): kept, not resolved
+                + (c.unverified().isEmpty() ? "" : ", unverified: " + c.unverified().size());
     }
 
     /** Remediation required and done, in one line. */

@@ -136,4 +136,20 @@ class AggregateSummaryTest {
                 + " truncated at check.maxFindings, so the plan covers only the kept findings");
         assertThat(Aggregate.remediationLine(withRemediation(remediation))).isEqualTo("Remediation: required for 0 keys");
     }
+
+    @Test
+    void baselineLine_countsUnverifiedDrift_whenThereIsSome() {
+        Map<DriftClass, Long> counts = new EnumMap<>(DriftClass.class);
+        RunSummary summary = new RunSummary(Verdict.INCOMPLETE, 1, 0, 0, 0, 0, 0, counts, 100, 0, List.of(), 3, 1,
+                0, 0, 0, 0, 0);
+        io.cachecheck.baseline.DriftedKey kept = new io.cachecheck.baseline.DriftedKey("acme", "user", "shop:acme:user:11",
+                DriftClass.CORRUPT, java.time.Instant.parse("2026-03-01T10:00:00Z"), "cl-1");
+        AuditLog log = new AuditLog(1, "cl-2", null, null, null, "plain", summary, null, List.of(), List.of(), List.of(),
+                List.of(), List.of(), false, List.of(),
+                new ComparisonReport("latest", "cl-1", null, List.of(), List.of(), List.of(), List.of(kept), "baselines/cl-2.json"),
+                null);
+
+        assertThat(Aggregate.baselineLine(log)).isEqualTo("Baseline cl-1: regressions: 0 (0 newly drifting keys, 0 score"
+                + " drops), persistent: 0, resolved: 0, unverified: 1");
+    }
 }
