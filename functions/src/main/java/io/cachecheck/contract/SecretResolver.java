@@ -3,6 +3,7 @@ package io.cachecheck.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachecheck.error.ContractException;
+import io.cachecheck.error.SdkErrors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -75,22 +76,8 @@ public final class SecretResolver {
         return new Resolved(credentials.username(), null);
     }
 
-    /** The first sentence of an SDK client error, without the list of every credentials provider it tried. */
     static String clientProblem(SdkClientException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        int cut = message.indexOf(" : [");
-        if (cut > 0) {
-            message = message.substring(0, cut);
-        }
-        int chain = message.indexOf(" from any of the providers in the chain");
-        if (chain > 0) {
-            message = message.substring(0, chain);
-        }
-        message = message.strip();
-        if (message.length() > 200) {
-            message = message.substring(0, 200) + "...";
-        }
-        return message.isEmpty() ? e.getClass().getSimpleName() : message;
+        return SdkErrors.brief(e);
     }
 
     /** For tests: a resolver with this Secrets Manager client. */

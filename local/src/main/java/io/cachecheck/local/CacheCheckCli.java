@@ -145,7 +145,21 @@ public final class CacheCheckCli {
         } catch (UsageException | CacheCheckException | AslDefinitionException e) {
             err.println("error: " + e.getMessage());
             return INCOMPLETE_OR_ERROR;
+        } catch (RuntimeException e) {
+            // anything else (e.g. an AWS SDK client error): still one line and exit 2, never a stack trace and the
+            // JVM's exit code 1, which would read as "drift"
+            err.println("error: " + unexpected(e));
+            return INCOMPLETE_OR_ERROR;
         }
+    }
+
+    /** One line for an unexpected error: its class and the first line of its message, at most 300 characters. */
+    static String unexpected(RuntimeException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        return e.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
     }
 
     /** A mistake on the command line. */

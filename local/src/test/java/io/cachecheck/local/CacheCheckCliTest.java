@@ -128,4 +128,13 @@ class CacheCheckCliTest {
                 + "  shard-0: acme, globex not checked on 127.0.0.1:6999: cache-unavailable" + System.lineSeparator()
                 + "Baseline: none to compare with (baseline none); regressions: 0").endsWith("Audit log: out/audit/r-1.json");
     }
+
+    @Test
+    void anUnexpectedError_isOneShortLine() {
+        assertThat(CacheCheckCli.unexpected(new IllegalStateException("first line\n\tat some.Frame")))
+                .isEqualTo("java.lang.IllegalStateException: first line");
+        assertThat(CacheCheckCli.unexpected(new IllegalStateException("x".repeat(400)))).hasSize(
+                "java.lang.IllegalStateException: ".length() + 303);
+        assertThat(CacheCheckCli.unexpected(new NullPointerException())).isEqualTo("java.lang.NullPointerException");
+    }
 }
