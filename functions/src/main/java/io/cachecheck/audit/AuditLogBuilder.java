@@ -7,7 +7,6 @@ import io.cachecheck.check.Skipped;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
 
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +24,6 @@ import java.util.Set;
  */
 public final class AuditLogBuilder {
     static final int WORST_TENANTS = 5;
-    private static final BigInteger DIGEST_MODULUS = BigInteger.ONE.shiftLeft(256);
 
     private AuditLogBuilder() {
     }
@@ -58,7 +56,7 @@ public final class AuditLogBuilder {
                 for (String t : outcome.tenants()) {
                     incompleteTenants.putIfAbsent(t, "shard " + outcome.shardId() + " failed: " + outcome.error());
                 }
-                shards.add(new ShardReport(outcome.shardId(), Verdict.INCOMPLETE, outcome.tenants(), 0, 0, 0,
+                shards.add(new ShardReport(outcome.shardId(), Verdict.INCOMPLETE, outcome.tenants(), 0, 0, 0, 0,
                         zeroCounts(), List.of(new Skipped(null, null, null, 0, "shard-failed: " + outcome.error())),
                         null, outcome.error(), outcome.cause()));
                 allSteps.add(new AuditStep("validate-shard", "failed", 0,
@@ -87,7 +85,7 @@ public final class AuditLogBuilder {
                 }
             }
             shards.add(new ShardReport(r.shardId(), r.verdict(), List.copyOf(outcome.tenants()), r.timings().totalMillis(),
-                    r.keysScanned(), r.keysChecked(), r.counts(), r.skipped(), outcome.resultRef(), null, null));
+                    r.keysScanned(), r.keysIgnored(), r.keysChecked(), r.counts(), r.skipped(), outcome.resultRef(), null, null));
             allSteps.add(new AuditStep("validate-shard", r.verdict() == Verdict.INCOMPLETE ? "incomplete" : "succeeded",
                     r.timings().totalMillis(), details("shardId", r.shardId(), "verdict", r.verdict().name(),
                     "keysScanned", r.keysScanned(), "skipped", r.skipped().size())));
@@ -176,22 +174,12 @@ public final class AuditLogBuilder {
 
     /** Merges the results of one tenant and namespace from two cluster nodes. */
     static TenantNamespaceResult merge(TenantNamespaceResult a, TenantNamespaceResult b) {
-        long checked = a.keysChecked() + b.keysChecked();
-        long drifted = a.drifted() + b.drifted();
-        return new TenantNamespaceResult(a.tenant(), a.namespace(), checked, a.consistent() + b.consistent(),
-                a.stale() + b.stale(), a.orphan() + b.orphan(), a.corrupt() + b.corrupt(), a.inFlight() + b.inFlight(),
-                a.expired() + b.expired(), checked == 0 ? 1.0 : 1.0 - (double) drifted / checked,
-                addDigests(a.cacheDigest(), b.cacheDigest()), addDigests(a.sourceDigest(), b.sourceDigest()),
-                a.complete() && b.complete());
+        return TenantNamespaceResult.merge(a, b);
     }
 
     /** The digests are sums modulo 2^256 of per-key hashes, so the digest of a union is the sum of the digests. */
     static String addDigests(String a, String b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        BigInteger sum = new BigInteger(a, 16).add(new BigInteger(b, 16)).mod(DIGEST_MODULUS);
-        return String.format("%064x", sum);
+        return TenantNamespaceResult.addDigests(a, b);
     }
 
     private static Map<DriftClass, Long> zeroCounts() {

@@ -10,11 +10,12 @@ import java.util.Map;
 /**
  * One work item of the run.
  *
+ * @param keysIgnored scanned keys skipped by {@code cache.ignoreKeyPrefixes} (other applications' keys)
  * @param resultRef where the full shard result is stored; null when the shard failed before writing it
  * @param error     for a failed shard: the error name (e.g. the exception class), else null
  * @param cause     for a failed shard: the error message, else null
  */
 public record ShardReport(String shardId, Verdict verdict, List<String> tenants, long durationMillis,
-                          long keysScanned, long keysChecked, Map<DriftClass, Long> counts, List<Skipped> skipped,
+                          long keysScanned, long keysIgnored, long keysChecked, Map<DriftClass, Long> counts, List<Skipped> skipped,
                           String resultRef, String error, String cause) {
 }

@@ -9,7 +9,10 @@ import io.cachecheck.redact.KeyRedactor;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,21 +43,28 @@ public record RunSnapshot(String runId, Instant createdAt, String keyScheme, Lis
         this(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, 0);
     }
 
-    /** Merges the shard results of one run; keys stay as the validator wrote them. */
+    /**
+     * Merges the shard results of one run; keys stay as the validator wrote them. A tenant/namespace checked by
+     * several work items (a cluster shard is split per node) becomes one result, complete only if every part was: a
+     * drifted key on a node that could not be scanned must stay unverified, not count as resolved.
+     */
     public static RunSnapshot of(String runId, Instant createdAt, List<ShardResult> shards) {
-        List<TenantNamespaceResult> results = new ArrayList<>();
+        Map<List<String>, TenantNamespaceResult> results = new LinkedHashMap<>();
         List<Finding> findings = new ArrayList<>();
         boolean truncated = false;
         boolean complete = true;
         long unmapped = 0;
         for (ShardResult s : shards) {
-            results.addAll(s.results());
+            for (TenantNamespaceResult r : s.results()) {
+                results.merge(Arrays.asList(r.tenant(), r.namespace()), r, TenantNamespaceResult::merge);
+            }
             findings.addAll(s.findings());
             truncated |= s.findingsTruncated();
             complete &= s.verdict() != Verdict.INCOMPLETE;
             unmapped += s.count(DriftClass.UNMAPPED);
         }
-        return new RunSnapshot(runId, createdAt, "plain", results, findings, truncated, complete, unmapped);
+        return new RunSnapshot(runId, createdAt, "plain", new ArrayList<>(results.values()), findings, truncated, complete,
+                unmapped);
     }
 
     /** The same snapshot with every key replaced as the redactor says (a disabled redactor changes nothing). */

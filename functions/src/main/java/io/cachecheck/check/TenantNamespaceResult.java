@@ -1,5 +1,7 @@
 package io.cachecheck.check;
 
+import java.math.BigInteger;
+
 /**
  * Figures for one tenant and namespace.
  *
@@ -14,7 +16,33 @@ public record TenantNamespaceResult(String tenant, String namespace, long keysCh
                                     long orphan, long corrupt, long inFlight, long expired, double score,
                                     String cacheDigest, String sourceDigest, boolean complete) {
 
+    private static final BigInteger DIGEST_MODULUS = BigInteger.ONE.shiftLeft(256);
+
     public long drifted() {
         return stale + orphan + corrupt;
+    }
+
+    /**
+     * The figures of one tenant and namespace checked in two parts (e.g. the per-node work items of a cluster shard):
+     * counts add up, the score is recomputed, the digests add (they are sums modulo 2^256 of per-key hashes) and the
+     * union is complete only if both parts are.
+     */
+    public static TenantNamespaceResult merge(TenantNamespaceResult a, TenantNamespaceResult b) {
+        long checked = a.keysChecked() + b.keysChecked();
+        long drifted = a.drifted() + b.drifted();
+        return new TenantNamespaceResult(a.tenant(), a.namespace(), checked, a.consistent() + b.consistent(),
+                a.stale() + b.stale(), a.orphan() + b.orphan(), a.corrupt() + b.corrupt(), a.inFlight() + b.inFlight(),
+                a.expired() + b.expired(), checked == 0 ? 1.0 : 1.0 - (double) drifted / checked,
+                addDigests(a.cacheDigest(), b.cacheDigest()), addDigests(a.sourceDigest(), b.sourceDigest()),
+                a.complete() && b.complete());
+    }
+
+    /** The digest of a union of disjoint key sets: the sum of their digests modulo 2^256. */
+    public static String addDigests(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        BigInteger sum = new BigInteger(a, 16).add(new BigInteger(b, 16)).mod(DIGEST_MODULUS);
+        return String.format("%064x", sum);
     }
 }

@@ -54,13 +54,44 @@ public final class ContractLoader {
         }
     }
 
+    private static final Pattern YAML_MARK =
+            Pattern.compile("^\\s*in '[^']*', line (\\d+), column (\\d+):?$");
+
+    /**
+     * One line for a YAML syntax error. The parser's message spans several lines and quotes the contract around the
+     * problem; keep its sentences, and take the position from its last mark ("in 'reader', line N, column M", which
+     * points at the problem), because the token location Jackson reports can be a line earlier.
+     */
+    static String yamlError(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        List<String> sentences = new ArrayList<>();
+        boolean quoting = false;
+        for (String line : message.split("\\R")) {
+            Matcher mark = YAML_MARK.matcher(line);
+            if (mark.matches()) {
+                where = " at line " + mark.group(1) + ", column " + mark.group(2);
+                quoting = true; // the next lines quote the contract and point at the column
+                continue;
+            }
+            if (quoting && (line.isBlank() || line.startsWith("    "))) {
+                continue;
+            }
+            quoting = false;
+            if (!line.isBlank()) {
+                sentences.add(line.strip());
+            }
+        }
+        return "contract is not valid YAML" + where + ": " + String.join("; ", sentences);
+    }
+
     public Contract parse(String yaml) {
         JsonNode root;
         try {
             root = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(yaml);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ContractException("contract is not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+            throw new ContractException(yamlError(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new ContractException("contract is empty or not a YAML mapping; see docs/contract.md for an example");

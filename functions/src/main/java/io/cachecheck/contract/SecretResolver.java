@@ -3,6 +3,8 @@ package io.cachecheck.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachecheck.error.ContractException;
+import io.cachecheck.error.SdkErrors;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -53,6 +55,11 @@ public final class SecretResolver {
             } catch (SecretsManagerException e) {
                 throw new ContractException(path + ".secretRef: secret " + credentials.secretRef() + " cannot be read ("
                         + e.awsErrorDetails().errorCode() + "); check the ARN and that the function may read it", e);
+            } catch (SdkClientException e) {
+                // no credentials, no region, no network: the SDK's own message lists every provider it tried
+                throw new ContractException(path + ".secretRef: secret " + credentials.secretRef() + " cannot be read ("
+                        + clientProblem(e) + "); give AWS credentials and a region (AWS_REGION), or for a local run use "
+                        + path + ".passwordEnv instead", e);
             }
             try {
                 JsonNode json = new ObjectMapper().readTree(secret);
@@ -67,6 +74,15 @@ public final class SecretResolver {
             return new Resolved(credentials.username(), secret);
         }
         return new Resolved(credentials.username(), null);
+    }
+
+    static String clientProblem(SdkClientException e) {
+        return SdkErrors.brief(e);
+    }
+
+    /** For tests: a resolver with this Secrets Manager client. */
+    static SecretResolver withClient(Function<String, String> environment, SecretsManagerClient client) {
+        return new SecretResolver(environment, client);
     }
 
     private synchronized SecretsManagerClient secretsManager() {

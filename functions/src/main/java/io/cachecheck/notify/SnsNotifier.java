@@ -1,6 +1,7 @@
 package io.cachecheck.notify;
 
 import io.cachecheck.error.CacheCheckException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.SnsException;
 
@@ -22,6 +23,10 @@ public final class SnsNotifier implements Notifier {
             String code = e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
             throw new CacheCheckException("cannot publish the summary to " + topicArn + " (" + code
                     + "); check the topic ARN and that the function may publish to it", e);
+        } catch (SdkClientException e) {
+            // no credentials, no region, or no route to SNS (e.g. a private subnet without an SNS endpoint or NAT)
+            throw new CacheCheckException("cannot publish the summary to " + topicArn + " (" + e.getClass().getSimpleName()
+                    + "); check AWS credentials, the region and the network route to SNS", e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.cachecheck.store;
 
 import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.error.SdkErrors;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -25,6 +27,8 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (S3Exception e) {
             throw new CacheCheckException("cannot write s3://" + bucket + "/" + key + " (" + errorCode(e)
                     + "); check that the bucket exists and the function may write to it", e);
+        } catch (SdkClientException e) {
+            throw clientProblem("write", key, e);
         }
     }
 
@@ -37,12 +41,20 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (S3Exception e) {
             throw new CacheCheckException("cannot read s3://" + bucket + "/" + key + " (" + errorCode(e)
                     + "); check that the bucket exists and the function may read it", e);
+        } catch (SdkClientException e) {
+            throw clientProblem("read", key, e);
         }
     }
 
     @Override
     public String location(String key) {
         return "s3://" + bucket + "/" + key;
+    }
+
+    /** No credentials, no region or no route to S3: one line instead of the SDK's provider-chain dump. */
+    private CacheCheckException clientProblem(String verb, String key, SdkClientException e) {
+        return new CacheCheckException("cannot " + verb + " s3://" + bucket + "/" + key + " (" + SdkErrors.brief(e)
+                + "); check AWS credentials, the region and the network route to S3 (or the endpoint)", e);
     }
 
     private static String errorCode(S3Exception e) {

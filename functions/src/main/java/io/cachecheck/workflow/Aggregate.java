@@ -8,6 +8,7 @@ import io.cachecheck.audit.ComparisonReport;
 import io.cachecheck.audit.RemediationRecord;
 import io.cachecheck.audit.RunSummary;
 import io.cachecheck.audit.ShardOutcome;
+import io.cachecheck.audit.ShardReport;
 import io.cachecheck.audit.Trigger;
 import io.cachecheck.baseline.Baseline;
 import io.cachecheck.baseline.BaselineComparator;
@@ -22,6 +23,7 @@ import io.cachecheck.baseline.RunSnapshot;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.check.ShardResult;
+import io.cachecheck.check.Skipped;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.error.CacheCheckException;
@@ -277,10 +279,12 @@ public final class Aggregate {
         try {
             env.notifier().publish(subject, summaryText(log, gate));
             return new AuditStep("publish-summary", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), Map.of());
-        } catch (CacheCheckException e) {
-            // The audit log is the record of the run; a lost notification must not lose it.
+        } catch (RuntimeException e) {
+            // The audit log is the record of the run, and the baseline is already saved as latest: a lost notification
+            // must not lose the audit log, whatever the notifier threw.
+            String error = e instanceof CacheCheckException ? e.getMessage() : e.getClass().getName();
             return new AuditStep("publish-summary", "failed", Duration.between(start, env.clock().instant()).toMillis(),
-                    Map.of("error", e.getMessage()));
+                    Map.of("error", error));
         }
     }
 
@@ -303,7 +307,9 @@ public final class Aggregate {
                 .append(", corrupt ").append(c.getOrDefault(DriftClass.CORRUPT, 0L))
                 .append(", unmapped ").append(c.getOrDefault(DriftClass.UNMAPPED, 0L))
                 .append("), in flight: ").append(c.getOrDefault(DriftClass.IN_FLIGHT, 0L)).append('\n');
-        out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100").append('\n');
+        out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100")
+                // 100 is the documented score of an empty check; say so, so a run that checked nothing does not read as clean
+                .append(s.keysChecked() == 0 ? " (no key was checked)" : "").append('\n');
         if (!s.worstTenants().isEmpty()) {
             out.append("Worst tenants: ").append(String.join(", ", s.worstTenants().stream()
                     .map(t -> t.tenant() + " " + trim(t.score()) + " (" + t.driftedKeys() + " drifted)").toList())).append('\n');
@@ -311,10 +317,51 @@ public final class Aggregate {
         if (s.incompleteShards() > 0) {
             out.append("Incomplete shards: ").append(s.incompleteShards()).append(" of ").append(s.shards()).append('\n');
         }
+        for (String line : incompleteLines(log.shards(), "plain".equals(log.keyScheme()))) {
+            out.append("  ").append(line).append('\n');
+        }
         out.append(baselineLine(log)).append('\n');
         out.append(remediationLine(log)).append('\n');
         out.append("Audit log: ").append(gate.auditLogRef());
         return out.toString();
+    }
+
+    /** Most lines {@link #incompleteLines} prints; the audit log has the rest. */
+    static final int MAX_INCOMPLETE_LINES = 5;
+
+    /**
+     * Why the run is incomplete, one line per failed shard or skipped part (at most {@link #MAX_INCOMPLETE_LINES}),
+     * so that a person sees the cause without opening the audit log. Lines hold shard ids, tenant ids, namespaces,
+     * nodes and reasons. A failed shard's cause is an error message, which can quote key text (e.g. a database
+     * rejecting a key's id), so with redacted keys only the error name is shown.
+     */
+    public static List<String> incompleteLines(List<ShardReport> shards, boolean plainKeys) {
+        List<String> lines = new ArrayList<>();
+        for (ShardReport shard : shards == null ? List.<ShardReport>of() : shards) {
+            if (shard.error() != null) {
+                String cause = shard.cause() == null || !plainKeys ? null : shard.cause().replaceAll("\\s+", " ").trim();
+                lines.add(shard.shardId() + " failed: " + shard.error() + (cause == null || cause.isEmpty() ? ""
+                        : ": " + cause) + (plainKeys ? "" : " (keys are redacted: the cause is in the audit log)"));
+                continue;
+            }
+            // group the skipped parts of a shard by node and reason: a dead node skips every tenant of the shard
+            Map<String, List<String>> byReason = new LinkedHashMap<>();
+            for (Skipped part : shard.skipped() == null ? List.<Skipped>of() : shard.skipped()) {
+                String where = (part.node() == null ? "" : " on " + part.node()) + ": " + part.reason();
+                String what = part.tenant() == null ? "all tenants"
+                        : part.tenant() + (part.namespace() == null ? "" : "/" + part.namespace());
+                byReason.computeIfAbsent(where, w -> new ArrayList<>()).add(what);
+            }
+            for (Map.Entry<String, List<String>> e : byReason.entrySet()) {
+                lines.add(shard.shardId() + ": " + String.join(", ", e.getValue()) + " not checked" + e.getKey());
+            }
+        }
+        if (lines.size() > MAX_INCOMPLETE_LINES) {
+            int more = lines.size() - MAX_INCOMPLETE_LINES;
+            lines = new ArrayList<>(lines.subList(0, MAX_INCOMPLETE_LINES));
+            lines.add("... and " + more + " more (see shards in the audit log)");
+        }
+        return lines;
     }
 
     /** Regressions, persistent and resolved drift against the baseline, in one line. */
@@ -328,11 +375,23 @@ public final class Aggregate {
         long newDrift = c.regressions().stream().filter(r -> r.kind() == Regression.Kind.NEW_DRIFT).count();
         return "Baseline " + c.comparedTo() + ": regressions: " + s.regressions() + " (" + newDrift
                 + " newly drifting keys, " + (s.regressions() - newDrift) + " score drops), persistent: " + s.persistent()
-                + ", resolved: " + s.resolved();
+                + ", resolved: " + s.resolved()
+                // drift that this run could not re-check (incomplete part, in flight, truncated): kept, not resolved
+                + (c.unverified().isEmpty() ? "" : ", unverified: " + c.unverified().size());
     }
 
     /** Remediation required and done, in one line. */
     public static String remediationLine(AuditLog log) {
+        String line = remediationCounts(log);
+        if (log.remediation() != null && log.findingsTruncated()) {
+            // findings beyond check.maxFindings are counted but not kept, so they get no action in this run
+            line += "; findings were truncated at check.maxFindings, so the plan covers only the kept findings"
+                    + (log.summary() == null ? "" : " (" + log.summary().driftedKeys() + " keys drifted)");
+        }
+        return line;
+    }
+
+    private static String remediationCounts(AuditLog log) {
         RemediationRecord r = log.remediation();
         if (r == null) {
             return "Remediation: not required";
@@ -341,6 +400,14 @@ public final class Aggregate {
         String required = "Remediation: required for " + r.plan().actions().size() + " keys";
         if (!report.executed()) {
             return required + ", not executed: " + String.join("; ", report.notExecutedReasons());
+        }
+        if (r.plan().actions().isEmpty()) {
+            // e.g. only UNMAPPED keys drifted: there is nothing --remediate could do, so do not suggest it
+            Map<String, Long> excluded = new java.util.TreeMap<>();
+            r.plan().excluded().forEach(e -> excluded.merge(e.reason(), 1L, Long::sum));
+            return required + (excluded.isEmpty() ? "" : " (" + r.plan().excluded().size() + " drifted keys get no action: "
+                    + String.join(", ", excluded.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())
+                    + "; see docs/remediation.md)");
         }
         if (report.dryRun()) {
             return required + " (dry run; set \"remediate\": true, or --remediate locally, to apply)";

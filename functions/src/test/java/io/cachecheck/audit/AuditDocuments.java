@@ -26,7 +26,7 @@ public final class AuditDocuments {
     private AuditDocuments() {
     }
 
-    /** An audit log of one shard holding the snapshot's results and findings. */
+    /** An audit log of one shard holding the snapshot's results and findings (and 2 keys ignored by prefix). */
     public static String document(RunSnapshot run, Comparison comparison, GateDecision gate, RemediationPlan plan,
                                   RemediationReport report, Verdict verdict) {
         Map<DriftClass, Long> counts = new EnumMap<>(DriftClass.class);
@@ -42,7 +42,7 @@ public final class AuditDocuments {
         }
         Instant at = run.createdAt();
         ShardResult shard = new ShardResult("shard-0", verdict, at, at.plusSeconds(3), new ShardResult.Timings(3000, 2500, 200),
-                run.keysChecked(), 0, counts, 0, List.of(), run.results(), run.findings(), run.findingsTruncated(), List.of());
+                run.keysChecked() + 2, 2, counts, 0, List.of(), run.results(), run.findings(), run.findingsTruncated(), List.of());
         List<String> tenants = run.results().stream().map(TenantNamespaceResult::tenant).distinct().toList();
         Trigger trigger = new Trigger("gate", null, 0.01, true, true, 0.01, false, 4, false, "latest");
         AuditLog base = AuditLogBuilder.build(run.runId(), trigger, at, at.plusSeconds(3), tenants,

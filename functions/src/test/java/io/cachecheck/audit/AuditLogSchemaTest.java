@@ -50,6 +50,8 @@ class AuditLogSchemaTest {
         assertThat(doc.path("comparison").path("regressions")).hasSize(2); // one new key, one score drop
         assertThat(doc.path("remediation").path("plan").path("actions")).hasSize(1);
         assertThat(doc.path("summary").path("regressions").asInt()).isEqualTo(2);
+        // keys skipped by cache.ignoreKeyPrefixes are counted where the audit trail keeps them (docs/contract.md)
+        assertThat(doc.path("shards").get(0).path("keysIgnored").asLong()).isEqualTo(2);
     }
 
     @Test

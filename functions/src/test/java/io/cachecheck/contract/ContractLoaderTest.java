@@ -142,6 +142,19 @@ class ContractLoaderTest {
     }
 
     @Test
+    void parse_whenYamlIsBroken_givesOneLineWithTheProblemsPosition() {
+        assertThatThrownBy(() -> loader().parse("version: 1\ncheck:\n  batchSize: 5\n\tgraceMillis: 100\n"))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("contract is not valid YAML at line 4, column 1: while scanning for the next token; found"
+                        + " character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)");
+        assertThatThrownBy(() -> loader().parse("version: 1\ncache: [unclosed\n"))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("contract is not valid YAML at line 3, column 1: while parsing a flow sequence; expected ','"
+                        + " or ']', but got <stream end>")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void parse_whenJdbcUrlNotWrapped_explains() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("jdbc:aws-wrapper:postgresql:", "jdbc:postgresql:")))
                 .isInstanceOf(ContractException.class).hasMessageContaining("AWS Advanced JDBC Wrapper URL");

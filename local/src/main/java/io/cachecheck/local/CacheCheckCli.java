@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.audit.RunSummary;
+import io.cachecheck.baseline.BaselineSelection;
+import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
@@ -11,6 +13,7 @@ import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.local.asl.AslDefinitionException;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionResult;
@@ -25,6 +28,7 @@ import io.cachecheck.store.S3ObjectStore;
 import io.cachecheck.workflow.Aggregate;
 import io.cachecheck.workflow.ContractSource;
 import io.cachecheck.workflow.Json;
+import io.cachecheck.workflow.RunIds;
 import io.cachecheck.workflow.WorkflowEnvironment;
 
 import java.io.IOException;
@@ -46,7 +50,8 @@ import java.util.UUID;
 
 /**
  * The cachecheck command line: {@code validate} runs the state machine locally, {@code demo} seeds a demo dataset
- * with drift and validates it. Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error.
+ * with drift and validates it. Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error; a
+ * {@code --mode gate} run exits 0 whenever its gate passed (see {@link #exitCode}).
  */
 public final class CacheCheckCli {
     static final int CONSISTENT = 0;
@@ -101,6 +106,8 @@ public final class CacheCheckCli {
               --out DIR                as for validate (default: cachecheck-demo-out)
 
             Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error.
+            With --mode gate the exit code is the gate's: 0 when it passed (e.g. drift within
+            --max-drift-ratio), else 1 (2 when incomplete).
             """;
 
     private final PrintStream out;
@@ -138,7 +145,21 @@ public final class CacheCheckCli {
         } catch (UsageException | CacheCheckException | AslDefinitionException e) {
             err.println("error: " + e.getMessage());
             return INCOMPLETE_OR_ERROR;
+        } catch (RuntimeException e) {
+            // anything else (e.g. an AWS SDK client error): still one line and exit 2, never a stack trace and the
+            // JVM's exit code 1, which would read as "drift"
+            err.println("error: " + unexpected(e));
+            return INCOMPLETE_OR_ERROR;
         }
+    }
+
+    /** One line for an unexpected error: its class and the first line of its message, at most 300 characters. */
+    static String unexpected(RuntimeException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        return e.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
     }
 
     /** A mistake on the command line. */
@@ -175,7 +196,7 @@ public final class CacheCheckCli {
                 options.put(name, "true");
             } else if (VALUED.contains(name)) {
                 if (value == null) {
-                    if (i + 1 >= args.length) {
+                    if (i + 1 >= args.length || isOption(args[i + 1])) {
                         throw new UsageException("--" + name + " needs a value, see --help");
                     }
                     value = args[++i];
@@ -186,6 +207,17 @@ public final class CacheCheckCli {
             }
         }
         return options;
+    }
+
+    /** A known option (so "--tenants --quiet" is a missing value, not a tenant named "--quiet"). */
+    private static boolean isOption(String arg) {
+        if (!arg.startsWith("--")) {
+            return false;
+        }
+        String name = arg.substring(2);
+        int eq = name.indexOf('=');
+        name = eq > 0 ? name.substring(0, eq) : name;
+        return FLAGS.contains(name) || VALUED.contains(name);
     }
 
     int validate(Map<String, String> options) {
@@ -240,6 +272,10 @@ public final class CacheCheckCli {
                 ? new SnsNotifier(WorkflowEnvironment.snsClient(resolved), options.get("topic-arn"))
                 : new ConsoleNotifier(out);
         boolean quiet = options.containsKey("quiet");
+        if (options.containsKey("redact-keys") && System.getenv(KEY_HMAC_KEY_ENV) == null) {
+            throw new UsageException("--redact-keys: environment variable " + KEY_HMAC_KEY_ENV + " is not set; export"
+                    + " the HMAC key (a random secret of 32 bytes or more) in it, and use the same key on every run");
+        }
         KeyRedactor redactor = options.containsKey("redact-keys")
                 ? KeyRedactor.create(new RedactionSettings(true, KEY_HMAC_KEY_ENV, null), SecretResolver.create())
                 : KeyRedactor.disabled();
@@ -249,14 +285,21 @@ public final class CacheCheckCli {
                 .build();
         String definition = options.containsKey("definition") ? read(Path.of(options.get("definition")))
                 : LocalWorkflow.packagedDefinition();
-        Duration timeout = Duration.ofSeconds(positiveInt(options.getOrDefault("function-timeout", "900"), "function-timeout"));
+        Duration timeout = Duration.ofSeconds(functionTimeout(options.getOrDefault("function-timeout", "900"),
+                resolved.get(Settings.DEADLINE_MARGIN_SECONDS)));
+        checkBaselineExists(options.get("baseline"), store);
+        if (options.containsKey("run-id") && store.get(RunIds.auditLogKey(runId)).isPresent()) {
+            // a second run under the same id would overwrite the first one's audit log and compare with its own baseline
+            throw new UsageException("--run-id " + runId + ": run " + runId + " already has an audit log at "
+                    + store.location(RunIds.auditLogKey(runId)) + "; use a new run id (or omit --run-id)");
+        }
         LocalWorkflow workflow = new LocalWorkflow(env, definition, AslOptions.defaults(), timeout);
         if (!quiet) {
             err.println("Run " + runId + ": validating " + (input.get("tenantScope").isArray()
                     ? input.get("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
-        return report(run, options.containsKey("topic-arn"));
+        return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()));
     }
 
     static ObjectNode executionInput(Map<String, String> options) {
@@ -330,7 +373,7 @@ public final class CacheCheckCli {
         }
     }
 
-    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere) {
+    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere, boolean gateMode) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
             err.println("error: run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": "
@@ -342,15 +385,31 @@ public final class CacheCheckCli {
         if (summaryPublishedElsewhere) {
             out.println(humanSummary(log, run.auditLogLocation()));
         }
+        // a summary that could not be published does not fail the run (the audit log is its record), but say so
+        log.steps().stream().filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
+                .forEach(step -> err.println("warning: the summary was not published: " + step.details().get("error")));
         if (result.succeeded()) {
             out.println("Gate passed. Audit log: " + run.auditLogLocation());
         } else {
             out.println("Gate failed (" + result.error() + "): " + causeMessage(result.cause()));
         }
-        if (s.verdict() == Verdict.INCOMPLETE) {
+        return exitCode(s.verdict(), result.succeeded(), gateMode);
+    }
+
+    /**
+     * The exit code of a run that got as far as its audit log. A {@code gate} run answers the gate's question, as the
+     * state machine does for CodePipeline: 0 when the gate passed (drift within --max-drift-ratio, or an incomplete run
+     * with --no-fail-on-incomplete), otherwise 1, or 2 when the run was incomplete. Other modes report the verdict:
+     * 0 consistent, 1 drift (or a failed gate), 2 incomplete.
+     */
+    static int exitCode(Verdict verdict, boolean gatePassed, boolean gateMode) {
+        if (gateMode && gatePassed) {
+            return CONSISTENT;
+        }
+        if (verdict == Verdict.INCOMPLETE) {
             return INCOMPLETE_OR_ERROR;
         }
-        return s.verdict() == Verdict.DRIFT || !result.succeeded() ? DRIFT : CONSISTENT;
+        return verdict == Verdict.DRIFT || !gatePassed ? DRIFT : CONSISTENT;
     }
 
     static String humanSummary(AuditLog log, String location) {
@@ -358,13 +417,15 @@ public final class CacheCheckCli {
         Map<DriftClass, Long> c = s.counts();
         List<String> worst = new ArrayList<>();
         s.worstTenants().forEach(t -> worst.add(t.tenant() + " " + t.score() + " (" + t.driftedKeys() + " drifted)"));
+        String incomplete = Aggregate.incompleteLines(log.shards(), "plain".equals(log.keyScheme())).stream()
+                .map(line -> "  " + line + System.lineSeparator()).collect(java.util.stream.Collectors.joining());
         return String.format(Locale.ROOT, "Run %s: %s%nTenants validated: %d of %d%nKeys checked: %d, drifted: %d"
                         + " (stale %d, orphan %d, corrupt %d, unmapped %d), in flight: %d%nConsistency score: %s%n"
-                        + "Worst tenants: %s%n%s%n%s%nAudit log: %s",
+                        + "Worst tenants: %s%n%s%s%n%s%nAudit log: %s",
                 log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
                 c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
                 c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst),
-                Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
+                incomplete, Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
     }
 
     /** The state whose error ended the run: the last one caught, else the last one failed. */
@@ -407,6 +468,39 @@ public final class CacheCheckCli {
             // reported below
         }
         throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number");
+    }
+
+    /**
+     * A named baseline that does not exist would fail the run only at Aggregate, after every shard was validated;
+     * the CLI can see the store, so it says so before the run starts. Malformed names are left to ValidateInput.
+     */
+    static void checkBaselineExists(String baseline, ObjectStore store) {
+        BaselineSelection selection;
+        try {
+            selection = BaselineSelection.parse(baseline);
+        } catch (InvalidInputException malformed) {
+            return;
+        }
+        if (selection instanceof BaselineSelection.Run named
+                && store.get(ObjectStoreBaselineStore.key(named.runId())).isEmpty()) {
+            throw new UsageException("--baseline " + named.runId() + ": no baseline for run " + named.runId() + " at "
+                    + store.location(ObjectStoreBaselineStore.key(named.runId())) + "; name a run that saved one (see"
+                    + " baselines/ in --out or --bucket), or use latest or none");
+        }
+    }
+
+    /**
+     * The per-call budget of --function-timeout. ValidateShard stops {@code margin} seconds before it (as in Lambda),
+     * so a budget at or below the margin would leave the shard no time and every run would be INCOMPLETE.
+     */
+    static int functionTimeout(String text, int marginSeconds) {
+        int seconds = positiveInt(text, "function-timeout");
+        if (seconds <= marginSeconds) {
+            throw new UsageException("--function-timeout: " + seconds + " s leaves no time to validate: each shard stops "
+                    + marginSeconds + " s before the timeout (like ValidateShard in Lambda); use more than " + marginSeconds
+                    + ", e.g. 900 (the default)");
+        }
+        return seconds;
     }
 
     private static double positiveNumber(String text, String option) {

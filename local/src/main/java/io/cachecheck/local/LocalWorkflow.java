@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.audit.AuditLog;
+import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.handler.AggregateHandler;
 import io.cachecheck.handler.DiscoverShardsHandler;
 import io.cachecheck.handler.ValidateShardHandler;
@@ -78,7 +79,18 @@ public final class LocalWorkflow {
     public Run run(String runId, JsonNode input) {
         ExecutionResult result = interpreter.execute(runId, input);
         String key = RunIds.auditLogKey(runId);
-        Optional<AuditLog> log = env.store().get(key).map(bytes -> {
+        Optional<byte[]> stored;
+        try {
+            stored = env.store().get(key);
+        } catch (CacheCheckException e) {
+            if (result.succeeded()) {
+                throw e;
+            }
+            // the run failed, maybe because the store is unusable (e.g. no credentials for --bucket): report the
+            // run's own error, which names the failed state, rather than this second symptom
+            stored = Optional.empty();
+        }
+        Optional<AuditLog> log = stored.map(bytes -> {
             try {
                 return Json.MAPPER.readValue(bytes, AuditLog.class);
             } catch (IOException e) {

@@ -1,0 +1,140 @@
+package io.cachecheck.local;
+
+import io.cachecheck.check.Verdict;
+import io.cachecheck.store.DirectoryObjectStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Command-line handling that needs no services: options, exit codes, refusals before a run starts. */
+class CacheCheckCliTest {
+
+    @Test
+    void aValuedOptionFollowedByAnotherOption_isAMissingValue_notAValue() {
+        assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--tenants", "--quiet"}))
+                .hasMessage("--tenants needs a value, see --help");
+        assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--out", "--run-id=x"}))
+                .hasMessage("--out needs a value, see --help");
+        // a value that merely starts with dashes but is no option is still a value
+        assertThat(CacheCheckCli.options(new String[]{"validate", "--tenants", "--not-an-option"}))
+                .containsEntry("tenants", "--not-an-option");
+    }
+
+    @Test
+    void functionTimeout_mustLeaveTimeAfterTheDeadlineMargin() {
+        assertThat(CacheCheckCli.functionTimeout("900", 30)).isEqualTo(900);
+        assertThat(CacheCheckCli.functionTimeout("31", 30)).isEqualTo(31);
+        assertThatThrownBy(() -> CacheCheckCli.functionTimeout("30", 30))
+                .hasMessageContaining("--function-timeout: 30 s leaves no time to validate")
+                .hasMessageContaining("use more than 30");
+        assertThatThrownBy(() -> CacheCheckCli.functionTimeout("0", 30))
+                .hasMessage("--function-timeout: '0' is not a positive whole number");
+    }
+
+    @Test
+    void exitCode_followsTheVerdict_butAGateRunFollowsItsGate() {
+        // manual / scheduled: the verdict (tests and docs rely on DRIFT = 1 even with a tolerant gate)
+        assertThat(CacheCheckCli.exitCode(Verdict.CONSISTENT, true, false)).isEqualTo(CacheCheckCli.CONSISTENT);
+        assertThat(CacheCheckCli.exitCode(Verdict.DRIFT, true, false)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(CacheCheckCli.exitCode(Verdict.INCOMPLETE, true, false)).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+        assertThat(CacheCheckCli.exitCode(Verdict.CONSISTENT, false, false)).isEqualTo(CacheCheckCli.DRIFT);
+        // gate: a pipeline step must pass when the gate passed
+        assertThat(CacheCheckCli.exitCode(Verdict.DRIFT, true, true)).isEqualTo(CacheCheckCli.CONSISTENT);
+        assertThat(CacheCheckCli.exitCode(Verdict.INCOMPLETE, true, true)).isEqualTo(CacheCheckCli.CONSISTENT);
+        assertThat(CacheCheckCli.exitCode(Verdict.DRIFT, false, true)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(CacheCheckCli.exitCode(Verdict.CONSISTENT, false, true)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(CacheCheckCli.exitCode(Verdict.INCOMPLETE, false, true)).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+    }
+
+    @Test
+    void aRunIdThatAlreadyHasAnAuditLog_isRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path contract = dir.resolve("contract.yaml");
+        // nothing listens on these ports: the refusal must come before any connection
+        Files.writeString(contract, """
+                version: 1
+                cache: {url: "redis://127.0.0.1:1/2"}
+                source: {url: "jdbc:aws-wrapper:postgresql://127.0.0.1:1/test", auth: {username: postgres}}
+                tenants: {sql: "SELECT tenant_id FROM tenants"}
+                namespaces:
+                  - name: item
+                    keyPattern: "t:{tenant_id}:item:{id}"
+                    valueType: string
+                    sql: "SELECT id, v FROM items WHERE tenant_id = :tenant_id AND id IN (:id)"
+                    column: v
+                """);
+        Path out = dir.resolve("out");
+        Files.createDirectories(out.resolve("audit"));
+        Files.writeString(out.resolve("audit/run-1.json"), "{}");
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+
+        int code = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
+                "--run-id", "run-1", "--quiet"});
+
+        assertThat(code).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+        assertThat(stderr.toString(StandardCharsets.UTF_8).trim()).startsWith("error: --run-id run-1: run run-1 already"
+                + " has an audit log at ").endsWith("; use a new run id (or omit --run-id)");
+        assertThat(Files.readString(out.resolve("audit/run-1.json"))).isEqualTo("{}");
+        assertThat(out.resolve("baselines")).doesNotExist();
+    }
+
+    @Test
+    void aNamedBaselineThatDoesNotExist_isRefusedBeforeTheRun(@TempDir Path dir) throws Exception {
+        DirectoryObjectStore store = new DirectoryObjectStore(dir);
+
+        assertThatThrownBy(() -> CacheCheckCli.checkBaselineExists("run-7", store))
+                .hasMessageStartingWith("--baseline run-7: no baseline for run run-7 at ")
+                .hasMessageEndingWith("; name a run that saved one (see baselines/ in --out or --bucket), or use latest or none");
+
+        Files.createDirectories(dir.resolve("baselines"));
+        Files.writeString(dir.resolve("baselines/run-7.json"), "{}");
+        CacheCheckCli.checkBaselineExists("run-7", store);
+        CacheCheckCli.checkBaselineExists("latest", store);
+        CacheCheckCli.checkBaselineExists("none", store);
+        CacheCheckCli.checkBaselineExists(null, store);
+        CacheCheckCli.checkBaselineExists("../x", store); // malformed: ValidateInput names the field
+    }
+
+    @Test
+    void humanSummary_listsWhatWasNotChecked_beforeTheBaselineLine() {
+        java.util.Map<io.cachecheck.check.DriftClass, Long> counts = new java.util.EnumMap<>(io.cachecheck.check.DriftClass.class);
+        for (io.cachecheck.check.DriftClass c : io.cachecheck.check.DriftClass.values()) {
+            counts.put(c, 0L);
+        }
+        var summary = new io.cachecheck.audit.RunSummary(Verdict.INCOMPLETE, 2, 0, 0, 0, 0, 0, counts, 100, 0,
+                java.util.List.of(), 1, 1, 0, 0, 0, 0, 0);
+        var shard = new io.cachecheck.audit.ShardReport("shard-0", Verdict.INCOMPLETE, java.util.List.of("acme", "globex"),
+                5, 0, 0, 0, counts, java.util.List.of(
+                        new io.cachecheck.check.Skipped("acme", null, "127.0.0.1:6999", 0, "cache-unavailable"),
+                        new io.cachecheck.check.Skipped("globex", null, "127.0.0.1:6999", 0, "cache-unavailable")),
+                "runs/r/shards/shard-0.json", null, null);
+        var log = new io.cachecheck.audit.AuditLog(1, "r-1", null, null, null, "plain", summary, null, java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(shard), java.util.List.of(), false,
+                java.util.List.of(), new io.cachecheck.audit.ComparisonReport("none", null, null, java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), "baselines/r-1.json"), null);
+
+        String text = CacheCheckCli.humanSummary(log, "out/audit/r-1.json");
+
+        assertThat(text).contains("Worst tenants: none" + System.lineSeparator()
+                + "  shard-0: acme, globex not checked on 127.0.0.1:6999: cache-unavailable" + System.lineSeparator()
+                + "Baseline: none to compare with (baseline none); regressions: 0").endsWith("Audit log: out/audit/r-1.json");
+    }
+
+    @Test
+    void anUnexpectedError_isOneShortLine() {
+        assertThat(CacheCheckCli.unexpected(new IllegalStateException("first line\n\tat some.Frame")))
+                .isEqualTo("java.lang.IllegalStateException: first line");
+        assertThat(CacheCheckCli.unexpected(new IllegalStateException("x".repeat(400)))).hasSize(
+                "java.lang.IllegalStateException: ".length() + 303);
+        assertThat(CacheCheckCli.unexpected(new NullPointerException())).isEqualTo("java.lang.NullPointerException");
+    }
+}
