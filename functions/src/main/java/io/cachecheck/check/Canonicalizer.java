@@ -374,10 +374,17 @@ public final class Canonicalizer {
             TemporalValue ct = asTime(c);
             if (ct != null) {
                 int p = Math.min(ct.precision(), t.precision());
+                Instant cached = ct.instant();
+                if (ct.precision() > t.precision() && !sameAt(cached, t.instant(), p)
+                        && sameAt(roundHalfUp(cached, p), t.instant(), p)) {
+                    // The source rounded the written value to its precision (PostgreSQL, MySQL 8); MariaDB
+                    // truncates. At p digits both are the value the application wrote, so either one matches.
+                    cached = t.instant();
+                }
                 sOut.append('T');
                 time(t.instant(), p, sOut);
                 cOut.append('T');
-                time(ct.instant(), p, cOut);
+                time(cached, p, cOut);
             } else {
                 sOut.append('T');
                 time(t.instant(), t.precision(), sOut);
@@ -574,6 +581,26 @@ public final class Canonicalizer {
         }
         BigDecimal nanos = d.movePointRight(9);
         return new TemporalValue(Instant.ofEpochSecond(0, nanos.longValue()), Math.max(0, Math.min(9, d.scale())));
+    }
+
+    private static long unitNanos(int precision) {
+        long unit = 1;
+        for (int i = 0; i < 9 - precision; i++) {
+            unit *= 10;
+        }
+        return unit;
+    }
+
+    /** Whether two instants are equal when both are truncated to {@code precision} fraction digits. */
+    private static boolean sameAt(Instant a, Instant b, int precision) {
+        long unit = unitNanos(precision);
+        return a.getEpochSecond() == b.getEpochSecond() && a.getNano() - a.getNano() % unit == b.getNano() - b.getNano() % unit;
+    }
+
+    /** Half a unit of {@code precision} digits later: truncated, it is the instant rounded half-up (as PostgreSQL stores it). */
+    static Instant roundHalfUp(Instant instant, int precision) {
+        long unit = unitNanos(precision);
+        return instant.plusNanos(unit / 2);
     }
 
     private static void time(Instant instant, int precision, StringBuilder out) {

@@ -163,7 +163,7 @@ public final class JdbcSource implements AutoCloseable {
                 String cacheKey = ns.name() + '/' + (arrays ? -1 : size);
                 Columns cols = columns.get(cacheKey);
                 if (cols == null) {
-                    cols = Columns.of(rs.getMetaData());
+                    cols = Columns.of(rs.getMetaData(), settings.dialect() != SourceSettings.Dialect.POSTGRESQL);
                     checkColumns(ns, cols.labels);
                     columns.put(cacheKey, cols);
                 }
@@ -284,7 +284,7 @@ public final class JdbcSource implements AutoCloseable {
      * about 8% of the validator's CPU (docs/performance.md).
      */
     private record Columns(String[] labels, Kind[] kinds, int[] precisions, Map<String, Integer> index) {
-        static Columns of(ResultSetMetaData md) throws SQLException {
+        static Columns of(ResultSetMetaData md, boolean mysqlFamily) throws SQLException {
             int n = md.getColumnCount();
             String[] labels = new String[n];
             Kind[] kinds = new Kind[n];
@@ -293,7 +293,7 @@ public final class JdbcSource implements AutoCloseable {
                 labels[c] = md.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
                 kinds[c] = kind(md, c + 1);
                 if (kinds[c] == Kind.TIMESTAMP || kinds[c] == Kind.TIMESTAMP_TZ) {
-                    precisions[c] = precision(md, c + 1);
+                    precisions[c] = precision(md, c + 1, mysqlFamily);
                 }
             }
             Map<String, Integer> index = new HashMap<>(n * 2);
@@ -369,8 +369,17 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
-    private static int precision(ResultSetMetaData md, int c) throws SQLException {
+    private static int precision(ResultSetMetaData md, int c, boolean mysqlFamily) throws SQLException {
         int scale = md.getScale(c);
+        if (scale == 0 && mysqlFamily) {
+            // MySQL Connector/J reports scale 0 for DATETIME(3) or TIMESTAMP(6) (the MariaDB driver reports 3 and 6);
+            // its display precision is 19 + 1 + the fraction digits. Reading it as 0 would compare such columns to
+            // the second and call a cached .999 equal to a stored .500.
+            int precision = md.getPrecision(c);
+            if (precision >= 21 && precision <= 29) {
+                return precision - 20;
+            }
+        }
         return scale < 0 || scale > 9 ? 6 : scale;
     }
 

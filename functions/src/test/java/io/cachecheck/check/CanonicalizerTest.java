@@ -58,6 +58,24 @@ class CanonicalizerTest {
     private static final TemporalValue MICROS = new TemporalValue(Instant.parse("2024-03-01T10:00:00.123456Z"), 6);
 
     @Test
+    void compare_whenSourceKeptFewerFractionDigits_matchesTheRoundedOrTheTruncatedValueOnly() {
+        String cached = "{\"total\":1,\"at\":\"%s\",\"paid\":true,\"name\":\"x\"}";
+        TemporalValue rounded = new TemporalValue(Instant.parse("2026-03-01T08:00:01Z"), 0);   // PostgreSQL timestamp(0), MySQL 8
+        TemporalValue truncated = new TemporalValue(Instant.parse("2026-03-01T08:00:00Z"), 0); // MariaDB
+        assertThat(compare(cached.formatted("2026-03-01T08:00:00.999Z"), row(BigDecimal.ONE, rounded, true, null, "x")).equal()).isTrue();
+        assertThat(compare(cached.formatted("2026-03-01T08:00:00.999Z"), row(BigDecimal.ONE, truncated, true, null, "x")).equal()).isTrue();
+        assertThat(compare(cached.formatted("2026-03-01T08:00:00.5Z"), row(BigDecimal.ONE, rounded, true, null, "x")).equal()).isTrue();
+        assertThat(compare(cached.formatted("2026-03-01T08:00:00.499Z"), row(BigDecimal.ONE, rounded, true, null, "x")).differingFields())
+                .containsExactly("at");
+        assertThat(compare(cached.formatted("2026-03-01T08:00:01.999Z"), row(BigDecimal.ONE, truncated, true, null, "x")).differingFields())
+                .containsExactly("at");
+        // at equal precision nothing is rounded: .500 stored is not .999 cached
+        TemporalValue millis = new TemporalValue(Instant.parse("2026-02-01T12:00:00.500Z"), 3);
+        assertThat(compare(cached.formatted("2026-02-01T12:00:00.999Z"), row(BigDecimal.ONE, millis, true, null, "x")).differingFields())
+                .containsExactly("at");
+    }
+
+    @Test
     void compare_whenNumbersWrittenDifferently_areEqual() {
         SourceRow r = row(new BigDecimal("10.00"), MICROS, true, null, "x");
         for (String total : new String[] {"10", "10.0", "1e1", "\"10\"", "\"10.000\""}) {

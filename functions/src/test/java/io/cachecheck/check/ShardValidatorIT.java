@@ -245,6 +245,45 @@ class ShardValidatorIT {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test",
             "jdbc:aws-wrapper:mysql://127.0.0.1:3306/test"})
+    void validate_mariadbDatetime3_comparesMillisecondsWithEitherDriver(String jdbcUrl) throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        try (Connection db = DriverManager.getConnection(MARIADB_URL, "root", ""); Statement st = db.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS cc_it_ts_events");
+            st.execute("DROP TABLE IF EXISTS cc_it_ts_tenants");
+            st.execute("CREATE TABLE cc_it_ts_tenants (tenant_id VARCHAR(32) PRIMARY KEY)");
+            st.execute("INSERT INTO cc_it_ts_tenants VALUES ('acme')");
+            st.execute("CREATE TABLE cc_it_ts_events (tenant_id VARCHAR(32), id BIGINT, at DATETIME(3), PRIMARY KEY (tenant_id, id))");
+            st.execute("INSERT INTO cc_it_ts_events VALUES ('acme', 1, '2026-02-01 12:00:00.500'), ('acme', 2, '2026-02-01 12:00:00.500')");
+        }
+        cleanup.add(() -> {
+            try (Connection db = DriverManager.getConnection(MARIADB_URL, "root", ""); Statement st = db.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS cc_it_ts_events");
+                st.execute("DROP TABLE IF EXISTS cc_it_ts_tenants");
+            }
+        });
+        redis.set("ts:acme:event:1", "{\"at\":\"2026-02-01T12:00:00.500Z\"}");
+        redis.set("ts:acme:event:2", "{\"at\":\"2026-02-01T12:00:00.999Z\"}");
+        String yaml = """
+                version: 1
+                cache: {url: "redis://127.0.0.1:6379/%d"}
+                source: {url: "%s", auth: {username: root}}
+                tenants: {sql: SELECT tenant_id FROM cc_it_ts_tenants}
+                check: {graceMillis: 0}
+                namespaces:
+                  - name: event
+                    keyPattern: "ts:{tenant_id}:event:{id}"
+                    valueType: json
+                    sql: SELECT id, at FROM cc_it_ts_events WHERE tenant_id = :tenant_id AND id IN (:id)
+                    fields: {at: at}
+                """.formatted(REDIS_DB, jdbcUrl);
+        List<ShardResult> results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+        // MySQL Connector/J reports scale 0 for DATETIME(3); read as 0 digits, .999 would equal .500
+        assertThat(findings(results)).containsExactly(new DriftDataset.Expected("acme", "event", "ts:acme:event:2", DriftClass.STALE));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test",
+            "jdbc:aws-wrapper:mysql://127.0.0.1:3306/test"})
     void validate_mariadbServer_withMariadbOrMysqlDriver_findsExactlyTheInjectedDrift(String jdbcUrl) throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = new DriftDataset("cc_it_engine", false, "it:");
