@@ -168,8 +168,11 @@ public final class Aggregate {
     /** The shard's outcome with keys as output; adds the real keys of its findings to {@code realKeys}. */
     private ShardOutcome outcome(String runId, ShardSummary s, KeyRedactor redactor, Map<String, String> realKeys) {
         if (s.failed()) {
+            // An error message can quote key text (a driver echoing a value), so with redacted keys the audit log
+            // keeps the error name only; the message stays in the failed function's own log.
             return ShardOutcome.failed(s.shardId(), failedShardTenants(runId, s),
-                    s.error() == null ? "States.TaskFailed" : s.error(), errorMessage(s.cause()));
+                    s.error() == null ? "States.TaskFailed" : s.error(),
+                    redactor.enabled() ? CAUSE_WITHHELD : errorMessage(s.cause()));
         }
         byte[] json = env.store().get(s.resultRef()).orElseThrow(() -> new CacheCheckException("shard result "
                 + env.store().location(s.resultRef()) + " is missing; it is written by ValidateShard, check the bucket's lifecycle rules"));
@@ -329,6 +332,10 @@ public final class Aggregate {
     /** Most lines {@link #incompleteLines} prints; the audit log has the rest. */
     static final int MAX_INCOMPLETE_LINES = 5;
 
+    /** A failed shard's cause in the audit log when keys are redacted. */
+    static final String CAUSE_WITHHELD = "withheld because keys are redacted (an error message can quote key text);"
+            + " see the ValidateShard function's log for this run";
+
     /**
      * Why the run is incomplete, one line per failed shard or skipped part (at most {@link #MAX_INCOMPLETE_LINES}),
      * so that a person sees the cause without opening the audit log. Lines hold shard ids, tenant ids, namespaces,
@@ -341,7 +348,7 @@ public final class Aggregate {
             if (shard.error() != null) {
                 String cause = shard.cause() == null || !plainKeys ? null : shard.cause().replaceAll("\\s+", " ").trim();
                 lines.add(shard.shardId() + " failed: " + shard.error() + (cause == null || cause.isEmpty() ? ""
-                        : ": " + cause) + (plainKeys ? "" : " (keys are redacted: the cause is in the audit log)"));
+                        : ": " + cause) + (plainKeys ? "" : " (keys are redacted: the cause is withheld; see the ValidateShard log)"));
                 continue;
             }
             // group the skipped parts of a shard by node and reason: a dead node skips every tenant of the shard

@@ -51,7 +51,7 @@ class AggregateSummaryTest {
                 "namespace order sql failed: ERROR: invalid input syntax for type uuid: \"jane.doe\"")), false);
 
         assertThat(lines).containsExactly("shard-1 failed: io.cachecheck.error.ContractException"
-                + " (keys are redacted: the cause is in the audit log)");
+                + " (keys are redacted: the cause is withheld; see the ValidateShard log)");
         assertThat(String.join("\n", lines)).doesNotContain("jane.doe");
     }
 
