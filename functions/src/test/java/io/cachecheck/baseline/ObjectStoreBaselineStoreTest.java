@@ -3,7 +3,6 @@ package io.cachecheck.baseline;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.store.DirectoryObjectStore;
-import io.cachecheck.store.InMemoryObjectStore;
 import io.cachecheck.store.ObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ObjectStoreBaselineStoreTest {
+    @TempDir
+    java.nio.file.Path storeDir;
+
     private static Baseline baseline(String runId, Instant at) {
         return new Baseline(1, runId, at, "plain",
                 List.of(new NamespaceFigures("t1", "orders", 10, 8, 1, 1, 0, 0, 0.8, "a".repeat(64), "b".repeat(64), true)),
@@ -27,7 +29,7 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void save_thenLoadLatestAndNamed_roundTripsEveryField() {
-        BaselineStore store = ObjectStoreBaselineStore.create(new InMemoryObjectStore());
+        BaselineStore store = ObjectStoreBaselineStore.create(new io.cachecheck.store.DirectoryObjectStore(storeDir));
         Baseline first = baseline("run-1", Instant.parse("2026-03-01T10:00:00.123456Z"));
         Baseline second = baseline("run-2", Instant.parse("2026-03-02T10:00:00Z"));
         store.save(first);
@@ -40,7 +42,7 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void save_writesRunDocumentAndLatestPointer() {
-        ObjectStore objects = new InMemoryObjectStore();
+        ObjectStore objects = new io.cachecheck.store.DirectoryObjectStore(storeDir);
         ObjectStoreBaselineStore.create(objects).save(baseline("run-7", Instant.parse("2026-03-01T10:00:00Z")));
 
         assertThat(new String(objects.get("baselines/latest.json").orElseThrow(), StandardCharsets.UTF_8)).contains("\"runId\" : \"run-7\"");
@@ -50,12 +52,12 @@ class ObjectStoreBaselineStoreTest {
 
     @Test
     void load_latest_whenNothingSaved_isEmpty() {
-        assertThat(ObjectStoreBaselineStore.create(new InMemoryObjectStore()).load(BaselineSelection.parse(null))).isEmpty();
+        assertThat(ObjectStoreBaselineStore.create(new io.cachecheck.store.DirectoryObjectStore(storeDir)).load(BaselineSelection.parse(null))).isEmpty();
     }
 
     @Test
     void load_namedRun_whenMissing_namesIt() {
-        BaselineStore store = ObjectStoreBaselineStore.create(new InMemoryObjectStore());
+        BaselineStore store = ObjectStoreBaselineStore.create(new io.cachecheck.store.DirectoryObjectStore(storeDir));
         assertThatThrownBy(() -> store.load(BaselineSelection.run("run-9")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("no baseline for run run-9");
     }

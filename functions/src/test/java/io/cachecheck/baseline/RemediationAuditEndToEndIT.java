@@ -23,6 +23,7 @@ import io.cachecheck.remediate.TestContracts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
@@ -47,6 +48,9 @@ import static org.assertj.core.groups.Tuple.tuple;
  * compare, and write audit-log documents that must validate and must not contain any seeded value.
  */
 class RemediationAuditEndToEndIT {
+    @TempDir
+    java.nio.file.Path storeDir;
+
     private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String prefix = "e2e-" + run;
@@ -98,7 +102,7 @@ class RemediationAuditEndToEndIT {
     @Test
     void remediateThenRecheck_resolvesDrift_andAuditDocumentsValidateWithoutValues() {
         KeyRedactor redactor = KeyRedactor.hmac(("hmac-key-" + run + "-0123456789").getBytes(StandardCharsets.UTF_8));
-        BaselineStore store = ObjectStoreBaselineStore.create(new io.cachecheck.store.InMemoryObjectStore());
+        BaselineStore store = ObjectStoreBaselineStore.create(new io.cachecheck.store.DirectoryObjectStore(storeDir));
 
         RunSnapshot first = check("run-1");
         assertThat(first.findings()).extracting(f -> f.key(), f -> f.driftClass()).containsExactlyInAnyOrder(
