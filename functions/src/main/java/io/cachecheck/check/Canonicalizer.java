@@ -64,6 +64,15 @@ public final class Canonicalizer {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+    /**
+     * Cached JSON is read strictly: a field written twice is ambiguous (parsers disagree on which one wins), so the
+     * value is CORRUPT ({@code duplicate-field}) instead of compared by its last occurrence.
+     */
+    private static final ObjectMapper CACHED_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final BigDecimal EPOCH_MILLIS_THRESHOLD = new BigDecimal("100000000000");
     private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -117,9 +126,10 @@ public final class Canonicalizer {
                 if (fields == null) {
                     JsonNode node;
                     try {
-                        node = JSON.readTree(bytes);
+                        node = CACHED_JSON.readTree(bytes);
                     } catch (IOException e) {
-                        return Decoded.corrupt("invalid-json");
+                        boolean duplicate = e.getMessage() != null && e.getMessage().startsWith("Duplicate field");
+                        return Decoded.corrupt(duplicate ? "duplicate-field" : "invalid-json");
                     }
                     if (node == null || !node.isObject()) {
                         return Decoded.corrupt("not-a-json-object");

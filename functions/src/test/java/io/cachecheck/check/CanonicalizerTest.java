@@ -148,6 +148,10 @@ class CanonicalizerTest {
         assertThat(Canonicalizer.decode(NS, new CachedValue.Text(new byte[] {(byte) 0xff, 0, 1}), 100).corruptReason()).isEqualTo("invalid-json");
         assertThat(Canonicalizer.decode(NS, new CachedValue.Text("[1,2]".getBytes()), 100).corruptReason()).isEqualTo("not-a-json-object");
         assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{} {}".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":1,\"total\":2}".getBytes()), 100).corruptReason())
+                .isEqualTo("duplicate-field");
+        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{\"meta\":{\"a\":1,\"a\":1}}".getBytes()), 100).corruptReason())
+                .isEqualTo("duplicate-field");
         assertThat(Canonicalizer.decode(NS, new CachedValue.Text(new byte[200]), 100).corruptReason()).startsWith("too-large: 200 bytes");
         assertThat(Canonicalizer.decode(NS, new CachedValue.WrongType("string"), 100).corruptReason()).isEqualTo("wrong-type: expected string");
         Canonicalizer.Decoded unexpected = Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":1,\"secret\":2,\"nested\":{\"x\":1}}".getBytes()), 100);
