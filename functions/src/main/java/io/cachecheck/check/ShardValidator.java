@@ -580,6 +580,11 @@ public final class ShardValidator {
                 boolean freshWrite = now.driftClass == DriftClass.STALE && now.versionOrder > 0 && now.sourceVersionInstant != null
                         && now.sourceVersionInstant.isAfter(first.observedAt().minusMillis(settings.graceMillis()));
                 Outcome finalOutcome = changed || freshWrite ? now.as(DriftClass.IN_FLIGHT, changed ? "changed-during-check" : "source-version-newer") : now;
+                if (finalOutcome.driftClass == DriftClass.STALE && ns.version() != null && finalOutcome.cacheVersion == null) {
+                    // Say so when the version rule could not apply: usually a typo in version.field, which would
+                    // otherwise switch that part of the race defence off without a trace.
+                    finalOutcome.reason = finalOutcome.reason + "; version-field-absent: " + ns.version().field();
+                }
                 st.record(finalOutcome, entry.key());
                 addFinding(new Finding(group.tenant(), ns.name(), KeyText.display(entry.key()), finalOutcome.driftClass,
                         finalOutcome.reason, finalOutcome.fields, Canonicalizer.hex(finalOutcome.cacheDigest),

@@ -141,6 +141,19 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenVersionFieldIsMistyped_staleFindingsSayTheVersionRuleCouldNotApply() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("version: {field: updatedAt,", "version: {field: updatedAtt,");
+        List<ShardResult> results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(data.expected());
+        Finding stale = results.stream().flatMap(r -> r.findings().stream())
+                .filter(f -> f.key().equals("it:t:acme:order:3")).findFirst().orElseThrow();
+        assertThat(stale.reason()).isEqualTo("fields-differ; version-field-absent: updatedAtt");
+    }
+
+    @Test
     void validate_whenKeyPrefixIgnored_skipsOtherApplicationsKeys() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
