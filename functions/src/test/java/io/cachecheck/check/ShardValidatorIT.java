@@ -154,6 +154,16 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenTheKeyBufferKeepsOverflowing_checksEveryKeyExactlyOnce() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        // a buffer of 8 keys for 4-key batches: the fullest groups are sent at almost every SCAN page
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
+                "  batchSize: 4\n  maxBufferedKeys: 8\n  scanCount: 10"), null);
+        assertExact(data, results);
+    }
+
+    @Test
     void validate_whenKeyPrefixIgnored_skipsOtherApplicationsKeys() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
