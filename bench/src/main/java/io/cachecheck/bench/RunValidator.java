@@ -37,7 +37,8 @@ public final class RunValidator {
         CheckSettings c = new CheckSettings((int) args.number("scanCount", d.scanCount()), (int) args.number("batchSize", d.batchSize()),
                 (int) args.number("maxBufferedKeys", d.maxBufferedKeys()), (int) args.number("parallelism", d.parallelism()),
                 args.number("graceMillis", d.graceMillis()), d.maxRetries(), d.retryBackoffMillis(), d.maxValueBytes(),
-                d.unmappedSampleSize(), d.maxFindings(), d.deadlineSeconds());
+                d.unmappedSampleSize(), d.maxFindings(), d.deadlineSeconds(),
+                (int) args.number("combineMinTenants", d.combineMinTenants()));
         contract = new Contract(contract.version(), contract.cache(), contract.source(), contract.tenants(), c, contract.namespaces());
         SecretResolver secrets = SecretResolver.create();
         long t0 = System.nanoTime();

@@ -151,6 +151,11 @@ public final class ShardValidator {
         volatile CacheCheckException fatal;
         final byte[][] ignoredPrefixes = contract.cache().ignoreKeyPrefixes().stream()
                 .map(p -> p.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        /** A group under half a batch (250 keys by default) is small: it may share a lookup with others. */
+        static final int SMALL_GROUP_DIVISOR = 2;
+
+        /** Per namespace: whether small groups can share one lookup ({@link JdbcSource#canCombine}). */
+        final boolean[] combinable;
         long ignored;
         long buffered;
         long scanned;
@@ -170,6 +175,13 @@ public final class ShardValidator {
                 }
             }
             this.nodes = selectNodes(item);
+            this.combinable = new boolean[namespaces.size()];
+            for (int n = 0; n < namespaces.size(); n++) {
+                // With few tenants, partial groups are few and sharing lookups measured 5-10% slower (more custom
+                // planning of the combined statements); with thousands it is 25-40% faster (docs/performance.md).
+                combinable[n] = item.tenants().size() >= settings.combineMinTenants()
+                        && JdbcSource.canCombine(contract.source(), namespaces.get(n), contract.tenants().placeholder());
+            }
             int threads = settings.parallelism();
             // A bounded queue with caller-runs: when workers fall behind, the scanner does a batch itself, which
             // keeps memory flat instead of queueing the keyspace.
@@ -338,26 +350,68 @@ public final class ShardValidator {
             List<Map.Entry<GroupKey, List<Entry>>> groups = new ArrayList<>(pending.entrySet());
             groups.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
             long target = settings.maxBufferedKeys() / 2;
+            List<Map.Entry<GroupKey, List<Entry>>> out = new ArrayList<>();
             for (Map.Entry<GroupKey, List<Entry>> e : groups) {
                 if (buffered <= target) {
                     break;
                 }
+                pending.remove(e.getKey());
+                buffered -= e.getValue().size();
+                out.add(e);
+            }
+            send(out);
+        }
+
+        /**
+         * Submits partial batches. On PostgreSQL, in a work item of at least {@code check.combineMinTenants}
+         * tenants, groups under half a batch are combined per namespace (up to a
+         * batch of keys, at most {@link JdbcSource#MAX_PARTS} groups): one cache read and one statement for all of
+         * them, because with many small tenants the cost is per lookup, not per key (docs/performance.md).
+         */
+        private void send(List<Map.Entry<GroupKey, List<Entry>>> groups) {
+            Map<Integer, List<Map.Entry<GroupKey, List<Entry>>>> small = new HashMap<>();
+            for (Map.Entry<GroupKey, List<Entry>> e : groups) {
                 GroupKey group = e.getKey();
                 List<Entry> entries = e.getValue();
-                pending.remove(group);
-                buffered -= entries.size();
+                if (entries.size() * SMALL_GROUP_DIVISOR < settings.batchSize() && combinable[group.namespace()]) {
+                    small.computeIfAbsent(group.namespace(), n -> new ArrayList<>()).add(e);
+                } else {
+                    submit(() -> check(group, entries));
+                }
+            }
+            for (List<Map.Entry<GroupKey, List<Entry>>> list : small.values()) {
+                List<Map.Entry<GroupKey, List<Entry>>> parts = new ArrayList<>();
+                int keys = 0;
+                for (Map.Entry<GroupKey, List<Entry>> e : list) {
+                    parts.add(e);
+                    keys += e.getValue().size();
+                    if (keys >= settings.batchSize() || parts.size() == JdbcSource.MAX_PARTS) {
+                        submitParts(parts);
+                        parts = new ArrayList<>();
+                        keys = 0;
+                    }
+                }
+                if (!parts.isEmpty()) {
+                    submitParts(parts);
+                }
+            }
+        }
+
+        private void submitParts(List<Map.Entry<GroupKey, List<Entry>>> parts) {
+            if (parts.size() == 1) {
+                GroupKey group = parts.get(0).getKey();
+                List<Entry> entries = parts.get(0).getValue();
                 submit(() -> check(group, entries));
+            } else {
+                submit(() -> checkParts(parts));
             }
         }
 
         private void flushAll() {
-            for (Map.Entry<GroupKey, List<Entry>> e : pending.entrySet()) {
-                GroupKey group = e.getKey();
-                List<Entry> entries = e.getValue();
-                submit(() -> check(group, entries));
-            }
+            List<Map.Entry<GroupKey, List<Entry>>> groups = new ArrayList<>(pending.entrySet());
             pending.clear();
             buffered = 0;
+            send(groups);
         }
 
         private void submit(Runnable task) {
@@ -401,6 +455,58 @@ public final class ShardValidator {
             if (looked == null) {
                 return;
             }
+            classifyFirstLook(group, entries, looked);
+        }
+
+        /** First look at several small groups of one namespace, read and looked up together. */
+        private void checkParts(List<Map.Entry<GroupKey, List<Entry>>> parts) {
+            Namespace ns = namespaces.get(parts.get(0).getKey().namespace());
+            List<Entry> all = new ArrayList<>();
+            List<String> tenantsOfParts = new ArrayList<>(parts.size());
+            List<List<String[]>> keyValues = new ArrayList<>(parts.size());
+            for (Map.Entry<GroupKey, List<Entry>> part : parts) {
+                all.addAll(part.getValue());
+                tenantsOfParts.add(part.getKey().tenant());
+                List<String[]> values = new ArrayList<>(part.getValue().size());
+                part.getValue().forEach(entry -> values.add(entry.keyValues()));
+                keyValues.add(values);
+            }
+            String failure = null;
+            List<CachedValue> values = null;
+            List<JdbcSource.Fetched> fetched = null;
+            if (deadlinePassed()) {
+                failure = "deadline: batch not checked";
+            } else {
+                try {
+                    values = readValues(ns, all);
+                    fetched = worker.get().source.fetchParts(ns, contract.tenants().placeholder(), tenantsOfParts, keyValues);
+                } catch (CacheUnavailableException | SourceUnavailableException e) {
+                    failure = (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")
+                            + ": batch failed after retries (" + e.getMessage() + ")";
+                } catch (ContractException e) {
+                    fatal = e;
+                    return;
+                }
+            }
+            int offset = 0;
+            for (int p = 0; p < parts.size(); p++) {
+                GroupKey group = parts.get(p).getKey();
+                List<Entry> entries = parts.get(p).getValue();
+                if (failure != null) {
+                    stats.get(group).incomplete = true;
+                    skipped.add(new Skipped(group.tenant(), ns.name(), null, entries.size(), failure));
+                } else {
+                    Looked looked = new Looked(values.subList(offset, offset + entries.size()), fetched.get(p).rows(),
+                            fetched.get(p).rejected());
+                    classifyFirstLook(group, entries, looked);
+                }
+                offset += entries.size();
+            }
+        }
+
+        private void classifyFirstLook(GroupKey group, List<Entry> entries, Looked looked) {
+            Namespace ns = namespaces.get(group.namespace());
+            Stats st = stats.get(group);
             Instant now = clock.instant();
             List<Suspect> differing = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
@@ -463,6 +569,17 @@ public final class ShardValidator {
         /** Reads the cached values (pipelined, per node) and the source rows (one query) of a batch. */
         private Looked look(GroupKey group, List<Entry> entries) {
             Namespace ns = namespaces.get(group.namespace());
+            List<CachedValue> values = readValues(ns, entries);
+            List<String[]> keyValues = new ArrayList<>(entries.size());
+            for (Entry entry : entries) {
+                keyValues.add(entry.keyValues());
+            }
+            JdbcSource.Fetched fetched = worker.get().source.fetch(ns, contract.tenants().placeholder(), group.tenant(), keyValues);
+            return new Looked(values, fetched.rows(), fetched.rejected());
+        }
+
+        /** The cached values of the entries, in order: one read per node (pipelined, or an MGET). */
+        private List<CachedValue> readValues(Namespace ns, List<Entry> entries) {
             Worker w = worker.get();
             CachedValue[] values = new CachedValue[entries.size()];
             int firstNode = entries.get(0).node();
@@ -492,12 +609,7 @@ public final class ShardValidator {
                     }
                 }
             }
-            List<String[]> keyValues = new ArrayList<>(entries.size());
-            for (Entry entry : entries) {
-                keyValues.add(entry.keyValues());
-            }
-            JdbcSource.Fetched fetched = w.source.fetch(ns, contract.tenants().placeholder(), group.tenant(), keyValues);
-            return new Looked(Arrays.asList(values), fetched.rows(), fetched.rejected());
+            return Arrays.asList(values);
         }
 
         /** Re-checks suspects whose grace period has passed; with {@code all}, waits for and re-checks every one. */

@@ -15,17 +15,19 @@ package io.cachecheck.contract;
  * @param unmappedSampleSize how many unmapped keys are kept as a sample
  * @param maxFindings      findings kept in the result (counts are always exact)
  * @param deadlineSeconds  stop with INCOMPLETE after this long; 0 = no deadline
+ * @param combineMinTenants from this many tenants in a work item on, small (tenant, namespace) groups share one
+ *                         cache read and one source statement (PostgreSQL); 0 = always
  */
 public record CheckSettings(int scanCount, int batchSize, int maxBufferedKeys, int parallelism, long graceMillis,
                             int maxRetries, long retryBackoffMillis, int maxValueBytes, int unmappedSampleSize,
-                            int maxFindings, long deadlineSeconds) {
+                            int maxFindings, long deadlineSeconds, int combineMinTenants) {
 
     public static CheckSettings defaults() {
-        return new CheckSettings(1000, 500, 100_000, 2, 2000, 3, 200, 8 * 1024 * 1024, 20, 1_000_000, 0);
+        return new CheckSettings(1000, 500, 100_000, 2, 2000, 3, 200, 8 * 1024 * 1024, 20, 1_000_000, 0, 1000);
     }
 
     public CheckSettings withGraceMillis(long millis) {
         return new CheckSettings(scanCount, batchSize, maxBufferedKeys, parallelism, millis, maxRetries,
-                retryBackoffMillis, maxValueBytes, unmappedSampleSize, maxFindings, deadlineSeconds);
+                retryBackoffMillis, maxValueBytes, unmappedSampleSize, maxFindings, deadlineSeconds, combineMinTenants);
     }
 }

@@ -221,7 +221,7 @@ public final class ContractLoader {
         }
         String path = "check";
         allowOnly(node, path, "scanCount", "batchSize", "maxBufferedKeys", "parallelism", "graceMillis", "maxRetries",
-                "retryBackoffMillis", "maxValueBytes", "unmappedSampleSize", "maxFindings", "deadlineSeconds");
+                "retryBackoffMillis", "maxValueBytes", "unmappedSampleSize", "maxFindings", "deadlineSeconds", "combineMinTenants");
         int batchSize = node.has("batchSize") ? intField(node, "batchSize", path, 1, 10_000) : d.batchSize();
         int maxBuffered = node.has("maxBufferedKeys") ? intField(node, "maxBufferedKeys", path, 1, 10_000_000) : d.maxBufferedKeys();
         if (maxBuffered < batchSize) {
@@ -238,7 +238,8 @@ public final class ContractLoader {
                 node.has("maxValueBytes") ? intField(node, "maxValueBytes", path, 1, 512 * 1024 * 1024) : d.maxValueBytes(),
                 node.has("unmappedSampleSize") ? intField(node, "unmappedSampleSize", path, 0, 10_000) : d.unmappedSampleSize(),
                 node.has("maxFindings") ? intField(node, "maxFindings", path, 0, 100_000_000) : d.maxFindings(),
-                node.has("deadlineSeconds") ? intField(node, "deadlineSeconds", path, 0, 86_400) : d.deadlineSeconds());
+                node.has("deadlineSeconds") ? intField(node, "deadlineSeconds", path, 0, 86_400) : d.deadlineSeconds(),
+                node.has("combineMinTenants") ? intField(node, "combineMinTenants", path, 0, 100_000_000) : d.combineMinTenants());
     }
 
     private Namespace namespace(JsonNode node, String path, String tenantPlaceholder) {

@@ -151,6 +151,44 @@ public final class SourceQuery {
     }
 
     /**
+     * True when the query can be wrapped as a derived table ({@code SELECT n AS part, q.* FROM (<sql>) q}) and parts
+     * joined with {@code UNION ALL}: array-bindable, and no {@code ;} outside quotes and comments.
+     */
+    public boolean combinable(String scalarParameter) {
+        if (!arrayBindable(scalarParameter)) {
+            return false;
+        }
+        for (String piece : pieces) {
+            if (stripQuotedAndComments(piece).indexOf(';') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String stripQuotedAndComments(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                int end = sql.indexOf(c, i + 1);
+                i = end < 0 ? sql.length() : end + 1;
+            } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end;
+            } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? sql.length() : end + 2;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * The JDBC text for a batch: the scalar parameter gets one marker, list parameters get {@code batchSize} markers.
      */
     public String render(String scalarParameter, int batchSize) {

@@ -105,6 +105,104 @@ public final class JdbcSource implements AutoCloseable {
         return new Fetched(rows, rejected);
     }
 
+    /** The most (tenant, namespace) groups one combined lookup carries. */
+    public static final int MAX_PARTS = 16;
+
+    /** The label of the part number column a combined lookup adds; unlikely to clash with a contract's columns. */
+    static final String PART_COLUMN = "cachecheck_part__";
+
+    /** Whether small groups of this namespace can share one statement ({@link #fetchParts}): PostgreSQL only. */
+    public static boolean canCombine(SourceSettings settings, Namespace ns, String tenantPlaceholder) {
+        return settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().combinable(tenantPlaceholder);
+    }
+
+    /**
+     * Fetches the rows of several small groups of one namespace in one statement: the contract's query once per
+     * group, each wrapped as {@code SELECT <part> AS cachecheck_part__, q.* FROM (<sql>) q}, joined by
+     * {@code UNION ALL}. Each part binds its own tenant and key array, so the rows of a part are exactly what the
+     * query returns for that group alone. When a key value is refused, the parts are looked up one by one (each
+     * isolating its refused keys).
+     *
+     * @return one {@link Fetched} per part, in order
+     */
+    public List<Fetched> fetchParts(Namespace ns, String tenantPlaceholder, List<String> tenants, List<List<String[]>> keyValues) {
+        int parts = tenants.size();
+        List<Map<String, SourceRow>> rows = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            rows.add(new HashMap<>(keyValues.get(p).size() * 2));
+        }
+        List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
+        try {
+            withRetry("source lookup for namespace " + ns.name(), () -> {
+                rows.forEach(Map::clear); // a retry starts over
+                // Padded to a power of two with empty parts ("= ANY('{}')" matches nothing): four statement shapes
+                // per namespace instead of fifteen, so fewer statements go through PostgreSQL's first, custom-planned
+                // executions.
+                int shape = paddedSize(parts);
+                String cacheKey = ns.name() + "/parts/" + shape;
+                PreparedStatement ps = statements.get(cacheKey);
+                if (ps == null) {
+                    ps = prepare(combinedSql(ns.sql().renderArrays(tenantPlaceholder), shape), true);
+                    statements.put(cacheKey, ps);
+                }
+                PreparedStatement binder = ps.unwrap(PreparedStatement.class);
+                int index = 1;
+                for (int p = 0; p < shape; p++) {
+                    for (String param : ns.sql().parameterOccurrences()) {
+                        binder.setString(index++, param.equals(tenantPlaceholder) ? tenants.get(Math.min(p, parts - 1))
+                                : p < parts ? arrayLiteral(keyValues.get(p), keyPlaceholders.indexOf(param)) : "{}");
+                    }
+                }
+                try (ResultSet rs = executeLookup(ps)) {
+                    Columns cols = columns.get(cacheKey);
+                    if (cols == null) {
+                        cols = Columns.of(rs.getMetaData(), false);
+                        checkColumns(ns, cols.labels);
+                        columns.put(cacheKey, cols);
+                    }
+                    int partColumn = cols.index.get(PART_COLUMN);
+                    ResultSet cells = rs.unwrap(ResultSet.class);
+                    while (rs.next()) {
+                        Object[] values = new Object[cols.labels.length];
+                        for (int c = 0; c < values.length; c++) {
+                            values[c] = read(cells, cols, c);
+                        }
+                        SourceRow row = SourceRow.of(cols.index, values);
+                        int part = ((BigDecimal) values[partColumn]).intValueExact();
+                        if (part < parts) {
+                            rows.get(part).put(keyTuple(ns, row), row);
+                        }
+                    }
+                }
+                return null;
+            }, "namespace " + ns.name() + " sql");
+        } catch (RejectedValue e) {
+            List<Fetched> out = new ArrayList<>(parts);
+            for (int p = 0; p < parts; p++) {
+                out.add(fetch(ns, tenantPlaceholder, tenants.get(p), keyValues.get(p)));
+            }
+            return out;
+        }
+        List<Fetched> out = new ArrayList<>(parts);
+        for (Map<String, SourceRow> r : rows) {
+            out.add(new Fetched(r, Map.of()));
+        }
+        return out;
+    }
+
+    static String combinedSql(String partSql, int parts) {
+        StringBuilder sql = new StringBuilder((partSql.length() + 64) * parts);
+        for (int p = 0; p < parts; p++) {
+            if (p > 0) {
+                sql.append("\nUNION ALL\n");
+            }
+            // the newline before ")" ends a trailing "--" comment of the contract's query
+            sql.append("SELECT ").append(p).append(" AS ").append(PART_COLUMN).append(", q.* FROM (\n")
+                    .append(partSql).append("\n) q");
+        }
+        return sql.toString();
+    }
+
     private void fetchInto(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues,
                            Map<String, SourceRow> rows, Map<String, String> rejected) {
         try {
@@ -387,15 +485,20 @@ public final class JdbcSource implements AutoCloseable {
         String cacheKey = ns.name() + '/' + size;
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
-            ps = connection().prepareStatement(size < 0 ? ns.sql().renderArrays(tenantPlaceholder)
-                    : ns.sql().render(tenantPlaceholder, size));
-            ps.setQueryTimeout(queryTimeoutSeconds);
-            ps.setFetchSize(Math.max(size, 500));
-            if (size < 0 && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
-                // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
-                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
-            }
+            ps = prepare(size < 0 ? ns.sql().renderArrays(tenantPlaceholder) : ns.sql().render(tenantPlaceholder, size), size < 0);
             statements.put(cacheKey, ps);
+        }
+        return ps;
+    }
+
+    /** @param arrays an {@code = ANY(?)} lookup, which may be kept as a named server-side statement */
+    private PreparedStatement prepare(String sql, boolean arrays) throws SQLException {
+        PreparedStatement ps = connection().prepareStatement(sql);
+        ps.setQueryTimeout(queryTimeoutSeconds);
+        ps.setFetchSize(500);
+        if (arrays && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+            // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
         }
         return ps;
     }

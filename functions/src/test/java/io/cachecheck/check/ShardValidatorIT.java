@@ -164,6 +164,35 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenSmallGroupsShareOneLookup_findsExactlyTheInjectedDrift() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        // every (tenant, namespace) group holds fewer than half of 64 keys: all are combined per namespace
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
+                "  batchSize: 64\n  combineMinTenants: 0"), null);
+        assertExact(data, results);
+    }
+
+    @Test
+    void validate_whenSmallGroupsShareOneLookupAndAKeyValueIsRefused_reportsThatKeyAndChecksTheRest() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        String bad = data.prefix() + "t:acme:order:abc";
+        redis.set(bad, DriftDataset.orderJson(0, 1, Map.of()));
+        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
+                "  batchSize: 64\n  combineMinTenants: 0"), null);
+        Set<DriftDataset.Expected> expected = new HashSet<>(data.expected());
+        expected.add(new DriftDataset.Expected("acme", "order", bad, DriftClass.UNMAPPED));
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(expected);
+        for (ShardResult r : results) {
+            assertThat(r.skipped()).isEmpty();
+            for (TenantNamespaceResult t : r.results()) {
+                assertThat(t.keysChecked()).as(t.tenant() + "/" + t.namespace()).isEqualTo(data.keysChecked(t.tenant(), t.namespace()));
+            }
+        }
+    }
+
+    @Test
     void validate_whenKeyPrefixIgnored_skipsOtherApplicationsKeys() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);

@@ -30,4 +30,12 @@ class SourceQueryTest {
     void arrayBindable_needsAWordBoundaryBeforeIn() {
         assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id = min(:id)").arrayBindable("tenant_id")).isFalse();
     }
+
+    @Test
+    void combinable_needsArraysAndNoStatementSeparator() {
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id) -- no ; here").combinable("tenant_id")).isTrue();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id) AND note <> ';'").combinable("tenant_id")).isTrue();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id);").combinable("tenant_id")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id NOT IN (:id)").combinable("tenant_id")).isFalse();
+    }
 }

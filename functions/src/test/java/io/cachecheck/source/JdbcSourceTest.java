@@ -20,4 +20,12 @@ class JdbcSourceTest {
         assertThat(JdbcSource.paddedSize(3)).isEqualTo(4);
         assertThat(JdbcSource.paddedSize(500)).isEqualTo(512);
     }
+
+    @Test
+    void combinedSql_wrapsEachPartAsADerivedTableWithItsNumber() {
+        assertThat(JdbcSource.combinedSql("SELECT id FROM t WHERE tenant_id = ? AND id = ANY(?) -- c", 2)).isEqualTo(
+                "SELECT 0 AS cachecheck_part__, q.* FROM (\nSELECT id FROM t WHERE tenant_id = ? AND id = ANY(?) -- c\n) q"
+                        + "\nUNION ALL\n"
+                        + "SELECT 1 AS cachecheck_part__, q.* FROM (\nSELECT id FROM t WHERE tenant_id = ? AND id = ANY(?) -- c\n) q");
+    }
 }
