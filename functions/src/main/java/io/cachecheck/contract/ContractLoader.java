@@ -393,7 +393,7 @@ public final class ContractLoader {
         node.fieldNames().forEachRemaining(name -> {
             if (!set.contains(name)) {
                 throw new ContractException((path.isEmpty() ? "" : path + ".") + name + ": unknown field; allowed here: "
-                        + String.join(", ", allowed));
+                        + String.join(", ", allowed) + io.cachecheck.error.DidYouMean.hint(name, set));
             }
         });
     }

@@ -119,7 +119,11 @@ class ContractLoaderTest {
     void parse_whenUnknownField_listsAllowedOnes() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("keyPattern:", "keyPatern:")))
                 .isInstanceOf(ContractException.class).hasMessageContaining("keyPatern: unknown field")
-                .hasMessageContaining("keyPattern");
+                .hasMessageEndingWith("(did you mean keyPattern?)");
+        assertThatThrownBy(() -> loader().parse(VALID + "check:\n  graceMilis: 10\n"))
+                .isInstanceOf(ContractException.class).hasMessageEndingWith("(did you mean graceMillis?)");
+        assertThatThrownBy(() -> loader().parse(VALID + "check:\n  somethingElse: 10\n"))
+                .isInstanceOf(ContractException.class).hasMessageEndingWith("deadlineSeconds, combineMinTenants");
     }
 
     @Test
