@@ -304,6 +304,11 @@ public final class Aggregate {
         out.append('\n');
         out.append("Tenants validated: ").append(s.tenantsValidated()).append(" of ").append(s.tenantsInScope())
                 .append(" (").append(s.tenantsWithDrift()).append(" with drift)").append('\n');
+        if (s.tenantsInScope() == 0) {
+            // Every key then reads as UNMAPPED (inactive-tenant): say where to look instead of leaving a bare 0.
+            out.append("No tenant in scope: tenants.sql returned no active tenant; check the query (and the tenants"
+                    + " table) before reading the unmapped keys as drift").append('\n');
+        }
         out.append("Keys checked: ").append(s.keysChecked()).append(", drifted: ").append(s.driftedKeys())
                 .append(" (stale ").append(c.getOrDefault(DriftClass.STALE, 0L))
                 .append(", orphan ").append(c.getOrDefault(DriftClass.ORPHAN, 0L))

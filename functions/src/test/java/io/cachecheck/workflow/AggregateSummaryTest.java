@@ -126,6 +126,27 @@ class AggregateSummaryTest {
     }
 
     @Test
+    void summaryText_whenTenantsSqlReturnedNoTenant_saysWhereToLook() {
+        Map<DriftClass, Long> counts = new EnumMap<>(DriftClass.class);
+        for (DriftClass c : DriftClass.values()) {
+            counts.put(c, 0L);
+        }
+        counts.put(DriftClass.UNMAPPED, 12L);
+        RunSummary summary = new RunSummary(Verdict.DRIFT, 0, 0, 0, 12, 0, 12, counts, 100, 0, List.of(), 1, 0,
+                0, 0, 0, 0, 0);
+        GateDecision decision = new GateDecision(false, List.of("drift"));
+        AuditLog log = new AuditLog(1, "r-2", new Trigger("manual", null, 0, true, false, 0.01, false, 4, false, "none"),
+                null, null, "plain", summary, decision, List.of(), List.of(), List.of(), List.of(), List.of(), false,
+                List.of(), new ComparisonReport("none", null, null, List.of(), List.of(), List.of(), List.of(), "baselines/r-2.json"),
+                null);
+
+        String text = Aggregate.summaryText(log, Aggregate.gateResult(decision, summary, "audit/r-2.json"));
+
+        assertThat(text).contains("Tenants validated: 0 of 0 (0 with drift)\nNo tenant in scope: tenants.sql returned no"
+                + " active tenant; check the query (and the tenants table) before reading the unmapped keys as drift\n");
+    }
+
+    @Test
     void remediationLine_withTruncatedFindings_saysThePlanCoversOnlyTheKeptOnes() {
         RemediationPlan plan = new RemediationPlan(List.of(), List.of(), true, List.of(), Limits.defaults());
         RemediationRecord remediation = new RemediationRecord(false, plan, new RemediationReport(true, true, List.of(), List.of()));
