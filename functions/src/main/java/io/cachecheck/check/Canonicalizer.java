@@ -128,8 +128,9 @@ public final class Canonicalizer {
                     try {
                         node = CACHED_JSON.readTree(bytes);
                     } catch (IOException e) {
-                        boolean duplicate = e.getMessage() != null && e.getMessage().startsWith("Duplicate field");
-                        return Decoded.corrupt(duplicate ? "duplicate-field" : "invalid-json");
+                        String message = e.getMessage() == null ? "" : e.getMessage();
+                        return Decoded.corrupt(message.startsWith("Duplicate field") ? "duplicate-field"
+                                : message.startsWith("Invalid UTF-8") ? "not-utf8" : "invalid-json");
                     }
                     if (node == null || !node.isObject()) {
                         return Decoded.corrupt("not-a-json-object");
