@@ -124,6 +124,16 @@ class ShardValidatorIT {
         }
     }
 
+    /** Nothing skipped, and every seeded key of every tenant and namespace checked (single-node runs). */
+    private static void assertEveryKeyChecked(DriftDataset data, List<ShardResult> results) {
+        for (ShardResult r : results) {
+            assertThat(r.skipped()).isEmpty();
+            for (TenantNamespaceResult t : r.results()) {
+                assertThat(t.keysChecked()).as(t.tenant() + "/" + t.namespace()).isEqualTo(data.keysChecked(t.tenant(), t.namespace()));
+            }
+        }
+    }
+
     @Test
     void validate_postgresAndStandaloneRedis_findsExactlyTheInjectedDrift() throws Exception {
         UnifiedJedis redis = standaloneRedis();
@@ -153,23 +163,19 @@ class ShardValidatorIT {
         assertThat(stale.reason()).isEqualTo("fields-differ; version-field-absent: updatedAtt");
     }
 
-    @Test
-    void validate_whenTheKeyBufferKeepsOverflowing_checksEveryKeyExactlyOnce() throws Exception {
+    /**
+     * Batching paths that must not lose or repeat a key: a buffer of 8 keys for 4-key batches (the fullest groups are
+     * sent at almost every SCAN page), and small groups sharing one lookup (every group holds fewer than half of 64
+     * keys, so all are combined per namespace).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"  batchSize: 4\n  maxBufferedKeys: 8\n  scanCount: 10",
+            "  batchSize: 64\n  combineMinTenants: 0"})
+    void validate_withOverflowingBufferOrSharedLookups_findsExactlyTheInjectedDrift(String checkSettings) throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
-        // a buffer of 8 keys for 4-key batches: the fullest groups are sent at almost every SCAN page
         List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
-                "  batchSize: 4\n  maxBufferedKeys: 8\n  scanCount: 10"), null);
-        assertExact(data, results);
-    }
-
-    @Test
-    void validate_whenSmallGroupsShareOneLookup_findsExactlyTheInjectedDrift() throws Exception {
-        UnifiedJedis redis = standaloneRedis();
-        DriftDataset data = seedPostgres(redis);
-        // every (tenant, namespace) group holds fewer than half of 64 keys: all are combined per namespace
-        List<ShardResult> results = validateAll(contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
-                "  batchSize: 64\n  combineMinTenants: 0"), null);
+                checkSettings), null);
         assertExact(data, results);
     }
 
@@ -184,12 +190,7 @@ class ShardValidatorIT {
         Set<DriftDataset.Expected> expected = new HashSet<>(data.expected());
         expected.add(new DriftDataset.Expected("acme", "order", bad, DriftClass.UNMAPPED));
         assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(expected);
-        for (ShardResult r : results) {
-            assertThat(r.skipped()).isEmpty();
-            for (TenantNamespaceResult t : r.results()) {
-                assertThat(t.keysChecked()).as(t.tenant() + "/" + t.namespace()).isEqualTo(data.keysChecked(t.tenant(), t.namespace()));
-            }
-        }
+        assertEveryKeyChecked(data, results);
     }
 
     @Test
@@ -224,12 +225,7 @@ class ShardValidatorIT {
         assertThat(results.stream().flatMap(r -> r.findings().stream()).filter(f -> f.key().equals(overflow)).findFirst().orElseThrow().reason())
                 .startsWith("key-value-rejected-by-source (SQLState 22");
         assertThat(verdict(results)).isEqualTo(Verdict.DRIFT);
-        for (ShardResult r : results) {
-            assertThat(r.skipped()).isEmpty();
-            for (TenantNamespaceResult t : r.results()) {
-                assertThat(t.keysChecked()).as(t.tenant() + "/" + t.namespace()).isEqualTo(data.keysChecked(t.tenant(), t.namespace()));
-            }
-        }
+        assertEveryKeyChecked(data, results);
     }
 
     @Test
