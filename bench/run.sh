@@ -9,6 +9,7 @@
 # Options (default):
 #   --keys N (1000000)  --tenants N (287)  --skew S (1.0, Zipf)  --drift F (0.001)  --value-bytes N (200)
 #   --xmx SIZE (none: JVM default)  --grace MS (contract default 2000)  --parallelism N / --batch N / --scan-count N
+#   --combine-min-tenants N (contract default 1000; 0 = always share lookups between small tenants)
 #   --naive-sample N (50000; 0 = skip the naive run)  --redis-benchmark N (2000000 requests; 0 = skip)
 #   --skip-build  --skip-generate (reuse the data already in db 15 / schema cachecheck_bench)  --jfr FILE (profile)
 #
@@ -31,12 +32,13 @@ while [[ $# -gt 0 ]]; do
     --parallelism) tuning+=(--parallelism "$2"); shift 2 ;;
     --batch) tuning+=(--batchSize "$2"); shift 2 ;;
     --scan-count) tuning+=(--scanCount "$2"); shift 2 ;;
+    --combine-min-tenants) tuning+=(--combineMinTenants "$2"); shift 2 ;;
     --naive-sample) naive_sample=$2; shift 2 ;;
     --redis-benchmark) rb_requests=$2; shift 2 ;;
     --skip-build) build=0; shift ;;
     --skip-generate) generate=0; shift ;;
     --jfr) jfr=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see bash bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
