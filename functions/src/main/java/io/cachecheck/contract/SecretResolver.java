@@ -54,7 +54,7 @@ public final class SecretResolver {
                 secret = secretsManager().getSecretValue(b -> b.secretId(credentials.secretRef())).secretString();
             } catch (SecretsManagerException e) {
                 throw new ContractException(path + ".secretRef: secret " + credentials.secretRef() + " cannot be read ("
-                        + e.awsErrorDetails().errorCode() + "); check the ARN and that the function may read it", e);
+                        + SdkErrors.code(e) + "); check the ARN and that the function may read it", e);
             } catch (SdkClientException e) {
                 // no credentials, no region, no network: the SDK's own message lists every provider it tried
                 throw new ContractException(path + ".secretRef: secret " + credentials.secretRef() + " cannot be read ("

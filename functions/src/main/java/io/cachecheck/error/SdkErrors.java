@@ -1,5 +1,6 @@
 package io.cachecheck.error;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** Short texts for AWS SDK client errors (no credentials, no region, no network), whose messages can run to pages. */
@@ -27,5 +28,11 @@ public final class SdkErrors {
             message = message.substring(0, 200) + "...";
         }
         return message.isEmpty() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** The service's error code (e.g. AccessDenied), or the HTTP status when the response carried none. */
+    public static String code(AwsServiceException e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
     }
 }

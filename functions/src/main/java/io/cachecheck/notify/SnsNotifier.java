@@ -1,6 +1,7 @@
 package io.cachecheck.notify;
 
 import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.error.SdkErrors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.SnsException;
@@ -20,8 +21,7 @@ public final class SnsNotifier implements Notifier {
         try {
             sns.publish(b -> b.topicArn(topicArn).subject(subject).message(message));
         } catch (SnsException e) {
-            String code = e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
-            throw new CacheCheckException("cannot publish the summary to " + topicArn + " (" + code
+            throw new CacheCheckException("cannot publish the summary to " + topicArn + " (" + SdkErrors.code(e)
                     + "); check the topic ARN and that the function may publish to it", e);
         } catch (SdkClientException e) {
             // no credentials, no region, or no route to SNS (e.g. a private subnet without an SNS endpoint or NAT)

@@ -25,7 +25,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
         } catch (S3Exception e) {
-            throw new CacheCheckException("cannot write s3://" + bucket + "/" + key + " (" + errorCode(e)
+            throw new CacheCheckException("cannot write s3://" + bucket + "/" + key + " (" + SdkErrors.code(e)
                     + "); check that the bucket exists and the function may write to it", e);
         } catch (SdkClientException e) {
             throw clientProblem("write", key, e);
@@ -39,7 +39,7 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            throw new CacheCheckException("cannot read s3://" + bucket + "/" + key + " (" + errorCode(e)
+            throw new CacheCheckException("cannot read s3://" + bucket + "/" + key + " (" + SdkErrors.code(e)
                     + "); check that the bucket exists and the function may read it", e);
         } catch (SdkClientException e) {
             throw clientProblem("read", key, e);
@@ -55,9 +55,5 @@ public final class S3ObjectStore implements ObjectStore {
     private CacheCheckException clientProblem(String verb, String key, SdkClientException e) {
         return new CacheCheckException("cannot " + verb + " s3://" + bucket + "/" + key + " (" + SdkErrors.brief(e)
                 + "); check AWS credentials, the region and the network route to S3 (or the endpoint)", e);
-    }
-
-    private static String errorCode(S3Exception e) {
-        return e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
     }
 }
