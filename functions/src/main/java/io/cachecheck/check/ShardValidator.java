@@ -444,11 +444,8 @@ public final class ShardValidator {
 
         /** First look at a batch of keys of one tenant and namespace. */
         private void check(GroupKey group, List<Entry> entries) {
-            Namespace ns = namespaces.get(group.namespace());
-            Stats st = stats.get(group);
             if (deadlinePassed()) {
-                st.incomplete = true;
-                skipped.add(new Skipped(group.tenant(), ns.name(), null, entries.size(), "deadline: batch not checked"));
+                skipGroup(group, entries.size(), "deadline: batch not checked");
                 return;
             }
             Looked looked = lookOrSkip(group, entries, "batch");
@@ -481,8 +478,7 @@ public final class ShardValidator {
                     values = readValues(ns, all);
                     fetched = worker.get().source.fetchParts(ns, contract.tenants().placeholder(), tenantsOfParts, keyValues);
                 } catch (CacheUnavailableException | SourceUnavailableException e) {
-                    failure = (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")
-                            + ": batch failed after retries (" + e.getMessage() + ")";
+                    failure = unavailable(e, "batch");
                 } catch (ContractException e) {
                     fatal = e;
                     return;
@@ -493,8 +489,7 @@ public final class ShardValidator {
                 GroupKey group = parts.get(p).getKey();
                 List<Entry> entries = parts.get(p).getValue();
                 if (failure != null) {
-                    stats.get(group).incomplete = true;
-                    skipped.add(new Skipped(group.tenant(), ns.name(), null, entries.size(), failure));
+                    skipGroup(group, entries.size(), failure);
                 } else {
                     Looked looked = new Looked(values.subList(offset, offset + entries.size()), fetched.get(p).rows(),
                             fetched.get(p).rejected());
@@ -548,6 +543,17 @@ public final class ShardValidator {
             }
         }
 
+        /** Marks keys of one tenant and namespace as not checked (the verdict becomes INCOMPLETE), saying why. */
+        private void skipGroup(GroupKey group, int keys, String reason) {
+            stats.get(group).incomplete = true;
+            skipped.add(new Skipped(group.tenant(), namespaces.get(group.namespace()).name(), null, keys, reason));
+        }
+
+        private static String unavailable(RuntimeException e, String stage) {
+            return (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")
+                    + ": " + stage + " failed after retries (" + e.getMessage() + ")";
+        }
+
         /**
          * {@link #look}, or null when the batch cannot be checked: an unavailable cache or source marks it skipped
          * (INCOMPLETE), a contract error stops the run.
@@ -556,10 +562,7 @@ public final class ShardValidator {
             try {
                 return look(group, entries);
             } catch (CacheUnavailableException | SourceUnavailableException e) {
-                stats.get(group).incomplete = true;
-                skipped.add(new Skipped(group.tenant(), namespaces.get(group.namespace()).name(), null, entries.size(),
-                        (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")
-                                + ": " + stage + " failed after retries (" + e.getMessage() + ")"));
+                skipGroup(group, entries.size(), unavailable(e, stage));
             } catch (ContractException e) {
                 fatal = e;
             }
@@ -681,8 +684,7 @@ public final class ShardValidator {
                 }
             }
             if (deadlinePassed()) {
-                st.incomplete = true;
-                skipped.add(new Skipped(group.tenant(), ns.name(), null, batch.size(), "deadline: differing keys not re-checked"));
+                skipGroup(group, batch.size(), "deadline: differing keys not re-checked");
                 return;
             }
             List<Entry> entries = new ArrayList<>(batch.size());

@@ -19,11 +19,13 @@ public final class SourceQuery {
     private final String text;
     private final List<String> pieces;      // SQL text between parameters: pieces.size() == parameters.size() + 1
     private final List<String> parameters;  // in order of appearance, possibly repeated
+    private final boolean statementSeparator; // a ';' outside quotes and comments
 
-    private SourceQuery(String text, List<String> pieces, List<String> parameters) {
+    private SourceQuery(String text, List<String> pieces, List<String> parameters, boolean statementSeparator) {
         this.text = text;
         this.pieces = pieces;
         this.parameters = parameters;
+        this.statementSeparator = statementSeparator;
     }
 
     public static SourceQuery parse(String sql, String path) {
@@ -33,6 +35,7 @@ public final class SourceQuery {
         List<String> pieces = new ArrayList<>();
         List<String> params = new ArrayList<>();
         StringBuilder piece = new StringBuilder();
+        boolean separator = false;
         int i = 0;
         int n = sql.length();
         while (i < n) {
@@ -69,12 +72,13 @@ public final class SourceQuery {
                 throw new ContractException(path + ": sql uses a positional '?' marker; use named parameters such as "
                         + ":tenant_id and :order_id that match the key pattern placeholders");
             } else {
+                separator |= c == ';';
                 piece.append(c);
                 i++;
             }
         }
         pieces.add(piece.toString());
-        return new SourceQuery(sql, Collections.unmodifiableList(pieces), Collections.unmodifiableList(params));
+        return new SourceQuery(sql, Collections.unmodifiableList(pieces), Collections.unmodifiableList(params), separator);
     }
 
     private static int closingQuote(String sql, int start, char quote, String path) {
@@ -155,37 +159,7 @@ public final class SourceQuery {
      * joined with {@code UNION ALL}: array-bindable, and no {@code ;} outside quotes and comments.
      */
     public boolean combinable(String scalarParameter) {
-        if (!arrayBindable(scalarParameter)) {
-            return false;
-        }
-        for (String piece : pieces) {
-            if (stripQuotedAndComments(piece).indexOf(';') >= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String stripQuotedAndComments(String sql) {
-        StringBuilder out = new StringBuilder(sql.length());
-        int i = 0;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                int end = sql.indexOf(c, i + 1);
-                i = end < 0 ? sql.length() : end + 1;
-            } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? sql.length() : end;
-            } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? sql.length() : end + 2;
-            } else {
-                out.append(c);
-                i++;
-            }
-        }
-        return out.toString();
+        return !statementSeparator && arrayBindable(scalarParameter);
     }
 
     /**

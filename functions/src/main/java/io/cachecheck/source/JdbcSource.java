@@ -140,11 +140,7 @@ public final class JdbcSource implements AutoCloseable {
                 // executions.
                 int shape = paddedSize(parts);
                 String cacheKey = ns.name() + "/parts/" + shape;
-                PreparedStatement ps = statements.get(cacheKey);
-                if (ps == null) {
-                    ps = prepare(combinedSql(ns.sql().renderArrays(tenantPlaceholder), shape), true);
-                    statements.put(cacheKey, ps);
-                }
+                PreparedStatement ps = statement(cacheKey, () -> combinedSql(ns.sql().renderArrays(tenantPlaceholder), shape), true);
                 PreparedStatement binder = ps.unwrap(PreparedStatement.class);
                 int index = 1;
                 for (int p = 0; p < shape; p++) {
@@ -154,21 +150,11 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
                 try (ResultSet rs = executeLookup(ps)) {
-                    Columns cols = columns.get(cacheKey);
-                    if (cols == null) {
-                        cols = Columns.of(rs.getMetaData(), false);
-                        checkColumns(ns, cols.labels);
-                        columns.put(cacheKey, cols);
-                    }
-                    int partColumn = cols.index.get(PART_COLUMN);
+                    Columns cols = columns(rs, ns, cacheKey);
                     ResultSet cells = rs.unwrap(ResultSet.class);
                     while (rs.next()) {
-                        Object[] values = new Object[cols.labels.length];
-                        for (int c = 0; c < values.length; c++) {
-                            values[c] = read(cells, cols, c);
-                        }
-                        SourceRow row = SourceRow.of(cols.index, values);
-                        int part = ((BigDecimal) values[partColumn]).intValueExact();
+                        SourceRow row = readRow(cells, cols);
+                        int part = ((BigDecimal) row.get(PART_COLUMN)).intValueExact();
                         if (part < parts) {
                             rows.get(part).put(keyTuple(ns, row), row);
                         }
@@ -258,30 +244,38 @@ public final class JdbcSource implements AutoCloseable {
                 }
             }
             try (ResultSet rs = executeLookup(ps)) {
-                String cacheKey = ns.name() + '/' + (arrays ? -1 : size);
-                Columns cols = columns.get(cacheKey);
-                if (cols == null) {
-                    cols = Columns.of(rs.getMetaData(), settings.dialect() != SourceSettings.Dialect.POSTGRESQL);
-                    checkColumns(ns, cols.labels);
-                    columns.put(cacheKey, cols);
-                }
-                String[] labels = cols.labels;
-                int columnCount = labels.length;
+                Columns cols = columns(rs, ns, ns.name() + '/' + (arrays ? -1 : size));
                 // The rows are already in the driver's memory (auto-commit on: pgjdbc, MariaDB and MySQL read the
                 // whole result), so cells are read from the driver's own result set instead of through the
                 // wrapper's plugin chain; rows are still advanced through the wrapper.
                 ResultSet cells = rs.unwrap(ResultSet.class);
                 while (rs.next()) {
-                    Object[] values = new Object[columnCount];
-                    for (int c = 0; c < columnCount; c++) {
-                        values[c] = read(cells, cols, c);
-                    }
-                    SourceRow row = SourceRow.of(cols.index, values);
+                    SourceRow row = readRow(cells, cols);
                     rows.put(keyTuple(ns, row), row);
                 }
             }
             return null;
         }, where);
+    }
+
+    /** The result's column readers, resolved and checked against the mapping once per statement shape. */
+    private Columns columns(ResultSet rs, Namespace ns, String cacheKey) throws SQLException {
+        Columns cols = columns.get(cacheKey);
+        if (cols == null) {
+            cols = Columns.of(rs.getMetaData(), settings.dialect() != SourceSettings.Dialect.POSTGRESQL);
+            checkColumns(ns, cols.labels);
+            columns.put(cacheKey, cols);
+        }
+        return cols;
+    }
+
+    /** The current row, read from the driver's own result set. */
+    private static SourceRow readRow(ResultSet cells, Columns cols) throws SQLException {
+        Object[] values = new Object[cols.labels.length];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = read(cells, cols, c);
+        }
+        return SourceRow.of(cols.index, values);
     }
 
     private ResultSet executeLookup(PreparedStatement ps) throws SQLException {
@@ -482,10 +476,15 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     private PreparedStatement statement(Namespace ns, String tenantPlaceholder, int size) throws SQLException {
-        String cacheKey = ns.name() + '/' + size;
+        return statement(ns.name() + '/' + size, () -> size < 0 ? ns.sql().renderArrays(tenantPlaceholder)
+                : ns.sql().render(tenantPlaceholder, size), size < 0);
+    }
+
+    /** The connection's prepared statement for {@code cacheKey}, prepared from {@code sql} the first time. */
+    private PreparedStatement statement(String cacheKey, java.util.function.Supplier<String> sql, boolean arrays) throws SQLException {
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
-            ps = prepare(size < 0 ? ns.sql().renderArrays(tenantPlaceholder) : ns.sql().render(tenantPlaceholder, size), size < 0);
+            ps = prepare(sql.get(), arrays);
             statements.put(cacheKey, ps);
         }
         return ps;
