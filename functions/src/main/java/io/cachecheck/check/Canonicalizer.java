@@ -604,8 +604,7 @@ public final class Canonicalizer {
 
     /** Whether two instants are equal when both are truncated to {@code precision} fraction digits. */
     private static boolean sameAt(Instant a, Instant b, int precision) {
-        long unit = unitNanos(precision);
-        return a.getEpochSecond() == b.getEpochSecond() && a.getNano() - a.getNano() % unit == b.getNano() - b.getNano() % unit;
+        return truncate(a, precision).equals(truncate(b, precision));
     }
 
     /** Half a unit of {@code precision} digits later: truncated, it is the instant rounded half-up (as PostgreSQL stores it). */
@@ -616,11 +615,7 @@ public final class Canonicalizer {
 
     private static void time(Instant instant, int precision, StringBuilder out) {
         long nanos = instant.getNano();
-        long unit = 1;
-        for (int i = 0; i < 9 - precision; i++) {
-            unit *= 10;
-        }
-        out.append(instant.getEpochSecond()).append('.').append(nanos - nanos % unit);
+        out.append(instant.getEpochSecond()).append('.').append(nanos - nanos % unitNanos(precision));
     }
 
     private static LocalDate asDate(Object c) {
@@ -735,11 +730,7 @@ public final class Canonicalizer {
     }
 
     private static Instant truncate(Instant instant, int precision) {
-        long unit = 1;
-        for (int i = 0; i < 9 - precision; i++) {
-            unit *= 10;
-        }
-        return Instant.ofEpochSecond(instant.getEpochSecond(), instant.getNano() - instant.getNano() % unit);
+        return Instant.ofEpochSecond(instant.getEpochSecond(), instant.getNano() - instant.getNano() % unitNanos(precision));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -156,13 +156,8 @@ public final class Aggregate {
         } catch (InvalidInputException e) {
             return List.of();
         }
-        return env.store().get(RunIds.workTenantsKey(runId, s.shardId())).map(json -> {
-            try {
-                return Json.MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
-            } catch (IOException e) {
-                throw new UncheckedIOException("tenant list of shard " + s.shardId() + " cannot be read", e);
-            }
-        }).orElse(List.of());
+        return env.store().get(RunIds.workTenantsKey(runId, s.shardId()))
+                .map(json -> Json.strings(json, "tenant list of shard " + s.shardId())).orElse(List.of());
     }
 
     /** The shard's outcome with keys as output; adds the real keys of its findings to {@code realKeys}. */

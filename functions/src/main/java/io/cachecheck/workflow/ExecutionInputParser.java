@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -214,14 +213,9 @@ public final class ExecutionInputParser {
             String name = it.next();
             if (!allowed.contains(name)) {
                 throw new InvalidInputException(prefix + name + ": unknown field; allowed fields are "
-                        + new java.util.TreeSet<>(allowed) + hint(name, allowed));
+                        + new java.util.TreeSet<>(allowed) + io.cachecheck.error.DidYouMean.hint(name, allowed));
             }
         }
-    }
-
-    /** Suggests the allowed field closest to a misspelt one (at most two edits away). */
-    private static String hint(String name, Set<String> allowed) {
-        return io.cachecheck.error.DidYouMean.hint(name, allowed);
     }
 
     private static String shorten(JsonNode node) {

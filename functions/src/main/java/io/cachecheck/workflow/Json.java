@@ -33,4 +33,13 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A JSON array of strings, such as a tenant list DiscoverShards stored; {@code what} names it in the error. */
+    public static java.util.List<String> strings(byte[] json, String what) {
+        try {
+            return MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<java.util.List<String>>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(what + " cannot be read", e);
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package io.cachecheck.workflow;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.check.ProgressListener;
 import io.cachecheck.check.ShardResult;
@@ -10,8 +9,6 @@ import io.cachecheck.config.Settings;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.error.InvalidInputException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,10 +90,6 @@ public final class ValidateShard {
         }
         byte[] json = env.store().get(ref).orElseThrow(() -> new InvalidInputException(
                 field + ": no tenant list at " + env.store().location(ref) + "; run DiscoverShards for this run first"));
-        try {
-            return Json.MAPPER.readValue(json, new TypeReference<List<String>>() { });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.strings(json, "tenant list " + ref);
     }
 }
