@@ -27,7 +27,9 @@ import java.util.Map;
  * java -Xmx256m -cp bench/target/benchmarks.jar io.cachecheck.bench.RunValidator --contract bench/target/run/contract.yaml
  * </pre>
  * Options: contract (bench/target/run/contract.yaml), label (free text echoed), and overrides of the contract's check
- * settings: graceMillis, parallelism, batchSize, scanCount, maxBufferedKeys.
+ * settings: graceMillis, parallelism, batchSize, scanCount, maxBufferedKeys, combineMinTenants; and repeat (1): how
+ * many times the whole check runs in this JVM. Run 2 and later show a warm JVM, as a warm Lambda container or a
+ * long-lived process sees it: the JIT has compiled the hot paths already. One line per run; the last is the summary.
  */
 public final class RunValidator {
     public static void main(String[] argv) throws IOException {
@@ -40,6 +42,15 @@ public final class RunValidator {
                 d.unmappedSampleSize(), d.maxFindings(), d.deadlineSeconds(),
                 (int) args.number("combineMinTenants", d.combineMinTenants()));
         contract = new Contract(contract.version(), contract.cache(), contract.source(), contract.tenants(), c, contract.namespaces());
+        int repeat = (int) args.number("repeat", 1);
+        for (int run = 1; run <= repeat; run++) {
+            runOnce(contract, c, args.text("label", "-"), run);
+        }
+    }
+
+    private static void runOnce(Contract contract, CheckSettings c, String label, int run) throws IOException {
+        long cpu0 = processCpuMillis();
+        long jit0 = jitCpuMillis();
         SecretResolver secrets = SecretResolver.create();
         long t0 = System.nanoTime();
         RedisNodes nodes = RedisNodes.discover(contract.cache(), secrets);
@@ -70,16 +81,22 @@ public final class RunValidator {
         long t2 = System.nanoTime();
         double wall = (t2 - t0) / 1e9;
         double validate = (t2 - t1) / 1e9;
-        System.out.printf("validator label=%s tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
+        System.out.printf("validator label=%s run=%d tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
                         + " keysPerSecond=%.0f parallelism=%d batchSize=%d scanCount=%d scanMillis=%d recheckWaitMillis=%d graceMillis=%d verdicts=%s consistent=%d stale=%d orphan=%d"
-                        + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d jitCpuMillis=%d%n",
-                args.text("label", "-"), tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
+                        + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d jitCpuMillis=%d cpuMillis=%d%n",
+                label, run, tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
                 c.parallelism(), c.batchSize(), c.scanCount(), scanMillis, waitMillis, contract.check().graceMillis(), verdicts,
                 counts.getOrDefault(DriftClass.CONSISTENT, 0L), counts.getOrDefault(DriftClass.STALE, 0L),
                 counts.getOrDefault(DriftClass.ORPHAN, 0L), counts.getOrDefault(DriftClass.CORRUPT, 0L),
                 counts.getOrDefault(DriftClass.IN_FLIGHT, 0L), counts.getOrDefault(DriftClass.UNMAPPED, 0L), findings,
                 Runtime.getRuntime().maxMemory() >> 20, peakRssKb(),
-                jitCpuMillis());
+                jitCpuMillis() - jit0, processCpuMillis() - cpu0);
+    }
+
+    /** CPU time of this whole JVM (all threads, user + system) so far. */
+    static long processCpuMillis() {
+        return java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getProcessCpuTime() / 1_000_000;
     }
 
     /**
