@@ -302,6 +302,33 @@ public final class CacheCheckCli {
         return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()));
     }
 
+    /** Execution input fields that a CLI option sets, so an input error can name the option the user typed. */
+    private static final Map<String, String> OPTION_OF_INPUT_FIELD = Map.of(
+            "tenantScope", "--tenants",
+            "mode", "--mode",
+            "baseline", "--baseline",
+            "maxConcurrency", "--max-concurrency",
+            "gate.maxDriftRatio", "--max-drift-ratio",
+            "gate.scoreTolerance", "--score-tolerance",
+            "remediation.maxKeysPerRun", "--max-remediation-keys",
+            "remediation.maxKeysPerTenant", "--max-remediation-keys-per-tenant",
+            "remediation.maxWritesPerSecond", "--max-writes-per-second");
+
+    /**
+     * An error about an execution input field ("tenantScope: ...", as the state machine reports it to console
+     * users) rewritten to name the CLI option that set it, with the field kept for searching the docs; null when
+     * the message is not about such a field.
+     */
+    static String inputErrorAsOption(String message) {
+        int colon = message.indexOf(": ");
+        if (colon <= 0) {
+            return null;
+        }
+        String field = message.substring(0, colon);
+        String option = OPTION_OF_INPUT_FIELD.get(field);
+        return option == null ? null : option + ": " + message.substring(colon + 2) + " [execution input field " + field + "]";
+    }
+
     static ObjectNode executionInput(Map<String, String> options) {
         ObjectNode input = Json.MAPPER.createObjectNode();
         input.put("mode", options.getOrDefault("mode", "manual"));
@@ -376,8 +403,10 @@ public final class CacheCheckCli {
     private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere, boolean gateMode) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
-            err.println("error: run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": "
-                    + result.error() + ": " + causeMessage(result.cause()));
+            String where = "run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": " + result.error();
+            String cause = causeMessage(result.cause());
+            String flagged = inputErrorAsOption(cause);
+            err.println(flagged != null ? "error: " + flagged + " (" + where + ")" : "error: " + where + ": " + cause);
             return INCOMPLETE_OR_ERROR;
         }
         AuditLog log = run.auditLog().get();

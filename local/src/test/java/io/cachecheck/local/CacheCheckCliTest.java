@@ -29,6 +29,20 @@ class CacheCheckCliTest {
     }
 
     @Test
+    void inputErrors_nameTheOptionThatSetTheField() {
+        assertThat(CacheCheckCli.inputErrorAsOption("tenantScope: tenants [x] are not active (not returned by tenants.sql); remove them"))
+                .isEqualTo("--tenants: tenants [x] are not active (not returned by tenants.sql); remove them"
+                        + " [execution input field tenantScope]");
+        assertThat(CacheCheckCli.inputErrorAsOption("gate.maxDriftRatio: 2.0 is invalid; use a number from 0 to 1"))
+                .isEqualTo("--max-drift-ratio: 2.0 is invalid; use a number from 0 to 1 [execution input field gate.maxDriftRatio]");
+        assertThat(CacheCheckCli.inputErrorAsOption("remediation.maxKeysPerTenant: 0 is invalid"))
+                .startsWith("--max-remediation-keys-per-tenant: 0 is invalid");
+        // anything else is printed as the state machine reported it
+        assertThat(CacheCheckCli.inputErrorAsOption("namespace orders: column 'x' is mapped but ...")).isNull();
+        assertThat(CacheCheckCli.inputErrorAsOption("no colon here")).isNull();
+    }
+
+    @Test
     void functionTimeout_mustLeaveTimeAfterTheDeadlineMargin() {
         assertThat(CacheCheckCli.functionTimeout("900", 30)).isEqualTo(900);
         assertThat(CacheCheckCli.functionTimeout("31", 30)).isEqualTo(31);

@@ -274,7 +274,13 @@ class LocalWorkflowIT {
         assertThat(badContract).isEqualTo(2);
         List<String> lines = stderr.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         assertThat(lines).containsExactly(
-                "error: run " + lines.get(0).split(" ")[2] + " FAILED at ValidateInput: InvalidInput: maxConcurrency: 99 is invalid; use a whole number from 1 to 40 (default 4)",
+                "error: --max-concurrency: 99 is invalid; use a whole number from 1 to 40 (default 4) [execution input field"
+                        + " maxConcurrency] (run " + runIdIn(lines.get(0)) + " FAILED at ValidateInput: InvalidInput)",
                 "error: cache.url: 'http://x' must start with redis:// or rediss:// (TLS)");
+    }
+
+    private static String runIdIn(String line) {
+        int at = line.indexOf("(run ") + 5;
+        return line.substring(at, line.indexOf(' ', at));
     }
 }
