@@ -102,18 +102,27 @@ public final class BaselineComparator {
         if (previous != null) {
             previous.namespaces().forEach(n -> previousFigures.put(n.id(), n));
         }
+        Set<NamespaceFigures.Id> kept = new HashSet<>();
         for (TenantNamespaceResult r : current.results()) {
             NamespaceFigures fig = NamespaceFigures.of(r);
-            figures.add(fig);
             NamespaceFigures old = previousFigures.get(fig.id());
-            if (old != null && old.score() - fig.score() > scoreTolerance + EPSILON) {
+            if (!fig.complete() && old != null) {
+                // A partly checked tenant/namespace says nothing reliable about its score: the unchecked part may
+                // hold all of its drift, or none. So it is neither compared nor allowed to replace what is known.
+                figures.add(old);
+                kept.add(old.id());
+                continue;
+            }
+            figures.add(fig);
+            kept.add(fig.id());
+            if (old != null && fig.complete() && old.complete() && old.score() - fig.score() > scoreTolerance + EPSILON) {
                 regressions.add(Regression.scoreDrop(old, fig));
             }
         }
         // tenants/namespaces outside this run's scope keep their last known figures, so a partial run does not
         // make the next full run look like a first run for them
         for (NamespaceFigures old : previousFigures.values()) {
-            if (!checked.containsKey(old.id())) {
+            if (!kept.contains(old.id())) {
                 figures.add(old);
             }
         }
@@ -137,7 +146,8 @@ public final class BaselineComparator {
             return false;
         }
         if (old.driftClass() == DriftClass.UNMAPPED) {
-            return current.complete();
+            // only a complete run over all tenants looks at every key; a tenant-scoped run reports no UNMAPPED keys
+            return current.complete() && current.unmappedChecked();
         }
         TenantNamespaceResult r = checked.get(new NamespaceFigures.Id(old.tenant(), old.namespace()));
         return r != null && r.complete();

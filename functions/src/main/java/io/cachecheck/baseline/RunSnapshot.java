@@ -25,9 +25,12 @@ import java.util.Objects;
  *                          checked, e.g. a shard that failed and has no result)
  * @param unmappedKeys      keys no namespace (or no active tenant) claims: checked and drifted, but not part of any
  *                          tenant's figures
+ * @param unmappedChecked   true when this run looked for UNMAPPED keys (a run over all tenants); a tenant-scoped run
+ *                          reports none, so its silence about them proves nothing
  */
 public record RunSnapshot(String runId, Instant createdAt, String keyScheme, List<TenantNamespaceResult> results,
-                          List<Finding> findings, boolean findingsTruncated, boolean complete, long unmappedKeys) {
+                          List<Finding> findings, boolean findingsTruncated, boolean complete, long unmappedKeys,
+                          boolean unmappedChecked) {
 
     public RunSnapshot {
         Objects.requireNonNull(runId, "runId");
@@ -35,6 +38,12 @@ public record RunSnapshot(String runId, Instant createdAt, String keyScheme, Lis
         keyScheme = keyScheme == null ? "plain" : keyScheme;
         results = List.copyOf(results);
         findings = List.copyOf(findings);
+    }
+
+    /** A snapshot of a run over all tenants. */
+    public RunSnapshot(String runId, Instant createdAt, String keyScheme, List<TenantNamespaceResult> results,
+                       List<Finding> findings, boolean findingsTruncated, boolean complete, long unmappedKeys) {
+        this(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, unmappedKeys, true);
     }
 
     /** A snapshot without UNMAPPED keys. */
@@ -70,12 +79,18 @@ public record RunSnapshot(String runId, Instant createdAt, String keyScheme, Lis
     /** The same snapshot with every key replaced as the redactor says (a disabled redactor changes nothing). */
     public RunSnapshot redacted(KeyRedactor redactor) {
         return new RunSnapshot(runId, createdAt, redactor.scheme(), results, redactor.redactFindings(findings),
-                findingsTruncated, complete, unmappedKeys);
+                findingsTruncated, complete, unmappedKeys, unmappedChecked);
+    }
+
+    /** The same snapshot marked as a tenant-scoped run, which does not look for UNMAPPED keys. */
+    public RunSnapshot scoped() {
+        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, unmappedKeys, false);
     }
 
     /** The same snapshot marked incomplete, e.g. when a shard failed and left no result to merge. */
     public RunSnapshot incomplete() {
-        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, false, unmappedKeys);
+        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, false, unmappedKeys,
+                unmappedChecked);
     }
 
     /** Every classified key: the tenants' keys plus UNMAPPED keys (as in the audit log's summary). */

@@ -117,6 +117,9 @@ public final class Aggregate {
         if (log.summary().verdict() == Verdict.INCOMPLETE) {
             snapshot = snapshot.incomplete();
         }
+        if (!input.allTenants()) {
+            snapshot = snapshot.scoped();
+        }
         Comparison comparison = compareAndSave(input.baseline(), snapshot, g.scoreTolerance(), steps);
         RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
         GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
@@ -183,13 +186,23 @@ public final class Aggregate {
         return new ShardOutcome(s.shardId(), result, tenants, s.resultRef(), null, null);
     }
 
-    /** Loads the selected baseline, compares, and saves this run's baseline as the new latest. */
+    /**
+     * Loads the selected baseline, compares, and saves this run's baseline as the new latest. The saved baseline
+     * always builds on {@code latest}, whatever was selected for the comparison: {@code none} or an older run id
+     * changes what this run reports, not the history (first-seen dates, other tenants' figures and drift) that the
+     * next run inherits.
+     */
     private Comparison compareAndSave(String selection, RunSnapshot snapshot, double tolerance, List<AuditStep> steps) {
         Instant start = env.clock().instant();
         BaselineStore baselines = ObjectStoreBaselineStore.create(env.store());
-        Baseline previous = baselines.load(BaselineSelection.parse(selection)).orElse(null);
+        BaselineSelection selected = BaselineSelection.parse(selection);
+        Baseline previous = baselines.load(selected).orElse(null);
         Comparison comparison = BaselineComparator.compare(previous, snapshot, tolerance);
-        baselines.save(comparison.baseline());
+        Baseline latest = selected instanceof BaselineSelection.Latest ? previous
+                : baselines.load(BaselineSelection.latest()).orElse(null);
+        Baseline history = latest == previous ? comparison.baseline()
+                : BaselineComparator.compare(latest, snapshot, tolerance).baseline();
+        baselines.save(history);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("baseline", selection);
         details.put("comparedTo", comparison.comparedTo());

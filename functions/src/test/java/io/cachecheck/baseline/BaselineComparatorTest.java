@@ -142,6 +142,52 @@ public class BaselineComparatorTest {
     }
 
     @Test
+    void compare_whenUnmappedKeyAbsentFromATenantScopedRun_keepsItUnverified() {
+        Baseline before = BaselineComparator.compare(null, run("run-1", T1, List.of(result("t1", "orders", 10, 0, 0, true)),
+                List.of(finding(null, "stray:1", UNMAPPED, T1))), 0.0).baseline();
+
+        // complete, but scoped to t1: it never looked for UNMAPPED keys
+        Comparison c = BaselineComparator.compare(before,
+                run("run-2", T2, List.of(result("t1", "orders", 10, 0, 0, true)), List.of()).scoped(), 0.0);
+
+        assertThat(c.resolved()).isEmpty();
+        assertThat(c.unverified()).extracting(DriftedKey::key).containsExactly("stray:1");
+        assertThat(c.baseline().drifted()).containsExactly(new DriftedKey(null, null, "stray:1", UNMAPPED, T1, "run-1"));
+    }
+
+    @Test
+    void compare_whenNamespacePartlyChecked_neitherComparesItsScoreNorReplacesItsFigures() {
+        Baseline before = BaselineComparator.compare(null, run("run-1", T1,
+                List.of(result("t1", "orders", 100, 10, 0, true), result("t2", "orders", 100, 0, 0, true)), List.of()), 0.0).baseline();
+
+        // t1: only 4 keys checked, 1 of them stale (score 0.75 against 0.9); t2: nothing checked (score 1.0)
+        Comparison c = BaselineComparator.compare(before, run("run-2", T2,
+                List.of(result("t1", "orders", 4, 1, 0, false), result("t2", "orders", 0, 0, 0, false)), List.of()), 0.0);
+
+        assertThat(c.regressions()).isEmpty();
+        assertThat(c.baseline().namespaces()).extracting(NamespaceFigures::tenant, NamespaceFigures::keysChecked, NamespaceFigures::complete)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("t1", 100L, true), org.assertj.core.groups.Tuple.tuple("t2", 100L, true));
+
+        // the next complete run compares with the figures carried forward, not with the partial ones
+        Comparison next = BaselineComparator.compare(c.baseline(), run("run-3", T3,
+                List.of(result("t1", "orders", 100, 10, 0, true), result("t2", "orders", 100, 0, 0, true)), List.of()), 0.0);
+        assertThat(next.regressions()).isEmpty();
+    }
+
+    @Test
+    void compare_whenOnlyPartialFiguresAreKnown_savesThemButComparesNoScoreWithThem() {
+        Baseline partial = BaselineComparator.compare(null, run("run-1", T1,
+                List.of(result("t1", "orders", 0, 0, 0, false)), List.of()), 0.0).baseline();
+        assertThat(partial.namespaces()).extracting(NamespaceFigures::complete).containsExactly(false);
+
+        Comparison c = BaselineComparator.compare(partial, run("run-2", T2,
+                List.of(result("t1", "orders", 100, 10, 0, true)), List.of()), 0.0);
+
+        assertThat(c.regressions()).isEmpty(); // 1.0 from zero keys checked is no score to drop from
+        assertThat(c.baseline().namespaces()).extracting(NamespaceFigures::keysChecked).containsExactly(100L);
+    }
+
+    @Test
     void compare_whenFindingsTruncated_resolvesNothing() {
         Baseline before = BaselineComparator.compare(null, run("run-1", T1, List.of(result("t1", "orders", 10, 1, 0, true)),
                 List.of(finding("t1", "t:t1:order:1", STALE, T1))), 0.0).baseline();

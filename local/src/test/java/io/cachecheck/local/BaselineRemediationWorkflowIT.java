@@ -133,6 +133,28 @@ class BaselineRemediationWorkflowIT {
     }
 
     @Test
+    void scopedRuns_neitherResolveUnmappedKeys_norResetTheHistoryTheNextRunComparesWith() throws Exception {
+        run("sc-1", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
+        // scoped to one tenant: it does not look for UNMAPPED keys, so it cannot prove them fixed
+        AuditLog scoped = run("sc-2", "{'mode':'manual','tenantScope':['initech'],'gate':{'maxDriftRatio':1}}");
+        // scoped and compared with nothing (the shipped manual sample's shape): it still becomes latest
+        AuditLog none = run("sc-3", "{'mode':'manual','tenantScope':['initech'],'baseline':'none','gate':{'maxDriftRatio':1}}");
+        LocalWorkflow.Run gate = workflow.run("sc-4", input("{'mode':'gate','gate':{'maxDriftRatio':1,'failOnRegression':true}}"));
+
+        assertThat(scoped.comparison().resolved()).isEmpty();
+        assertThat(scoped.comparison().unverified()).extracting(DriftedKey::key)
+                .contains("demo:umbrella:customer:1", "demo:misc:session:abc");
+        assertThat(none.comparison().comparedTo()).isNull();
+        assertThat(gate.execution().status()).as(gate.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        AuditLog after = checkedAuditLog(out, "sc-4");
+        assertThat(after.comparison().comparedTo()).isEqualTo("sc-3");
+        assertThat(after.comparison().regressions()).isEmpty();
+        assertThat(after.comparison().persistent()).extracting(DriftedKey::key, DriftedKey::firstSeenRunId)
+                .containsExactlyInAnyOrder(tuple(STALE, "sc-1"), tuple(ORPHAN, "sc-1"), tuple(CORRUPT, "sc-1"),
+                        tuple("demo:umbrella:customer:1", "sc-1"), tuple("demo:misc:session:abc", "sc-1"));
+    }
+
+    @Test
     void gateRun_failOnRegression_failsOnNewDriftUnderTheRatio_andPassesWithoutIt() throws Exception {
         run("rg-1", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
         cache(LATER_STALE, customer("gold", true));
