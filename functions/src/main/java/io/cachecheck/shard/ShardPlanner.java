@@ -104,7 +104,10 @@ public final class ShardPlanner {
                 }
             }
             if (!unknown.isEmpty()) {
-                throw new InvalidInputException("tenantScope: tenants " + unknown + " are not active (not returned by tenants.sql); "
+                // at most 10 ids: the message travels in the execution's state, which is limited to 256 KiB
+                String listed = unknown.size() <= 10 ? unknown.toString()
+                        : unknown.subList(0, 10).toString().replace("]", ", … and " + (unknown.size() - 10) + " more]");
+                throw new InvalidInputException("tenantScope: tenants " + listed + " are not active (not returned by tenants.sql); "
                         + "remove them or use \"all\"");
             }
         }

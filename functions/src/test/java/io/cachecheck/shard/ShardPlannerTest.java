@@ -54,6 +54,19 @@ class ShardPlannerTest {
     }
 
     @Test
+    void plan_scopeWithManyInactiveTenants_namesTheFirstTenAndCountsTheRest() {
+        List<String> scope = new java.util.ArrayList<>();
+        for (int i = 0; i < 9000; i++) {
+            scope.add(String.format("tenant-%06d", i));
+        }
+        assertThatThrownBy(() -> ShardPlanner.plan(tenants(), scope, List.of(new HostAndPort("h", 1))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("tenantScope: tenants [tenant-000000, tenant-000001,")
+                .hasMessageContaining("tenant-000009, … and 8990 more] are not active")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(400));
+    }
+
+    @Test
     void hashShard_isStable() {
         assertThat(ShardPlanner.hashShard("acme", 8)).isEqualTo(ShardPlanner.hashShard("acme", 8)).isBetween(0, 7);
         assertThat(ShardPlanner.hashShard("acme", 1)).isZero();

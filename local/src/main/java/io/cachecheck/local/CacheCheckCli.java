@@ -8,6 +8,7 @@ import io.cachecheck.baseline.BaselineSelection;
 import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
+import io.cachecheck.error.DidYouMean;
 import io.cachecheck.config.Settings;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
@@ -203,7 +204,10 @@ public final class CacheCheckCli {
                 }
                 options.put(name, value);
             } else {
-                throw new UsageException("unknown option --" + name + ", see --help");
+                java.util.List<String> known = new java.util.ArrayList<>();
+                FLAGS.forEach(f -> known.add("--" + f));
+                VALUED.forEach(v -> known.add("--" + v));
+                throw new UsageException("unknown option --" + name + DidYouMean.hint("--" + name, known) + ", see --help");
             }
         }
         return options;
@@ -334,10 +338,14 @@ public final class CacheCheckCli {
         input.put("mode", options.getOrDefault("mode", "manual"));
         if (options.containsKey("tenants")) {
             ArrayNode scope = input.putArray("tenantScope");
-            for (String t : options.get("tenants").split(",")) {
-                if (!t.isBlank()) {
-                    scope.add(t.trim());
+            String list = options.get("tenants");
+            for (String t : list.split(",", -1)) {
+                if (t.isBlank()) {
+                    // "a,,b" is more likely a lost id than a wish for two tenants
+                    throw new UsageException("--tenants: '" + list + "' has an empty tenant id; separate ids with single"
+                            + " commas, e.g. --tenants acme,globex");
                 }
+                scope.add(t.trim());
             }
         } else {
             input.put("tenantScope", "all");
@@ -368,6 +376,10 @@ public final class CacheCheckCli {
             input.put("maxConcurrency", positiveInt(options.get("max-concurrency"), "max-concurrency"));
         }
         if (options.containsKey("remediate")) {
+            if ("gate".equals(options.get("mode")) && !options.containsKey("allow-remediation")) {
+                throw new UsageException("--remediate with --mode gate: a pre-rollout gate must not change the cache;"
+                        + " drop --remediate, or add --allow-remediation to let this gate run remediate");
+            }
             input.put("remediate", true);
         }
         if (options.containsKey("baseline")) {

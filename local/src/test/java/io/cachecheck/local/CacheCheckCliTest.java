@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +28,32 @@ class CacheCheckCliTest {
         // a value that merely starts with dashes but is no option is still a value
         assertThat(CacheCheckCli.options(new String[]{"validate", "--tenants", "--not-an-option"}))
                 .containsEntry("tenants", "--not-an-option");
+    }
+
+    @Test
+    void unknownOption_suggestsTheClosestOne() {
+        assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--maxConcurency", "8"}))
+                .hasMessage("unknown option --maxConcurency (did you mean --max-concurrency?), see --help");
+        assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--frobnicate"}))
+                .hasMessage("unknown option --frobnicate, see --help");
+    }
+
+    @Test
+    void tenantsWithAnEmptyId_isRefused() {
+        for (String list : List.of("t01,,t02", "t01,", ",t01")) {
+            assertThatThrownBy(() -> CacheCheckCli.executionInput(Map.of("tenants", list)))
+                    .hasMessage("--tenants: '" + list + "' has an empty tenant id; separate ids with single commas, e.g. --tenants acme,globex");
+        }
+        assertThat(CacheCheckCli.executionInput(Map.of("tenants", "t01, t02")).get("tenantScope").toString())
+                .isEqualTo("[\"t01\",\"t02\"]");
+    }
+
+    @Test
+    void remediateInAGateRun_needsAllowRemediation_andTheErrorNamesTheFlag() {
+        assertThatThrownBy(() -> CacheCheckCli.executionInput(Map.of("mode", "gate", "remediate", "true")))
+                .hasMessageContaining("--allow-remediation");
+        assertThat(CacheCheckCli.executionInput(Map.of("mode", "gate", "remediate", "true", "allow-remediation", "true"))
+                .get("remediate").asBoolean()).isTrue();
     }
 
     @Test

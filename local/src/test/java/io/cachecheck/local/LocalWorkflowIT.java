@@ -237,6 +237,20 @@ class LocalWorkflowIT {
     }
 
     @Test
+    void run_whenInputIsNotAJsonObject_stillFailsAsInvalidInputNamingTheFix() throws Exception {
+        Contract contract = ContractLoader.create().parse(contractText("127.0.0.1:5432"));
+        LocalWorkflow wf = workflow(contract, new ByteArrayOutputStream());
+
+        for (String notAnObject : List.of("[]", "\"manual\"", "null", "42")) {
+            LocalWorkflow.Run run = wf.run("it-notobject-" + Math.abs(notAnObject.hashCode()), input(notAnObject));
+
+            assertThat(run.execution().error()).as(notAnObject).isEqualTo("InvalidInput");
+            assertThat(CacheCheckCli.causeMessage(run.execution().cause())).as(notAnObject).contains("JSON object");
+            assertThat(run.execution().history()).extracting(StateEvent::stateName).containsOnly("ValidateInput", "InvalidInput");
+        }
+    }
+
+    @Test
     void cli_validateCommand_scopedToConsistentTenant_printsSummaryAndExitsZero() throws Exception {
         Path contract = out.resolve("contract.yaml");
         Files.writeString(contract, contractText("127.0.0.1:5432"));
