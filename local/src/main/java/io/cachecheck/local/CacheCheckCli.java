@@ -1,5 +1,6 @@
 package io.cachecheck.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.audit.AuditLog;
@@ -8,12 +9,12 @@ import io.cachecheck.baseline.BaselineSelection;
 import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
-import io.cachecheck.error.DidYouMean;
 import io.cachecheck.config.Settings;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.error.DidYouMean;
 import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.local.asl.AslDefinitionException;
 import io.cachecheck.local.asl.AslOptions;
@@ -100,7 +101,10 @@ public final class CacheCheckCli {
               --sns-endpoint URL       SNS-compatible endpoint for --topic-arn
               --region REGION          region of the S3/SNS clients (default: AWS_REGION or us-east-1)
               --definition FILE        run this ASL file instead of the packaged one
-              --function-timeout SEC   time budget per function call, like the Lambda timeout (default: 900)
+              --function-timeout SEC   ValidateShard's budget, like its Lambda timeout; each shard stops 30 s
+                                       before it (default: 900)
+              --input FILE             the execution input as JSON (e.g. events/*.json) instead of the
+                                       options --tenants, --mode, --baseline, the gate and remediation ones
               --quiet                  no progress on stderr
 
             demo options:
@@ -177,7 +181,11 @@ public final class CacheCheckCli {
     private static final List<String> VALUED = List.of("contract", "out", "tenants", "mode", "max-drift-ratio",
             "score-tolerance", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second",
             "max-concurrency", "run-id", "bucket", "s3-endpoint", "topic-arn", "sns-endpoint", "region", "definition",
-            "function-timeout");
+            "function-timeout", "input");
+    /** The options that build the execution input; --input FILE replaces all of them. */
+    private static final List<String> INPUT_OPTIONS = List.of("tenants", "mode", "max-drift-ratio", "score-tolerance",
+            "fail-on-regression", "allow-remediation", "fail-on-incomplete", "no-fail-on-incomplete", "max-concurrency",
+            "remediate", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second");
 
     static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -255,7 +263,7 @@ public final class CacheCheckCli {
     }
 
     private int execute(Contract contract, Map<String, String> options, Path outDir) {
-        ObjectNode input = executionInput(options);
+        JsonNode input = options.containsKey("input") ? inputFile(options) : executionInput(options);
         String runId = options.getOrDefault("run-id", "local-"
                 + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                 + "-" + UUID.randomUUID().toString().substring(0, 8));
@@ -299,8 +307,8 @@ public final class CacheCheckCli {
         }
         LocalWorkflow workflow = new LocalWorkflow(env, definition, AslOptions.defaults(), timeout);
         if (!quiet) {
-            err.println("Run " + runId + ": validating " + (input.get("tenantScope").isArray()
-                    ? input.get("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
+            err.println("Run " + runId + ": validating " + (input.path("tenantScope").isArray()
+                    ? input.path("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
         return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()));
@@ -331,6 +339,34 @@ public final class CacheCheckCli {
         String field = message.substring(0, colon);
         String option = OPTION_OF_INPUT_FIELD.get(field);
         return option == null ? null : option + ": " + message.substring(colon + 2) + " [execution input field " + field + "]";
+    }
+
+    /**
+     * The execution input read from --input FILE, exactly as the console or EventBridge would pass it: the workflow's
+     * ValidateInput state checks it, so the file's errors read as they would in AWS.
+     */
+    static JsonNode inputFile(Map<String, String> options) {
+        List<String> mixed = INPUT_OPTIONS.stream().filter(options::containsKey).map(o -> "--" + o).toList();
+        if (!mixed.isEmpty()) {
+            throw new UsageException("--input " + options.get("input") + " is the whole execution input; drop " + mixed
+                    + " or set the same fields in the file");
+        }
+        Path file = Path.of(options.get("input"));
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UsageException("--input: cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        if (text.isBlank()) {
+            throw new UsageException("--input: " + file + " is empty; write an execution input such as {\"mode\": \"manual\"} (see events/)");
+        }
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new UsageException("--input: " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + "; write an execution input such as {\"mode\": \"manual\"} (see events/)");
+        }
     }
 
     static ObjectNode executionInput(Map<String, String> options) {

@@ -272,6 +272,32 @@ class LocalWorkflowIT {
     }
 
     @Test
+    void cli_inputFile_runsTheShippedEventSampleAsTheConsoleWould() throws Exception {
+        Path contract = out.resolve("contract.yaml");
+        Files.writeString(contract, contractText("127.0.0.1:5432"));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        Path gateSample = Path.of("..", "events", "cache-validation-gate.json");
+
+        // the seeded data drifts far beyond the sample's maxDriftRatio 0.001: the gate fails, as CodePipeline would see it
+        int exit = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
+                "--input", gateSample.toString(), "--run-id", "it-input", "--quiet"});
+        int mixed = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
+                "--input", gateSample.toString(), "--tenants", "acme", "--quiet"});
+
+        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(CacheCheckCli.DRIFT);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Run it-input (gate): DRIFT", "Gate failed (ConsistencyGateFailed)");
+        AuditLog log = checkedAuditLog(out, "it-input");
+        assertThat(log.trigger().mode()).isEqualTo("gate");
+        assertThat(log.trigger().maxDriftRatio()).isEqualTo(0.001);
+        assertThat(mixed).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: --input " + gateSample
+                + " is the whole execution input; drop [--tenants] or set the same fields in the file");
+    }
+
+    @Test
     void cli_whenInputOrContractInvalid_printsOneLineAndExits2() throws Exception {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         CacheCheckCli cli = new CacheCheckCli(new PrintStream(new ByteArrayOutputStream()),
