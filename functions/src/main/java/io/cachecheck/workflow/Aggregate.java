@@ -325,7 +325,9 @@ public final class Aggregate {
                 .append("), in flight: ").append(c.getOrDefault(DriftClass.IN_FLIGHT, 0L)).append('\n');
         out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100")
                 // 100 is the documented score of an empty check; say so, so a run that checked nothing does not read as clean
-                .append(s.keysChecked() == 0 ? " (no key was checked)" : "").append('\n');
+                .append(s.keysChecked() == 0 ? " (no key was checked)"
+                        : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked; part of the scope was not checked, see below)" : "")
+                .append('\n');
         if (!s.worstTenants().isEmpty()) {
             out.append("Worst tenants: ").append(String.join(", ", s.worstTenants().stream()
                     .map(t -> t.tenant() + " " + trim(t.score()) + " (" + t.driftedKeys() + " drifted)").toList())).append('\n');
@@ -365,15 +367,18 @@ public final class Aggregate {
                 continue;
             }
             // group the skipped parts of a shard by node and reason: a dead node skips every tenant of the shard
-            Map<String, List<String>> byReason = new LinkedHashMap<>();
+            // (a tenant/namespace skipped in several batches is named once, with its keys added up)
+            Map<String, Map<String, Long>> byReason = new LinkedHashMap<>();
             for (Skipped part : shard.skipped() == null ? List.<Skipped>of() : shard.skipped()) {
                 String where = (part.node() == null ? "" : " on " + part.node()) + ": " + part.reason();
                 String what = part.tenant() == null ? "all tenants"
                         : part.tenant() + (part.namespace() == null ? "" : "/" + part.namespace());
-                byReason.computeIfAbsent(where, w -> new ArrayList<>()).add(what);
+                byReason.computeIfAbsent(where, w -> new LinkedHashMap<>()).merge(what, part.keys(), Long::sum);
             }
-            for (Map.Entry<String, List<String>> e : byReason.entrySet()) {
-                lines.add(shard.shardId() + ": " + String.join(", ", e.getValue()) + " not checked" + e.getKey());
+            for (Map.Entry<String, Map<String, Long>> e : byReason.entrySet()) {
+                long keys = e.getValue().values().stream().mapToLong(Long::longValue).sum();
+                lines.add(shard.shardId() + ": " + String.join(", ", e.getValue().keySet()) + " not checked"
+                        + (keys > 0 ? " (" + keys + " keys known)" : "") + e.getKey());
             }
         }
         if (lines.size() > MAX_INCOMPLETE_LINES) {

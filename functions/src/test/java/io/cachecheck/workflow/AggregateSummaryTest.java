@@ -60,11 +60,14 @@ class AggregateSummaryTest {
         List<String> lines = Aggregate.incompleteLines(List.of(skipped("shard-0",
                 new Skipped("acme", null, "127.0.0.1:6999", 0, "cache-unavailable: scan of node failed after retries"),
                 new Skipped("globex", null, "127.0.0.1:6999", 0, "cache-unavailable: scan of node failed after retries"),
-                new Skipped("acme", "order", null, 12, "deadline"))), true);
+                new Skipped("acme", "order", null, 12, "deadline"),
+                new Skipped("globex", "order", null, 5, "deadline"),
+                new Skipped("acme", "order", null, 30, "deadline"))), true);
 
+        // a tenant/namespace skipped in several batches is named once, with its keys added up
         assertThat(lines).containsExactly(
                 "shard-0: acme, globex not checked on 127.0.0.1:6999: cache-unavailable: scan of node failed after retries",
-                "shard-0: acme/order not checked: deadline");
+                "shard-0: acme/order, globex/order not checked (47 keys known): deadline");
     }
 
     @Test

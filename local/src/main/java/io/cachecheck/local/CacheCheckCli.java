@@ -501,7 +501,8 @@ public final class CacheCheckCli {
                         + "Worst tenants: %s%n%s%s%n%s%nAudit log: %s",
                 log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
                 c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
-                c.get(DriftClass.IN_FLIGHT), s.consistencyScore(), worst.isEmpty() ? "none" : String.join(", ", worst),
+                c.get(DriftClass.IN_FLIGHT), s.consistencyScore() + (s.verdict() == Verdict.INCOMPLETE
+                        ? " (of the keys checked; part of the scope was not checked)" : ""), worst.isEmpty() ? "none" : String.join(", ", worst),
                 incomplete, Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
     }
 
