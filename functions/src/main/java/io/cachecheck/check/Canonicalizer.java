@@ -476,8 +476,17 @@ public final class Canonicalizer {
         if (d.scale() == 0) {
             return d.toString(); // 1200 at scale 0 prints "1200", as stripTrailingZeros (1.2E+3) + toPlainString does
         }
-        return d.stripTrailingZeros().toPlainString();
+        BigDecimal stripped = d.stripTrailingZeros();
+        if (stripped.scale() < -MAX_PLAIN_DIGITS || stripped.scale() > MAX_PLAIN_DIGITS) {
+            // 1e999999999 would print a billion digits (and exhaust the heap): beyond this, the canonical form is
+            // "<unscaled>E<exponent>", still one text per value, so equal numbers compare equal and others differ
+            return stripped.unscaledValue() + "E" + (-stripped.scale());
+        }
+        return stripped.toPlainString();
     }
+
+    /** Numbers whose plain form would need more digits than this get an exponent form instead (see number()). */
+    private static final int MAX_PLAIN_DIGITS = 1000;
 
     private static BigDecimal asNumber(Object c) {
         if (c instanceof JsonNode n) {

@@ -87,6 +87,20 @@ class CanonicalizerTest {
     }
 
     @Test
+    void compare_whenACachedNumberHasAHugeExponent_differsWithoutWritingItOut() {
+        // 1e999999999 written out would be a billion digits: it must stay a cheap, exact comparison
+        SourceRow r = row(new BigDecimal("10.00"), MICROS, true, null, "x");
+        for (String total : new String[] {"1e999999999", "\"1e999999999\"", "-1E-999999999", "1e1001"}) {
+            assertThat(compare("{\"total\":" + total + ",\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", r)
+                    .differingFields()).as(total).containsExactly("total");
+        }
+        // and the same huge number on both sides is equal, however it is written
+        SourceRow huge = row(new BigDecimal("1e1001"), MICROS, true, null, "x");
+        assertThat(compare("{\"total\":\"10e1000\",\"at\":\"2024-03-01T10:00:00.123456Z\",\"paid\":true,\"name\":\"x\"}", huge).equal())
+                .isTrue();
+    }
+
+    @Test
     void compare_whenTimestampsDifferInPrecisionOrZone_comparesAtLowerPrecisionInUtc() {
         SourceRow r = row(BigDecimal.ONE, MICROS, true, null, "x");
         assertThat(compare("{\"total\":1,\"at\":\"2024-03-01T10:00:00.123Z\",\"paid\":true,\"name\":\"x\"}", r).equal()).isTrue();
