@@ -42,6 +42,9 @@ import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.CodePipeline;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
@@ -55,6 +58,7 @@ import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CfnBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.assets.Asset;
 import software.amazon.awscdk.services.scheduler.Schedule;
@@ -84,6 +88,17 @@ public final class CacheCheckStack extends Stack {
   static final Duration EXECUTION_TIMEOUT = Duration.hours(2);
   static final RetentionDays LOG_RETENTION = RetentionDays.THREE_MONTHS;
   static final int FINDINGS_RETENTION_DAYS = 90;
+  /** Noncurrent versions of working files and baselines (overwritten each run) are kept this long. */
+  static final int NONCURRENT_RETENTION_DAYS = 30;
+  /** Key prefixes of the audit bucket (docs/workflow.md, "Storage layout"). */
+  static final String RUNS_PREFIX = "runs/";
+  static final String BASELINES_PREFIX = "baselines/";
+  static final String AUDIT_PREFIX = "audit/";
+  private static final String RUNS_OBJECTS = RUNS_PREFIX + "*";
+  private static final String BASELINE_OBJECTS = BASELINES_PREFIX + "*";
+  private static final String AUDIT_LOG_OBJECTS = AUDIT_PREFIX + "*";
+  /** The object of the example pipeline's source bucket whose upload starts the pipeline. */
+  static final String PIPELINE_SOURCE_KEY = "release.zip";
 
   /**
    * @param settings the deployment inputs
@@ -170,18 +185,25 @@ public final class CacheCheckStack extends Stack {
         .enforceSsl(true)
         .serverAccessLogsBucket(accessLogs)
         .serverAccessLogsPrefix("audit-bucket/")
+        // Lifecycle filters are prefixes (no wildcards, no exclusions), so each rule names its prefix. Audit logs
+        // are kept: no rule expires audit/, neither current nor noncurrent versions, so an overwritten audit log
+        // stays recoverable (no function may delete one; see createGrants).
         .lifecycleRules(List.of(
-            // Per-shard results live under runs/<runId>/shards/ (audit logs under audit/, baselines under baselines/). Lifecycle filters are prefixes
-            // (no wildcards), so everything under runs/ expires; the audit log and the baseline
-            // that must be kept are written outside runs/.
+            // Working files: runs/<runId>/ (tenant lists, shard results with the findings).
             LifecycleRule.builder()
                 .id("expire-run-findings")
-                .prefix("runs/")
+                .prefix(RUNS_PREFIX)
                 .expiration(Duration.days(FINDINGS_RETENTION_DAYS))
+                .noncurrentVersionExpiration(Duration.days(NONCURRENT_RETENTION_DAYS))
+                .build(),
+            // Every run overwrites baselines/latest.json; the baselines themselves (current versions) are kept.
+            LifecycleRule.builder()
+                .id("expire-noncurrent-baselines")
+                .prefix(BASELINES_PREFIX)
+                .noncurrentVersionExpiration(Duration.days(NONCURRENT_RETENTION_DAYS))
                 .build(),
             LifecycleRule.builder()
-                .id("expire-noncurrent-versions")
-                .noncurrentVersionExpiration(Duration.days(30))
+                .id("abort-incomplete-uploads")
                 .abortIncompleteMultipartUploadAfter(Duration.days(7))
                 .build()))
         // Audit evidence outlives the stack: `cdk destroy` leaves the bucket in place.
@@ -347,20 +369,30 @@ public final class CacheCheckStack extends Stack {
     Function discover = functions.discoverShards();
     Function validate = functions.validateShard();
     Function aggregate = functions.aggregate();
-    // DiscoverShards stores the run's active tenants under runs/<runId>/tenants.json (and, for large runs, each work
-    // item's tenants under runs/<runId>/work/); ValidateShard reads them and
-    // writes its shard result under runs/<runId>/shards/. Neither may touch audit/ or baselines/.
-    auditBucket.grantPut(discover, "runs/*");
-    auditBucket.grantRead(validate, "runs/*");
-    auditBucket.grantPut(validate, "runs/*");
-    // Aggregate reads findings and the baseline, writes the audit log and the new baseline.
-    auditBucket.grantReadWrite(aggregate);
+    // The functions' object store has put and get only: no function deletes an object, so no role gets
+    // s3:DeleteObject*. Overwriting an audit log or baseline leaves the old version in the versioned bucket.
+    // DiscoverShards stores the run's active tenants under runs/<runId>/tenants.json (and, for large runs, each
+    // work item's tenants under runs/<runId>/work/); ValidateShard reads them and writes its shard result under
+    // runs/<runId>/shards/. Neither may touch audit/ or baselines/.
+    auditBucket.grantPut(discover, RUNS_OBJECTS);
+    auditBucket.grantRead(validate, RUNS_OBJECTS);
+    auditBucket.grantPut(validate, RUNS_OBJECTS);
+    // Aggregate reads the shard results (and stored tenant lists) and the selected baseline, writes the new
+    // baseline and baselines/latest.json, and the audit log. grantRead's s3:ListBucket matters: without it, S3
+    // answers a missing key (baselines/latest.json before the first run) with 403 instead of 404.
+    auditBucket.grantRead(aggregate, RUNS_OBJECTS);
+    auditBucket.grantRead(aggregate, BASELINE_OBJECTS);
+    auditBucket.grantPut(aggregate, BASELINE_OBJECTS);
+    auditBucket.grantPut(aggregate, AUDIT_LOG_OBJECTS);
     topic.grantPublish(aggregate);
     for (Function fn : functions.all()) {
       grantContractRead(fn);
     }
+    // Each function reads only the secrets it resolves. DiscoverShards connects to Redis (RedisNodes.discover
+    // resolves cache.auth, in standalone mode too) and to the database to plan the shards; ValidateShard reads
+    // both; Aggregate connects only to Redis, to remediate.
     dbSecret().ifPresent(s -> List.of(discover, validate).forEach(s::grantRead));
-    cacheSecret().ifPresent(s -> List.of(validate, aggregate).forEach(s::grantRead));
+    cacheSecret().ifPresent(s -> List.of(discover, validate, aggregate).forEach(s::grantRead));
     if (settings.keyHmacSecretArn() != null) {
       importSecret("KeyHmacSecret", settings.keyHmacSecretArn())
           // ValidateShard redacts the keys of the shard results and seals the real ones; Aggregate unseals them to
@@ -449,6 +481,14 @@ public final class CacheCheckStack extends Stack {
         .serverAccessLogsBucket(accessLogs)
         .serverAccessLogsPrefix("pipeline-source/")
         .build();
+    // S3 sends its events to EventBridge. Set on the CloudFormation bucket, not with the L2 eventBridgeEnabled
+    // flag, which configures notifications through a custom-resource Lambda function.
+    ((CfnBucket) sourceBucket.getNode().getDefaultChild()).setNotificationConfiguration(
+        CfnBucket.NotificationConfigurationProperty.builder()
+            .eventBridgeConfiguration(CfnBucket.EventBridgeConfigurationProperty.builder()
+                .eventBridgeEnabled(true)
+                .build())
+            .build());
     var artifactBucket = Bucket.Builder.create(this, "PipelineArtifacts")
         .encryption(BucketEncryption.S3_MANAGED)
         .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
@@ -459,7 +499,7 @@ public final class CacheCheckStack extends Stack {
     var source = new Artifact("Source");
     var gate = new ConsistencyGate(this, "ConsistencyGate",
         new ConsistencyGate.Props(stateMachine, ConsistencyGate.GateInput.defaults()));
-    Pipeline.Builder.create(this, "ExamplePipeline")
+    var pipeline = Pipeline.Builder.create(this, "ExamplePipeline")
         .pipelineType(PipelineType.V2)
         .artifactBucket(artifactBucket)
         .stages(List.of(
@@ -467,7 +507,9 @@ public final class CacheCheckStack extends Stack {
                 S3SourceAction.Builder.create()
                     .actionName("Source")
                     .bucket(sourceBucket)
-                    .bucketKey("release.zip")
+                    .bucketKey(PIPELINE_SOURCE_KEY)
+                    // Started by createPipelineStartRule: POLL stops polling after 30 days without a run, and CDK's
+                    // EVENTS needs a CloudTrail trail logging the bucket's data events.
                     .trigger(S3Trigger.NONE)
                     .output(source)
                     .build())).build(),
@@ -477,6 +519,24 @@ public final class CacheCheckStack extends Stack {
                     .actionName("DeployPlaceholder")
                     .additionalInformation("Replace with the deploy action of your application.")
                     .build())).build()))
+        .build();
+    createPipelineStartRule(sourceBucket, pipeline);
+    output("ExamplePipelineName", pipeline.getPipelineName());
+    output("ExamplePipelineSourceBucketName", sourceBucket.getBucketName());
+  }
+
+  /** Uploading release.zip (PUT, multipart upload or copy) starts the pipeline. */
+  private void createPipelineStartRule(IBucket sourceBucket, Pipeline pipeline) {
+    Rule.Builder.create(this, "ExamplePipelineSourceChanged")
+        .description("Starts the example pipeline when " + PIPELINE_SOURCE_KEY + " is uploaded")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.s3"))
+            .detailType(List.of("Object Created"))
+            .detail(Map.of(
+                "bucket", Map.of("name", List.of(sourceBucket.getBucketName())),
+                "object", Map.of("key", List.of(PIPELINE_SOURCE_KEY))))
+            .build())
+        .targets(List.of(new CodePipeline(pipeline)))
         .build();
   }
 

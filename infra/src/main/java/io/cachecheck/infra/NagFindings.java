@@ -49,10 +49,11 @@ final class NagFindings {
           "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole");
       suppress(fn.getRole(), "AwsSolutions-IAM5",
           "Resource::* is X-Ray tracing (PutTraceSegments, PutTelemetryRecords), which has no"
-              + " resource-level permissions. Object ARNs end in /* because findings and audit logs are"
-              + " written per run: ValidateShard is limited to runs/*, Aggregate to this bucket.",
+              + " resource-level permissions. Object ARNs end in /* because findings, baselines and audit"
+              + " logs are written per run, each grant limited to its prefix: DiscoverShards and ValidateShard"
+              + " to runs/*, Aggregate to runs/*, baselines/* and audit/* (no function may delete objects).",
           "Resource::*",
-          regex("^Resource::<AuditBucket[0-9A-F]+\\.Arn>/(runs/)?\\*$"));
+          regex("^Resource::<AuditBucket[0-9A-F]+\\.Arn>/(runs|baselines|audit)/\\*$"));
     }
   }
 

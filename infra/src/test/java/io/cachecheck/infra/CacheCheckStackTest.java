@@ -41,9 +41,27 @@ class CacheCheckStackTest {
     template.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of(
         "DeletionPolicy", "Retain",
         "Properties", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules", List.of(
-            Map.of("Id", "expire-run-findings", "Prefix", "runs/", "ExpirationInDays", 90, "Status", "Enabled"),
-            Map.of("Id", "expire-noncurrent-versions", "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30),
+            Map.of("Id", "expire-run-findings", "Prefix", "runs/", "ExpirationInDays", 90,
+                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30), "Status", "Enabled"),
+            Map.of("Id", "expire-noncurrent-baselines", "Prefix", "baselines/",
+                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30), "Status", "Enabled"),
+            Map.of("Id", "abort-incomplete-uploads",
                 "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7), "Status", "Enabled"))))))));
+  }
+
+  /** No rule may expire an audit log, current or noncurrent: a rule without a prefix would cover audit/. */
+  @Test
+  void auditBucket_neverExpiresAuditLogVersions() {
+    JsonNode rules = JSON.valueToTree(template.findResources("AWS::S3::Bucket").get(
+        logicalId("AWS::S3::Bucket", "AuditBucket"))).at("/Properties/LifecycleConfiguration/Rules");
+    assertThat(rules).isNotEmpty();
+    for (JsonNode rule : rules) {
+      boolean expires = rule.has("ExpirationInDays") || rule.has("NoncurrentVersionExpiration")
+          || rule.has("ExpiredObjectDeleteMarker") || rule.has("Transitions");
+      if (expires) {
+        assertThat(rule.path("Prefix").asText()).as(rule.toString()).isIn("runs/", "baselines/");
+      }
+    }
   }
 
   @Test

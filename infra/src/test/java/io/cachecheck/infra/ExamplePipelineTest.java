@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachecheck.infra.constructs.ConsistencyGate;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
@@ -38,6 +39,51 @@ class ExamplePipelineTest {
     var names = new java.util.ArrayList<String>();
     stages.forEach(s -> names.add(s.get("Name").asText()));
     assertThat(names).containsExactly("Source", "PreRolloutGate", "Deploy");
+  }
+
+  /** S3 sends the bucket's events to EventBridge, and a rule on the upload of release.zip starts the pipeline. */
+  @Test
+  void uploadingReleaseZip_startsThePipeline() {
+    JsonNode sourceAction = stages.get(0).get("Actions").get(0);
+    assertThat(sourceAction.at("/Configuration/S3ObjectKey").asText()).isEqualTo("release.zip");
+    // the rule, not polling, starts it (and not twice)
+    assertThat(sourceAction.at("/Configuration/PollForSourceChanges").asBoolean(true)).isFalse();
+    String sourceBucket = sourceAction.at("/Configuration/S3Bucket/Ref").asText();
+    assertThat(sourceBucket).startsWith("PipelineSource");
+    assertThat(JSON.valueToTree(template.findResources("AWS::S3::Bucket").get(sourceBucket))
+        .at("/Properties/NotificationConfiguration").toString())
+        .isEqualTo("{\"EventBridgeConfiguration\":{\"EventBridgeEnabled\":true}}");
+
+    var rules = template.findResources("AWS::Events::Rule");
+    assertThat(rules).hasSize(1);
+    JsonNode rule = JSON.valueToTree(rules.values().iterator().next()).get("Properties");
+    assertThat(rule.get("State").asText()).isEqualTo("ENABLED");
+    JsonNode pattern = rule.get("EventPattern");
+    assertThat(pattern.get("source").toString()).isEqualTo("[\"aws.s3\"]");
+    assertThat(pattern.get("detail-type").toString()).isEqualTo("[\"Object Created\"]");
+    assertThat(pattern.at("/detail/bucket/name").toString()).isEqualTo("[{\"Ref\":\"" + sourceBucket + "\"}]");
+    assertThat(pattern.at("/detail/object/key").toString()).isEqualTo("[\"release.zip\"]");
+
+    String pipeline = template.findResources("AWS::CodePipeline::Pipeline").keySet().iterator().next();
+    JsonNode target = rule.get("Targets");
+    assertThat(target).hasSize(1);
+    assertThat(target.get(0).get("Arn").toString()).contains(pipeline).contains(":codepipeline:");
+    String roleId = target.get(0).at("/RoleArn/Fn::GetAtt/0").asText();
+    assertThat(JSON.valueToTree(template.findResources("AWS::IAM::Role").get(roleId))
+        .at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
+        .isEqualTo("events.amazonaws.com");
+    var rolePolicies = template.findResources("AWS::IAM::Policy").values().stream()
+        .map(p -> JSON.valueToTree(p).get("Properties"))
+        .filter(p -> p.get("Roles").toString().contains("\"" + roleId + "\""))
+        .toList();
+    assertThat(rolePolicies).singleElement().satisfies(p -> {
+      JsonNode statements = p.at("/PolicyDocument/Statement");
+      assertThat(statements).hasSize(1);
+      assertThat(statements.get(0).get("Action").asText()).isEqualTo("codepipeline:StartPipelineExecution");
+      assertThat(statements.get(0).get("Resource").toString()).contains(pipeline);
+    });
+    template.hasOutput("ExamplePipelineName", Map.of("Value", Map.of("Ref", pipeline)));
+    template.hasOutput("ExamplePipelineSourceBucketName", Map.of("Value", Map.of("Ref", sourceBucket)));
   }
 
   @Test
