@@ -58,7 +58,7 @@ public final class RunValidator {
         try (JdbcSource source = new JdbcSource(contract.source(), secrets, 3, 200)) {
             tenants = ShardPlanner.discover(contract, source);
         }
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants, null, nodes.nodes());
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants, null, nodes.coverage());
         long t1 = System.nanoTime();
         ShardValidator validator = new ShardValidator(contract, nodes, secrets);
         long scanned = 0;

@@ -12,8 +12,11 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -24,13 +27,13 @@ import java.util.TreeMap;
  * {@code RedisClusterClient}) is involved in the hot path. Standalone is the one-node case.
  */
 public final class RedisNodes {
-    private final List<HostAndPort> nodes;
+    private final Coverage coverage;
     private final JedisClientConfig config;
     private final boolean readOnly;
     private final boolean cluster;
 
-    private RedisNodes(List<HostAndPort> nodes, JedisClientConfig config, boolean readOnly, boolean cluster) {
-        this.nodes = List.copyOf(nodes);
+    private RedisNodes(Coverage coverage, JedisClientConfig config, boolean readOnly, boolean cluster) {
+        this.coverage = coverage;
         this.config = config;
         this.readOnly = readOnly;
         this.cluster = cluster;
@@ -76,13 +79,16 @@ public final class RedisNodes {
         return new Endpoint(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), config.build());
     }
 
-    /** Connects to the seed and, in cluster mode, lists the primaries (or one replica per primary). */
+    /**
+     * Connects to the seed and, in cluster mode, lists the primaries (or one replica per primary) and the slots none
+     * of them can serve ({@link #parseClusterNodes}).
+     */
     public static RedisNodes discover(CacheSettings settings, SecretResolver secrets) {
         Endpoint endpoint = endpoint(settings, secrets, "cachecheck", 30_000);
         HostAndPort seed = endpoint.seed();
         JedisClientConfig clientConfig = endpoint.config();
         if (!settings.cluster()) {
-            return new RedisNodes(List.of(seed), clientConfig, false, false);
+            return new RedisNodes(Coverage.of(List.of(seed)), clientConfig, false, false);
         }
         String topology;
         try (Jedis jedis = new Jedis(seed, clientConfig)) {
@@ -94,41 +100,190 @@ public final class RedisNodes {
         return new RedisNodes(parseClusterNodes(topology, settings.readReplicas()), clientConfig, settings.readReplicas(), true);
     }
 
-    /** Parses CLUSTER NODES: one line per node, {@code id host:port@bus[,hostname] flags master-id ...}. */
-    static List<HostAndPort> parseClusterNodes(String topology, boolean replicas) {
-        Map<String, HostAndPort> primaries = new TreeMap<>();
-        Map<String, HostAndPort> replicaOf = new TreeMap<>();
+    /** Slots in a Redis Cluster. */
+    static final int SLOTS = 16384;
+
+    /** Most slot ranges one {@link UncoveredSlots} lists; a fragmented gap is summarised beyond this. */
+    static final int MAX_LISTED_RANGES = 20;
+
+    /**
+     * Parses CLUSTER NODES: one line per node, {@code id host:port@bus[,hostname] flags master-id ping pong epoch
+     * link slot...}.
+     *
+     * <p>A primary that owns slots is scanned even when it is flagged {@code fail} or {@code fail?}: the flag is the
+     * other nodes' opinion, and a node that does not answer is then reported by the scan as not checked (INCOMPLETE,
+     * with its tenants), which a silently dropped node never was. A primary without a usable address
+     * ({@code noaddr}, {@code handshake}) cannot be scanned; its slots, and slots no node claims, are returned as
+     * {@link UncoveredSlots}. With {@code replicas}, each primary is read through its first healthy replica, or
+     * through itself when it has none.
+     */
+    static Coverage parseClusterNodes(String topology, boolean replicas) {
+        Map<String, ClusterNode> primaries = new TreeMap<>();
+        Map<String, ClusterNode> replicaOf = new TreeMap<>();
         for (String line : topology.split("\n")) {
             String[] parts = line.trim().split(" ");
             if (parts.length < 8) {
                 continue;
             }
-            String flags = parts[2];
-            if (flags.contains("fail") || flags.contains("noaddr") || flags.contains("handshake")) {
-                continue;
-            }
-            String address = parts[1];
-            int at = address.indexOf('@');
-            HostAndPort node = HostAndPort.from(at < 0 ? address : address.substring(0, at));
-            if (flags.contains("master")) {
-                if (parts.length < 9) {
+            ClusterNode node = ClusterNode.parse(parts);
+            if (node.flags().contains("master")) {
+                if (node.slots().isEmpty()) {
                     continue; // a primary without slots holds no keys (e.g. a node still joining as a replica)
                 }
                 primaries.put(parts[0], node);
-            } else if (flags.contains("slave") && !replicaOf.containsKey(parts[3])) {
-                replicaOf.put(parts[3], node);
+            } else if (node.flags().contains("slave") && node.healthy() && !replicaOf.containsKey(parts[3])) {
+                replicaOf.put(parts[3], node); // a failed replica is passed over: its primary is read instead
             }
         }
         List<HostAndPort> out = new ArrayList<>();
-        for (Map.Entry<String, HostAndPort> e : primaries.entrySet()) {
-            out.add(replicas && replicaOf.containsKey(e.getKey()) ? replicaOf.get(e.getKey()) : e.getValue());
+        Map<HostAndPort, String> notes = new LinkedHashMap<>();
+        BitSet covered = new BitSet(SLOTS);
+        ClusterNode[] claimedBy = new ClusterNode[SLOTS];
+        for (Map.Entry<String, ClusterNode> e : primaries.entrySet()) {
+            ClusterNode primary = e.getValue();
+            ClusterNode replica = replicas ? replicaOf.get(e.getKey()) : null;
+            ClusterNode read = replica != null ? replica : primary.address() != null ? primary : null;
+            if (read == null) {
+                primary.slots().stream().forEach(slot -> claimedBy[slot] = primary);
+                continue;
+            }
+            covered.or(primary.slots());
+            if (!out.contains(read.address())) {
+                out.add(read.address());
+            }
+            String slots = ranges(primary.slots());
+            notes.merge(read.address(), read == primary && !primary.healthy()
+                    ? "cluster node " + primary.name() + " is flagged " + primary.problem() + "; slots " + slots
+                    : "slots " + slots, (a, b) -> a + "; " + b);
         }
         out.sort((a, b) -> a.toString().compareTo(b.toString()));
+        return new Coverage(out, uncovered(covered, claimedBy, replicas), notes);
+    }
+
+    /** The slots not in {@code covered}, one entry per claiming node (first the slots no node claims). */
+    private static List<UncoveredSlots> uncovered(BitSet covered, ClusterNode[] claimedBy, boolean replicas) {
+        BitSet unclaimed = new BitSet(SLOTS);
+        Map<ClusterNode, BitSet> byNode = new LinkedHashMap<>();
+        for (int slot = covered.nextClearBit(0); slot < SLOTS; slot = covered.nextClearBit(slot + 1)) {
+            if (claimedBy[slot] == null) {
+                unclaimed.set(slot);
+            } else {
+                byNode.computeIfAbsent(claimedBy[slot], n -> new BitSet(SLOTS)).set(slot);
+            }
+        }
+        List<UncoveredSlots> out = new ArrayList<>();
+        if (!unclaimed.isEmpty()) {
+            out.add(new UncoveredSlots(ranges(unclaimed), null, "no cluster node serves them"));
+        }
+        byNode.forEach((node, slots) -> out.add(new UncoveredSlots(ranges(slots), node.name(), "cluster node " + node.name()
+                + (node.problem().isEmpty() ? "" : " is flagged " + node.problem() + " and") + " has no address to scan"
+                + (replicas ? ", and no healthy replica" : ""))));
         return out;
     }
 
+    /** {@code 0-5460,5462}: at most {@link #MAX_LISTED_RANGES} ranges, then how many more. */
+    static String ranges(BitSet slots) {
+        List<String> out = new ArrayList<>();
+        int total = 0;
+        for (int from = slots.nextSetBit(0); from >= 0; from = slots.nextSetBit(from)) {
+            int to = slots.nextClearBit(from) - 1;
+            if (total++ < MAX_LISTED_RANGES) {
+                out.add(from == to ? Integer.toString(from) : from + "-" + to);
+            }
+            from = to + 1;
+        }
+        if (total > MAX_LISTED_RANGES) {
+            out.add("... (" + (total - MAX_LISTED_RANGES) + " more ranges, " + slots.cardinality() + " slots in all)");
+        }
+        return String.join(",", out);
+    }
+
+    /** One line of CLUSTER NODES, as far as the plan needs it. */
+    private record ClusterNode(String id, HostAndPort address, List<String> flags, BitSet slots) {
+        static ClusterNode parse(String[] parts) {
+            String address = parts[1];
+            int at = address.indexOf('@');
+            int comma = address.indexOf(',');
+            int end = at >= 0 ? at : comma >= 0 ? comma : address.length();
+            HostAndPort node = null;
+            try {
+                HostAndPort parsed = HostAndPort.from(address.substring(0, end));
+                node = parsed.getHost().isEmpty() || parsed.getPort() <= 0 ? null : parsed;
+            } catch (IllegalArgumentException e) {
+                // ":0" and the like: a node whose address is not known (yet)
+            }
+            List<String> flags = List.of(parts[2].split(","));
+            if (flags.contains("noaddr") || flags.contains("handshake")) {
+                node = null;
+            }
+            BitSet slots = new BitSet(SLOTS);
+            for (int i = 8; i < parts.length; i++) {
+                String range = parts[i];
+                if (range.isEmpty() || range.startsWith("[")) {
+                    continue; // [slot->-id] / [slot-<-id]: a migration in progress; the slot is still listed as owned
+                }
+                int dash = range.indexOf('-');
+                int from = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1));
+                slots.set(from, to + 1);
+            }
+            return new ClusterNode(parts[0], node, flags, slots);
+        }
+
+        /** The address, or the node id when the address is unknown. */
+        String name() {
+            return address != null ? address.toString() : id;
+        }
+
+        boolean healthy() {
+            return address != null && problem().isEmpty();
+        }
+
+        /** The flags that say something is wrong, e.g. {@code fail} or {@code fail?,noaddr}; empty when none. */
+        String problem() {
+            List<String> bad = new ArrayList<>();
+            for (String flag : flags) {
+                if (flag.equals("fail") || flag.equals("fail?") || flag.equals("noaddr") || flag.equals("handshake")) {
+                    bad.add(flag);
+                }
+            }
+            return String.join(",", bad);
+        }
+    }
+
+    /**
+     * What a plan scans in cluster mode: the nodes, the slots none of them serves, and per node the slots it serves
+     * (and its failure flags) for the reason of a node that could not be scanned.
+     */
+    public record Coverage(List<HostAndPort> nodes, List<UncoveredSlots> uncovered, Map<HostAndPort, String> notes) {
+        public Coverage {
+            nodes = List.copyOf(nodes);
+            uncovered = List.copyOf(uncovered);
+            notes = Map.copyOf(notes);
+        }
+
+        /** Nodes that together serve the whole keyspace (standalone, or tests). */
+        public static Coverage of(List<HostAndPort> nodes) {
+            return new Coverage(nodes, List.of(), Map.of());
+        }
+    }
+
+    /** The nodes to scan: every primary that owns slots (or one replica of it), failed or not. */
     public List<HostAndPort> nodes() {
-        return nodes;
+        return coverage.nodes();
+    }
+
+    /** The nodes, and the slots none of them serves (always empty in standalone mode). */
+    public Coverage coverage() {
+        return coverage;
+    }
+
+    /**
+     * What a node serves, for the reason of a scan that failed: e.g. {@code cluster node 127.0.0.1:7402 is flagged
+     * fail; slots 10923-16383}, or {@code slots 0-5460}; empty in standalone mode.
+     */
+    public Optional<String> describe(HostAndPort node) {
+        return Optional.ofNullable(coverage.notes().get(node));
     }
 
     public boolean cluster() {

@@ -3,6 +3,7 @@ package io.cachecheck.check;
 import io.cachecheck.cache.CachedValue;
 import io.cachecheck.cache.NodeConnection;
 import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.cache.UncoveredSlots;
 import io.cachecheck.contract.CheckSettings;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
@@ -210,6 +211,9 @@ public final class ShardValidator {
         }
 
         ShardResult execute() {
+            for (UncoveredSlots slots : item.uncovered()) {
+                skipScope(slots.node(), slots.skipReason());
+            }
             long estimate = estimateKeys();
             Instant scanStart = clock.instant();
             boolean stopped = false;
@@ -250,14 +254,16 @@ public final class ShardValidator {
                         return false;
                     }
                     if (deadlinePassed()) {
-                        skipScope(node, "deadline: scan of node stopped before the end");
+                        skipScope(node.toString(), "deadline: scan of node stopped before the end");
                         return false;
                     }
                     ScanResult<byte[]> page;
                     try {
                         page = connection.scan(cursor, settings.scanCount());
                     } catch (CacheUnavailableException e) {
-                        skipScope(node, "cache-unavailable: scan of node failed after retries (" + e.getMessage() + ")");
+                        // in cluster mode, say which slots went unchecked and whether the cluster already flags the node
+                        skipScope(node.toString(), "cache-unavailable: scan of node failed after retries (" + e.getMessage() + ")"
+                                + redis.describe(node).map(what -> "; " + what + " not checked").orElse(""));
                         return true; // other nodes can still be checked
                     }
                     for (byte[] key : page.getResult()) {
@@ -275,12 +281,12 @@ public final class ShardValidator {
             return true;
         }
 
-        private void skipScope(HostAndPort node, String reason) {
+        private void skipScope(String node, String reason) {
             if (item.tenants().isEmpty()) {
-                skipped.add(new Skipped(null, null, node.toString(), 0, reason));
+                skipped.add(new Skipped(null, null, node, 0, reason));
             }
             for (String tenant : item.tenants()) {
-                skipped.add(new Skipped(tenant, null, node.toString(), 0, reason));
+                skipped.add(new Skipped(tenant, null, node, 0, reason));
                 for (int n = 0; n < namespaces.size(); n++) {
                     stats.get(new GroupKey(tenant, n)).incomplete = true;
                 }

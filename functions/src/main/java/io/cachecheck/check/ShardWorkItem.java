@@ -1,5 +1,8 @@
 package io.cachecheck.check;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cachecheck.cache.UncoveredSlots;
+
 import java.util.List;
 
 /**
@@ -12,25 +15,38 @@ import java.util.List;
  *                       one item per node does, so such keys are counted once per run
  * @param tenantsRef     null, or the store key of this item's tenant list (a JSON array) when the lists of a run are
  *                       too large to travel in the state machine's 256 KiB payloads
+ * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
+ *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
-                            String tenantsRef) {
+                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        uncovered = uncovered == null ? List.of() : List.copyOf(uncovered);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
-        this(shardId, tenants, nodes, reportUnmapped, null);
+        this(shardId, tenants, nodes, reportUnmapped, null, List.of());
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, List.of());
     }
 
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered);
+    }
+
+    /** This item, also reporting {@code slots} as not checked. */
+    public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots);
     }
 }

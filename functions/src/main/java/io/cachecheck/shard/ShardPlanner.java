@@ -1,5 +1,6 @@
 package io.cachecheck.shard;
 
+import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.check.ShardWorkItem;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.TenantDiscovery;
@@ -88,9 +89,11 @@ public final class ShardPlanner {
      * Builds the work items.
      *
      * @param scope        null or empty = every active tenant; otherwise exactly these tenants (each must be active)
-     * @param cacheNodes   the cache's nodes; more than one splits each shard per node
+     * @param cache        the cache's nodes (more than one splits each shard per node) and the cluster slots none of
+     *                     them serves: the first item of every shard reports those as skipped for its tenants
      */
-    public static List<ShardWorkItem> plan(Tenants tenants, List<String> scope, List<HostAndPort> cacheNodes) {
+    public static List<ShardWorkItem> plan(Tenants tenants, List<String> scope, RedisNodes.Coverage cache) {
+        List<HostAndPort> cacheNodes = cache.nodes();
         Set<String> selected = new LinkedHashSet<>();
         if (scope == null || scope.isEmpty()) {
             selected.addAll(tenants.ids());
@@ -122,18 +125,21 @@ public final class ShardPlanner {
         boolean first = !scoped;
         for (Map.Entry<String, List<String>> e : byShard.entrySet()) {
             String shardId = "shard-" + e.getKey();
+            // Slots that no node of the plan serves are this shard's keys too: one item per shard says so, which
+            // makes the shard, its tenants and the run INCOMPLETE (never CONSISTENT with part of the keyspace unread).
             if (cacheNodes.size() <= 1) {
-                items.add(new ShardWorkItem(shardId, e.getValue(), List.of(), first));
+                items.add(new ShardWorkItem(shardId, e.getValue(), List.of(), first).withUncovered(cache.uncovered()));
             } else {
                 for (int n = 0; n < cacheNodes.size(); n++) {
-                    items.add(new ShardWorkItem(shardId + ".node-" + n, e.getValue(), List.of(cacheNodes.get(n).toString()), first));
+                    ShardWorkItem item = new ShardWorkItem(shardId + ".node-" + n, e.getValue(), List.of(cacheNodes.get(n).toString()), first);
+                    items.add(n == 0 ? item.withUncovered(cache.uncovered()) : item);
                 }
             }
             first = false;
         }
         if (items.isEmpty()) {
             // No tenant in scope: still scan once so unmapped keys and inactive tenants' keys are reported.
-            items.add(new ShardWorkItem("shard-none", List.of(), List.of(), true));
+            items.add(new ShardWorkItem("shard-none", List.of(), List.of(), true).withUncovered(cache.uncovered()));
         }
         return items;
     }

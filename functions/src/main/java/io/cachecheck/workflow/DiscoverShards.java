@@ -97,7 +97,7 @@ public final class DiscoverShards {
                 contract.check().retryBackoffMillis())) {
             tenants = ShardPlanner.discover(contract, source);
         }
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.nodes());
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.coverage());
         checkWorkItemCount(items.size(), nodes.nodes().size());
         String tenantsRef = RunIds.tenantsKey(runId);
         env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");

@@ -1,5 +1,7 @@
 package io.cachecheck.shard;
 
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.cache.UncoveredSlots;
 import io.cachecheck.check.ShardWorkItem;
 import io.cachecheck.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ShardPlannerTest {
     private static ShardPlanner.Tenants tenants() {
@@ -21,9 +24,13 @@ class ShardPlannerTest {
         return new ShardPlanner.Tenants(shardOf);
     }
 
+    private static RedisNodes.Coverage nodes(HostAndPort... nodes) {
+        return RedisNodes.Coverage.of(List.of(nodes));
+    }
+
     @Test
     void plan_allTenants_groupsByShardAndReportsUnmappedOnce() {
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, List.of(new HostAndPort("h", 1)));
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, nodes(new HostAndPort("h", 1)));
         assertThat(items).extracting(ShardWorkItem::shardId).containsExactly("shard-0", "shard-1");
         assertThat(items).extracting(ShardWorkItem::tenants).containsExactly(List.of("b"), List.of("a", "c"));
         assertThat(items).extracting(ShardWorkItem::reportUnmapped).containsExactly(true, false);
@@ -31,7 +38,7 @@ class ShardPlannerTest {
 
     @Test
     void plan_cluster_splitsEachShardPerNode() {
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, List.of(new HostAndPort("h", 1), new HostAndPort("h", 2)));
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, nodes(new HostAndPort("h", 1), new HostAndPort("h", 2)));
         assertThat(items).extracting(ShardWorkItem::shardId).containsExactly("shard-0.node-0", "shard-0.node-1", "shard-1.node-0", "shard-1.node-1");
         assertThat(items).extracting(ShardWorkItem::nodes).containsExactly(List.of("h:1"), List.of("h:2"), List.of("h:1"), List.of("h:2"));
         assertThat(items).filteredOn(ShardWorkItem::reportUnmapped).extracting(ShardWorkItem::shardId)
@@ -39,8 +46,26 @@ class ShardPlannerTest {
     }
 
     @Test
+    void plan_clusterWithUncoveredSlots_firstItemOfEveryShardCarriesThem() {
+        UncoveredSlots gap = new UncoveredSlots("10923-16383", "f2", "cluster node f2 is flagged fail,noaddr and has no address to scan");
+        RedisNodes.Coverage cache = new RedisNodes.Coverage(List.of(new HostAndPort("h", 1), new HostAndPort("h", 2)),
+                List.of(gap), Map.of());
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), List.of("a"), cache);
+        assertThat(items).extracting(ShardWorkItem::shardId, ShardWorkItem::uncovered).containsExactly(
+                tuple("shard-1.node-0", List.of(gap)), tuple("shard-1.node-1", List.of()));
+    }
+
+    @Test
+    void plan_clusterWithNoScannableNode_stillPlansAnItemThatReportsTheSlots() {
+        UncoveredSlots gap = new UncoveredSlots("0-16383", null, "no cluster node serves them");
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), null, new RedisNodes.Coverage(List.of(), List.of(gap), Map.of()));
+        assertThat(items).extracting(ShardWorkItem::shardId, ShardWorkItem::nodes, ShardWorkItem::uncovered).containsExactly(
+                tuple("shard-0", List.of(), List.of(gap)), tuple("shard-1", List.of(), List.of(gap)));
+    }
+
+    @Test
     void plan_scoped_checksOnlyThoseTenantsAndReportsNoUnmappedKeys() {
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), List.of("c"), List.of(new HostAndPort("h", 1)));
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants(), List.of("c"), nodes(new HostAndPort("h", 1)));
         assertThat(items).singleElement().satisfies(i -> {
             assertThat(i.tenants()).containsExactly("c");
             assertThat(i.reportUnmapped()).isFalse();
@@ -49,7 +74,7 @@ class ShardPlannerTest {
 
     @Test
     void plan_scopeWithInactiveTenant_namesIt() {
-        assertThatThrownBy(() -> ShardPlanner.plan(tenants(), List.of("a", "zz"), List.of(new HostAndPort("h", 1))))
+        assertThatThrownBy(() -> ShardPlanner.plan(tenants(), List.of("a", "zz"), nodes(new HostAndPort("h", 1))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("tenantScope").hasMessageContaining("[zz]");
     }
 

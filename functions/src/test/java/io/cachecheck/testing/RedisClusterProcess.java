@@ -28,15 +28,35 @@ public final class RedisClusterProcess implements AutoCloseable {
 
     /** A cluster of {@code primaries} primaries, each with {@code replicasPerPrimary} replicas. */
     public static RedisClusterProcess start(int primaries, int replicasPerPrimary) throws IOException, InterruptedException {
-        int nodes = primaries * (1 + replicasPerPrimary);
+        List<Integer> ports = new ArrayList<>();
+        while (ports.size() < primaries * (1 + replicasPerPrimary)) {
+            int port = freePortWithBus();
+            if (!ports.contains(port) && !ports.contains(port + 10000) && !ports.contains(port - 10000)) {
+                ports.add(port); // none is bound yet, so the same port could come up twice
+            }
+        }
+        return start(ports, replicasPerPrimary, List.of());
+    }
+
+    /**
+     * A cluster on exactly these ports (and their bus ports, +10000): the first {@code ports.size() / (1 +
+     * replicasPerPrimary)} become primaries. {@code config} holds extra redis-server arguments for every node, e.g.
+     * {@code --cluster-node-timeout 2000}.
+     */
+    public static RedisClusterProcess start(List<Integer> ports, int replicasPerPrimary, List<String> config)
+            throws IOException, InterruptedException {
         RedisClusterProcess cluster = new RedisClusterProcess(Files.createTempDirectory("cachecheck-cluster"));
         try {
-            for (int i = 0; i < nodes; i++) {
-                int port = freePortWithBus();
+            for (int port : ports) {
+                if (!free(port) || !free(port + 10000)) {
+                    throw new IOException("port " + port + " or its cluster bus port " + (port + 10000) + " is in use");
+                }
                 cluster.ports.add(port);
-                cluster.processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                         "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf", "--save", "",
-                        "--appendonly", "no", "--dir", cluster.dir.toString(), "--logfile", "redis-" + port + ".log")
+                        "--appendonly", "no", "--dir", cluster.dir.toString(), "--logfile", "redis-" + port + ".log"));
+                command.addAll(config);
+                cluster.processes.add(new ProcessBuilder(command)
                         .redirectErrorStream(true).redirectOutput(cluster.dir.resolve("stdout-" + port).toFile()).start());
             }
             for (int port : cluster.ports) {
@@ -53,6 +73,18 @@ public final class RedisClusterProcess implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /** Stops one node the way an operator would ({@code SHUTDOWN NOSAVE}), leaving the others running. */
+    public void shutdown(int port) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "shutdown", "nosave")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes(); // the connection closes without a reply: the exit status says nothing
+        p.waitFor(10, TimeUnit.SECONDS);
+        Process server = processes.get(ports.indexOf(port));
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IOException("redis-server on port " + port + " did not stop after SHUTDOWN NOSAVE");
         }
     }
 
