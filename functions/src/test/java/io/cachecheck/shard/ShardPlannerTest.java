@@ -84,7 +84,7 @@ class ShardPlannerTest {
         for (int i = 0; i < 9000; i++) {
             scope.add(String.format("tenant-%06d", i));
         }
-        assertThatThrownBy(() -> ShardPlanner.plan(tenants(), scope, List.of(new HostAndPort("h", 1))))
+        assertThatThrownBy(() -> ShardPlanner.plan(tenants(), scope, nodes(new HostAndPort("h", 1))))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("tenantScope: tenants [tenant-000000, tenant-000001,")
                 .hasMessageContaining("tenant-000009, … and 8990 more] are not active")
