@@ -293,13 +293,13 @@ public final class ShardValidator {
             }
         }
 
+        /**
+         * Sends a scanned key to its (tenant, namespace) group. {@code cache.ignoreKeyPrefixes} is consulted only for
+         * keys that no namespace claims for a tenant of this item: an ignore prefix that overlaps a namespace
+         * (e.g. "shop:" for "shop:{tenant}:product:{id}") must not hide a tenant's keys, or the run would call
+         * unchecked keys consistent.
+         */
         private void route(byte[] key, int nodeIndex, boolean report) {
-            for (byte[] prefix : ignoredPrefixes) {
-                if (startsWith(key, prefix)) {
-                    ignored++;
-                    return;
-                }
-            }
             for (int n = 0; n < namespaces.size(); n++) {
                 String[] values = namespaces.get(n).keyPattern().match(key);
                 if (values == null) {
@@ -307,7 +307,9 @@ public final class ShardValidator {
                 }
                 String tenant = values[tenantIndex[n]];
                 if (!tenants.contains(tenant)) {
-                    if (report && !activeTenants.contains(tenant)) {
+                    if (isIgnored(key)) {
+                        ignored++;
+                    } else if (report && !activeTenants.contains(tenant)) {
                         unmapped(key, tenant, null, "inactive-tenant");
                     }
                     return;
@@ -329,9 +331,20 @@ public final class ShardValidator {
                 }
                 return;
             }
-            if (report) {
+            if (isIgnored(key)) {
+                ignored++;
+            } else if (report) {
                 unmapped(key, null, null, "no-namespace");
             }
+        }
+
+        private boolean isIgnored(byte[] key) {
+            for (byte[] prefix : ignoredPrefixes) {
+                if (startsWith(key, prefix)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void unmapped(byte[] key, String tenant, String namespace, String reason) {

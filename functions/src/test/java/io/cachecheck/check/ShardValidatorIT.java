@@ -207,6 +207,22 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenAnIgnorePrefixOverlapsANamespace_stillChecksEveryTenantKey() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        // "<prefix>t:" covers every tenant key of the contract: ignoring them would call unchecked drift consistent
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("  mode: standalone", "  mode: standalone\n  ignoreKeyPrefixes: [\"it:junk:\", \"" + data.prefix() + "t:\"]");
+        List<ShardResult> results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+        Set<DriftDataset.Expected> expected = new HashSet<>(data.expected());
+        // keys of inactive or unknown tenants under that prefix are not the contract's business: those are ignored
+        expected.removeIf(e -> e.key().startsWith("it:junk:")
+                || e.driftClass() == DriftClass.UNMAPPED && e.key().startsWith(data.prefix() + "t:"));
+        assertThat(findings(results)).containsExactlyInAnyOrderElementsOf(expected);
+        assertEveryKeyChecked(data, results);
+    }
+
+    @Test
     void validate_whenKeyValueIsInvalidForTheKeyColumn_reportsThatKeyAndChecksTheRest() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
