@@ -13,5 +13,10 @@ public interface BaselineStore {
     Optional<Baseline> load(BaselineSelection selection);
 
     /** Saves a baseline under its run id and makes it the latest. */
-    void save(Baseline baseline);
+    default void save(Baseline baseline) {
+        save(baseline, true);
+    }
+
+    /** Saves a baseline under its run id; with {@code makeLatest}, also makes it the latest. */
+    void save(Baseline baseline, boolean makeLatest);
 }

@@ -56,9 +56,12 @@ public final class ObjectStoreBaselineStore implements BaselineStore {
     }
 
     @Override
-    public void save(Baseline baseline) {
+    public void save(Baseline baseline, boolean makeLatest) {
         checkRunId(baseline.runId());
         store.put(key(baseline.runId()), BaselineCodec.write(baseline), "application/json");
+        if (!makeLatest) {
+            return;
+        }
         ObjectNode pointer = JSON.createObjectNode();
         pointer.put("version", Baseline.FORMAT_VERSION);
         pointer.put("runId", baseline.runId());

@@ -120,9 +120,10 @@ public final class Aggregate {
         if (!input.allTenants()) {
             snapshot = snapshot.scoped();
         }
-        Comparison comparison = compareAndSave(input.baseline(), snapshot, g.scoreTolerance(), steps);
-        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
+        Comparison comparison = compare(input.baseline(), snapshot, g.scoreTolerance());
         GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
+        save(input, snapshot, comparison, decision, g.scoreTolerance(), steps);
+        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
 
         long applied = remediation == null ? 0 : remediation.report().count(Outcome.APPLIED);
         RunSummary summary = log.summary().with(comparison.regressions().size(), comparison.persistent().size(),
@@ -186,33 +187,41 @@ public final class Aggregate {
         return new ShardOutcome(s.shardId(), result, tenants, s.resultRef(), null, null);
     }
 
+    /** Loads the selected baseline and compares this run with it. */
+    private Comparison compare(String selection, RunSnapshot snapshot, double tolerance) {
+        Baseline previous = ObjectStoreBaselineStore.create(env.store()).load(BaselineSelection.parse(selection)).orElse(null);
+        return BaselineComparator.compare(previous, snapshot, tolerance);
+    }
+
     /**
-     * Loads the selected baseline, compares, and saves this run's baseline as the new latest. The saved baseline
-     * always builds on {@code latest}, whatever was selected for the comparison: {@code none} or an older run id
-     * changes what this run reports, not the history (first-seen dates, other tenants' figures and drift) that the
-     * next run inherits.
+     * Saves this run's baseline and, unless this is a {@code gate} run whose gate failed, makes it the latest.
+     *
+     * <p>The saved baseline always builds on {@code latest}, whatever was selected for the comparison: {@code none}
+     * or an older run id changes what this run reports, not the history (first-seen dates, other tenants' figures
+     * and drift) that the next run inherits. A failed gate keeps the previous latest so that retrying the pipeline
+     * compares with the same baseline again: otherwise the retry would find the new drift "persistent" and pass
+     * with nothing fixed.
      */
-    private Comparison compareAndSave(String selection, RunSnapshot snapshot, double tolerance, List<AuditStep> steps) {
+    private void save(ExecutionInput input, RunSnapshot snapshot, Comparison comparison, GateDecision decision,
+                      double tolerance, List<AuditStep> steps) {
         Instant start = env.clock().instant();
         BaselineStore baselines = ObjectStoreBaselineStore.create(env.store());
-        BaselineSelection selected = BaselineSelection.parse(selection);
-        Baseline previous = baselines.load(selected).orElse(null);
-        Comparison comparison = BaselineComparator.compare(previous, snapshot, tolerance);
-        Baseline latest = selected instanceof BaselineSelection.Latest ? previous
-                : baselines.load(BaselineSelection.latest()).orElse(null);
-        Baseline history = latest == previous ? comparison.baseline()
+        BaselineSelection selected = BaselineSelection.parse(input.baseline());
+        Baseline latest = baselines.load(BaselineSelection.latest()).orElse(null);
+        Baseline history = selected instanceof BaselineSelection.Latest ? comparison.baseline()
                 : BaselineComparator.compare(latest, snapshot, tolerance).baseline();
-        baselines.save(history);
+        boolean makeLatest = !(input.mode() == Mode.GATE && !decision.passed());
+        baselines.save(history, makeLatest);
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("baseline", selection);
+        details.put("baseline", input.baseline());
         details.put("comparedTo", comparison.comparedTo());
         details.put("regressions", comparison.regressions().size());
         details.put("persistent", comparison.persistent().size());
         details.put("resolved", comparison.resolved().size());
         details.put("unverified", comparison.unverified().size());
         details.put("saved", ObjectStoreBaselineStore.key(snapshot.runId()));
+        details.put("latest", makeLatest ? snapshot.runId() : latest == null ? null : latest.runId());
         steps.add(new AuditStep("compare-baseline", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), details));
-        return comparison;
     }
 
     /**

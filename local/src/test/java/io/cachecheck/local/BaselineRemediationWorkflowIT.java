@@ -155,6 +155,29 @@ class BaselineRemediationWorkflowIT {
     }
 
     @Test
+    void aFailedGate_keepsTheLatestBaseline_soARetryFailsAgainUntilTheDriftIsFixed() throws Exception {
+        run("fg-1", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
+        String consistent;
+        try (Jedis jedis = new Jedis(REDIS)) {
+            consistent = jedis.get(LATER_STALE);
+        }
+        cache(LATER_STALE, customer("gold", true));
+        String gate = "{'mode':'gate','gate':{'maxDriftRatio':0.5,'failOnRegression':true}}";
+
+        LocalWorkflow.Run first = workflow.run("fg-2", input(gate));
+        LocalWorkflow.Run retry = workflow.run("fg-3", input(gate));
+        cache(LATER_STALE, consistent); // fixed
+        LocalWorkflow.Run fixed = workflow.run("fg-4", input(gate));
+
+        assertThat(first.execution().error()).isEqualTo("ConsistencyGateFailed");
+        assertThat(retry.execution().error()).as("a retry must not pass with nothing fixed").isEqualTo("ConsistencyGateFailed");
+        assertThat(checkedAuditLog(out, "fg-3").comparison().comparedTo()).isEqualTo("fg-1");
+        assertThat(Files.exists(out.resolve("baselines/fg-2.json"))).isTrue(); // kept for the record, not made latest
+        assertThat(fixed.execution().status()).as(fixed.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(Files.readString(out.resolve("baselines/latest.json"))).contains("\"runId\" : \"fg-4\"");
+    }
+
+    @Test
     void gateRun_failOnRegression_failsOnNewDriftUnderTheRatio_andPassesWithoutIt() throws Exception {
         run("rg-1", "{'mode':'scheduled','gate':{'maxDriftRatio':1}}");
         cache(LATER_STALE, customer("gold", true));
