@@ -94,7 +94,7 @@ public final class ShardValidator {
     }
 
     /** A key that differed at first look, waiting for the grace period to pass. */
-    private record Suspect(Entry entry, GroupKey group, DriftClass firstClass, byte[] firstValueDigest,
+    private record Suspect(Entry entry, GroupKey group, DriftClass firstClass, byte[] firstCacheDigest,
                            byte[] firstSourceDigest, boolean rowExisted, Instant observedAt) {
     }
 
@@ -129,6 +129,8 @@ public final class ShardValidator {
         final CheckSettings settings = contract.check();
         final List<Namespace> namespaces = contract.namespaces();
         final int[] tenantIndex;
+        /** Per namespace, {@link io.cachecheck.contract.KeyPattern#literalBytes()}: the most specific match wins. */
+        final int[] literalBytes;
         final List<HostAndPort> nodes;
         final Instant startedAt = clock.instant();
 
@@ -169,6 +171,10 @@ public final class ShardValidator {
             this.deadline = deadline;
             this.progress = progress;
             this.tenantIndex = new int[namespaces.size()];
+            this.literalBytes = new int[namespaces.size()];
+            for (int n = 0; n < namespaces.size(); n++) {
+                literalBytes[n] = namespaces.get(n).keyPattern().literalBytes();
+            }
             for (int n = 0; n < namespaces.size(); n++) {
                 tenantIndex[n] = namespaces.get(n).keyPattern().placeholders().indexOf(contract.tenants().placeholder());
                 for (String tenant : item.tenants()) {
@@ -300,12 +306,38 @@ public final class ShardValidator {
          * unchecked keys consistent.
          */
         private void route(byte[] key, int nodeIndex, boolean report) {
+            // The most specific matching namespace claims the key: a pattern's last placeholder takes the rest of
+            // the key, so "p:{t}:product:{id}" also matches "p:t1:product:5:title", which belongs to
+            // "p:{t}:product:{id}:title" wherever that namespace is listed.
+            int best = -1;
+            String[] bestValues = null;
+            boolean ambiguous = false;
             for (int n = 0; n < namespaces.size(); n++) {
                 String[] values = namespaces.get(n).keyPattern().match(key);
                 if (values == null) {
                     continue;
                 }
+                if (best < 0 || literalBytes[n] > literalBytes[best]) {
+                    best = n;
+                    bestValues = values;
+                    ambiguous = false;
+                } else if (literalBytes[n] == literalBytes[best]) {
+                    ambiguous = true;
+                }
+            }
+            if (best >= 0) {
+                int n = best;
+                String[] values = bestValues;
                 String tenant = values[tenantIndex[n]];
+                if (ambiguous) {
+                    // two namespaces claim it equally: comparing it with either could call it drift, or consistent, wrongly
+                    if (isIgnored(key)) {
+                        ignored++;
+                    } else if (tenants.contains(tenant) || report && !activeTenants.contains(tenant)) {
+                        unmapped(key, tenant, null, "ambiguous-namespace");
+                    }
+                    return;
+                }
                 if (!tenants.contains(tenant)) {
                     if (isIgnored(key)) {
                         ignored++;
@@ -535,7 +567,7 @@ public final class ShardValidator {
                 } else if (o.driftClass == DriftClass.CONSISTENT) {
                     st.record(o, entry.key());
                 } else {
-                    differing.add(new Suspect(entry, group, o.driftClass, o.valueDigest, o.sourceDigest, o.rowExists, now));
+                    differing.add(new Suspect(entry, group, o.driftClass, o.cacheDigest, o.sourceDigest, o.rowExists, now));
                 }
             }
             if (!differing.isEmpty()) {
@@ -729,12 +761,22 @@ public final class ShardValidator {
                     st.record(now, entry.key());
                     continue;
                 }
-                boolean changed = !Arrays.equals(first.firstValueDigest(), now.valueDigest)
+                // compared on the canonical digest: a writer that rewrites a stale value, changing only an ignored
+                // field (e.g. cachedAt), has not changed what is compared and must not make it IN_FLIGHT forever
+                boolean changed = !Arrays.equals(first.firstCacheDigest(), now.cacheDigest)
                         || now.rowExists != first.rowExisted()
                         || !Arrays.equals(first.firstSourceDigest(), now.sourceDigest);
+                // A source version from the future (an application writing local time into a zone-less column, or
+                // a placeholder date) is no proof of a write in progress: beyond the grace period it stays STALE.
+                boolean futureVersion = now.sourceVersionInstant != null
+                        && now.sourceVersionInstant.isAfter(clock.instant().plusMillis(settings.graceMillis()));
                 boolean freshWrite = now.driftClass == DriftClass.STALE && now.versionOrder > 0 && now.sourceVersionInstant != null
-                        && now.sourceVersionInstant.isAfter(first.observedAt().minusMillis(settings.graceMillis()));
+                        && now.sourceVersionInstant.isAfter(first.observedAt().minusMillis(settings.graceMillis()))
+                        && !futureVersion;
                 Outcome finalOutcome = changed || freshWrite ? now.as(DriftClass.IN_FLIGHT, changed ? "changed-during-check" : "source-version-newer") : now;
+                if (finalOutcome.driftClass == DriftClass.STALE && futureVersion) {
+                    finalOutcome.reason = finalOutcome.reason + "; source-version-in-the-future: " + finalOutcome.sourceVersion;
+                }
                 if (finalOutcome.driftClass == DriftClass.STALE && ns.version() != null && finalOutcome.cacheVersion == null) {
                     // Say so when the version rule could not apply: usually a typo in version.field, which would
                     // otherwise switch that part of the race defence off without a trace.

@@ -84,6 +84,18 @@ public final class KeyPattern {
         return new KeyPattern(text, literals.toArray(new byte[0][]), Collections.unmodifiableList(names));
     }
 
+    /**
+     * How specific the pattern is: the number of literal bytes a key must contain. When several namespaces match a
+     * key ({@code p:{id}} also matches {@code p:5:title}), the most specific one claims it.
+     */
+    public int literalBytes() {
+        int n = 0;
+        for (byte[] literal : literals) {
+            n += literal.length;
+        }
+        return n;
+    }
+
     public String text() {
         return text;
     }

@@ -306,6 +306,86 @@ class ShardValidatorIT {
                 .collect(Collectors.toMap(t -> t.tenant() + "/" + t.namespace(), t -> t.cacheDigest() + "/" + t.sourceDigest()));
     }
 
+    /**
+     * Three ways a key could escape the check: a namespace shadowed by a broader pattern listed before it, a source
+     * version dated in the future (always "newer", so always IN_FLIGHT), and a writer that keeps rewriting a stale
+     * value with only an ignored field changed (always "changed during the check").
+     */
+    @Test
+    void validate_shadowedNamespace_futureVersion_andIgnoredFieldRewrites_areStillChecked() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        try (Connection db = DriverManager.getConnection(PG_URL, "postgres", ""); Statement st = db.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS cc_it_routing CASCADE");
+            st.execute("CREATE SCHEMA cc_it_routing");
+            st.execute("CREATE TABLE cc_it_routing.tenants (tenant_id text PRIMARY KEY)");
+            st.execute("INSERT INTO cc_it_routing.tenants VALUES ('acme')");
+            st.execute("CREATE TABLE cc_it_routing.product (tenant_id text, id bigint, name text, title text, updated_at timestamptz,"
+                    + " PRIMARY KEY (tenant_id, id))");
+            st.execute("INSERT INTO cc_it_routing.product VALUES ('acme', 1, 'one', 'First', now() - interval '1 day'),"
+                    + " ('acme', 2, 'two', 'Second', now() + interval '2 hours'), ('acme', 3, 'three', 'Third', now() - interval '1 day')");
+        }
+        cleanup.add(() -> {
+            try (Connection db = DriverManager.getConnection(PG_URL, "postgres", ""); Statement st = db.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS cc_it_routing CASCADE");
+            }
+        });
+        String old = "2020-01-01T00:00:00Z";
+        redis.set("rt:acme:product:1", "{\"name\":\"one\",\"updated_at\":\"" + old + "\"}");
+        redis.set("rt:acme:product:1:title", "First");
+        redis.set("rt:acme:product:2", "{\"name\":\"stale\",\"updated_at\":\"" + old + "\"}");
+        redis.set("rt:acme:product:3", "{\"name\":\"stale too\",\"updated_at\":\"" + old + "\",\"cached_at\":0}");
+        String yaml = """
+                version: 1
+                cache: {url: "redis://127.0.0.1:6379/%d"}
+                source: {url: "%s", auth: {username: postgres}}
+                tenants: {sql: SELECT tenant_id FROM cc_it_routing.tenants}
+                check: {graceMillis: 600}
+                namespaces:
+                  - name: product
+                    keyPattern: "rt:{tenant_id}:product:{id}"
+                    valueType: json
+                    sql: SELECT id, name, updated_at FROM cc_it_routing.product WHERE tenant_id = :tenant_id AND id IN (:id)
+                    fields: {name: name}
+                    ignore: [cached_at]
+                    version: {field: updated_at, column: updated_at}
+                  - name: title
+                    keyPattern: "rt:{tenant_id}:product:{id}:title"
+                    valueType: string
+                    sql: SELECT id, title FROM cc_it_routing.product WHERE tenant_id = :tenant_id AND id IN (:id)
+                    column: title
+                """.formatted(REDIS_DB, PG_WRAPPER_URL);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread rewriter = new Thread(() -> {
+            try (Jedis writer = new Jedis("127.0.0.1", 6379)) {
+                writer.select(REDIS_DB);
+                for (int i = 1; writing.get(); i++) {
+                    writer.set("rt:acme:product:3", "{\"name\":\"stale too\",\"updated_at\":\"" + old + "\",\"cached_at\":" + i + "}");
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        rewriter.start();
+        List<ShardResult> results;
+        try {
+            results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+        } finally {
+            writing.set(false);
+            rewriter.join();
+        }
+
+        List<Finding> found = results.stream().flatMap(r -> r.findings().stream()).toList();
+        assertThat(found).extracting(Finding::key, Finding::driftClass).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("rt:acme:product:2", DriftClass.STALE),
+                org.assertj.core.groups.Tuple.tuple("rt:acme:product:3", DriftClass.STALE));
+        assertThat(found).filteredOn(f -> f.key().equals("rt:acme:product:2")).singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("source-version-in-the-future"));
+        // the title key was checked in its own namespace, not as a corrupt "product"
+        assertThat(results.stream().flatMap(r -> r.results().stream()).filter(t -> t.namespace().equals("title"))
+                .mapToLong(TenantNamespaceResult::keysChecked).sum()).isEqualTo(1);
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test",
             "jdbc:aws-wrapper:mysql://127.0.0.1:3306/test"})
