@@ -85,6 +85,11 @@ public final class RemediationPlanner {
         if (!f.driftClass().isDrift()) {
             return f.driftClass() == DriftClass.IN_FLIGHT ? "in-flight" : "not-drift";
         }
+        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith("too-large")) {
+            // larger than check.maxValueBytes: never decoded nor compared, so not proven wrong; a tool limit is no
+            // reason to delete a value (raise the limit to check it)
+            return "not-compared-too-large";
+        }
         if (!Confinement.namespaceExists(contract, f.namespace())) {
             return "unknown-namespace";
         }

@@ -60,6 +60,18 @@ class RemediationPlannerTest {
     }
 
     @Test
+    void plan_whenAValueWasTooLargeToCompare_doesNotTouchIt() {
+        Finding tooLarge = new Finding("t1", "orders", "rp:t:t1:order:9", CORRUPT,
+                "too-large: 412 bytes > check.maxValueBytes 300", List.of(), null, null, DIGEST, null, null, Instant.EPOCH);
+
+        RemediationPlan plan = RemediationPlanner.plan(CONTRACT, List.of(tooLarge), Limits.defaults());
+
+        assertThat(plan.actions()).isEmpty();
+        assertThat(plan.excluded()).extracting(Excluded::key, Excluded::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("rp:t:t1:order:9", "not-compared-too-large"));
+    }
+
+    @Test
     void plan_whenKeyOutsideTheTenantsPattern_refusesIt() {
         RemediationPlan plan = RemediationPlanner.plan(CONTRACT, List.of(
                 finding("t1", "orders", "rp:t:t2:order:1", STALE),        // another tenant's key
