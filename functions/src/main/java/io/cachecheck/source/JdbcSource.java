@@ -390,7 +390,7 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /** How to read one column, decided once per statement from its metadata. */
-    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, TEXT }
+    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, MYSQL_BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, TEXT }
 
     /**
      * The labels and readers of a statement's result columns. Resolved once per prepared statement: asking the
@@ -405,7 +405,7 @@ public final class JdbcSource implements AutoCloseable {
             int[] precisions = new int[n];
             for (int c = 0; c < n; c++) {
                 labels[c] = md.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
-                kinds[c] = kind(md, c + 1);
+                kinds[c] = kind(md, c + 1, mysqlFamily);
                 if (kinds[c] == Kind.TIMESTAMP || kinds[c] == Kind.TIMESTAMP_TZ) {
                     precisions[c] = precision(md, c + 1, mysqlFamily);
                 }
@@ -418,12 +418,12 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
-    private static Kind kind(ResultSetMetaData md, int c) throws SQLException {
+    private static Kind kind(ResultSetMetaData md, int c, boolean mysqlFamily) throws SQLException {
         return switch (md.getColumnType(c)) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
             case Types.NUMERIC, Types.DECIMAL -> Kind.DECIMAL;
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
-            case Types.BOOLEAN, Types.BIT -> Kind.BOOLEAN;
+            case Types.BOOLEAN, Types.BIT -> mysqlFamily ? Kind.MYSQL_BOOLEAN : Kind.BOOLEAN;
             case Types.TIMESTAMP -> {
                 String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
                 yield typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIMESTAMP_TZ : Kind.TIMESTAMP;
@@ -454,6 +454,16 @@ public final class JdbcSource implements AutoCloseable {
             case BOOLEAN -> {
                 boolean v = rs.getBoolean(c);
                 return rs.wasNull() ? null : v;
+            }
+            case MYSQL_BOOLEAN -> {
+                // Both MySQL drivers report TINYINT(1) (and BOOLEAN, its alias) as a boolean type, but the column
+                // holds any TINYINT: getBoolean would read 2 or -1 as true, so a cached true would match 2 and a
+                // cached 2 would not. Only 0 and 1 are booleans; other values compare as the numbers they are.
+                long v = rs.getLong(c);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return v == 0 ? Boolean.FALSE : v == 1 ? Boolean.TRUE : BigDecimal.valueOf(v);
             }
             case TIMESTAMP -> {
                 LocalDateTime v = rs.getObject(c, LocalDateTime.class);
