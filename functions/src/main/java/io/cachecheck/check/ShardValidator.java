@@ -11,6 +11,7 @@ import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.error.CacheUnavailableException;
 import io.cachecheck.error.ContractException;
+import io.cachecheck.error.SourceDeadlineException;
 import io.cachecheck.error.SourceUnavailableException;
 import io.cachecheck.source.JdbcSource;
 import io.cachecheck.source.SourceRow;
@@ -103,9 +104,11 @@ public final class ShardValidator {
         final JdbcSource source;
         final Map<Integer, NodeConnection> nodes = new HashMap<>();
 
-        Worker() {
+        /** @param deadline the run's deadline, or null; each source query may only run until it */
+        Worker(Instant deadline) {
             CheckSettings s = contract.check();
-            source = new JdbcSource(contract.source(), secrets, s.maxRetries(), s.retryBackoffMillis());
+            source = new JdbcSource(contract.source(), secrets, s.maxRetries(), s.retryBackoffMillis(),
+                    deadline == null ? null : () -> Duration.between(clock.instant(), deadline));
         }
 
         NodeConnection node(int index, List<HostAndPort> all) {
@@ -144,11 +147,7 @@ public final class ShardValidator {
         final AtomicLong unmapped = new AtomicLong();
         final AtomicLong expired = new AtomicLong();
         final List<Worker> workers = new CopyOnWriteArrayList<>();
-        final ThreadLocal<Worker> worker = ThreadLocal.withInitial(() -> {
-            Worker w = new Worker();
-            workers.add(w);
-            return w;
-        });
+        final ThreadLocal<Worker> worker;
         final ThreadPoolExecutor executor;
         final List<Future<?>> inFlightTasks = new ArrayList<>();
         volatile CacheCheckException fatal;
@@ -170,6 +169,11 @@ public final class ShardValidator {
             this.activeTenants = activeTenants == null ? Set.of() : activeTenants;
             this.deadline = deadline;
             this.progress = progress;
+            this.worker = ThreadLocal.withInitial(() -> {
+                Worker w = new Worker(deadline);
+                workers.add(w);
+                return w;
+            });
             this.tenantIndex = new int[namespaces.size()];
             this.literalBytes = new int[namespaces.size()];
             for (int n = 0; n < namespaces.size(); n++) {
@@ -609,6 +613,9 @@ public final class ShardValidator {
         }
 
         private static String unavailable(RuntimeException e, String stage) {
+            if (e instanceof SourceDeadlineException) {
+                return "deadline: " + stage + " stopped (" + e.getMessage() + ")";
+            }
             return (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")
                     + ": " + stage + " failed after retries (" + e.getMessage() + ")";
         }

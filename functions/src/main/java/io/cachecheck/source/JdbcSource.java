@@ -6,6 +6,7 @@ import io.cachecheck.contract.Namespace;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.contract.SourceSettings;
 import io.cachecheck.error.ContractException;
+import io.cachecheck.error.SourceDeadlineException;
 import io.cachecheck.error.SourceUnavailableException;
 
 import java.math.BigDecimal;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.SQLRecoverableException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Reads source rows through the AWS Advanced JDBC Wrapper. One instance per thread: it owns one connection, opened
@@ -37,11 +40,15 @@ import java.util.Properties;
 public final class JdbcSource implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** The JDBC query timeout of every statement; a deadline can only shorten it. */
+    static final int MAX_QUERY_TIMEOUT_SECONDS = 60;
+
     private final SourceSettings settings;
     private final SecretResolver secrets;
     private final int maxRetries;
     private final long backoffMillis;
-    private final int queryTimeoutSeconds;
+    /** The time left to the caller's deadline, or null when there is none. */
+    private final Supplier<Duration> timeLeft;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
@@ -52,12 +59,25 @@ public final class JdbcSource implements AutoCloseable {
      */
     private boolean serverPrepare;
 
+    /** A source without a deadline (tenant discovery): every query may run for {@value #MAX_QUERY_TIMEOUT_SECONDS} s. */
     public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis) {
+        this(settings, secrets, maxRetries, backoffMillis, null);
+    }
+
+    /**
+     * A source that stops at a deadline: each query's timeout is the time left (at least 1 s, at most
+     * {@value #MAX_QUERY_TIMEOUT_SECONDS} s), and no retry starts once it has passed. A lookup that runs into the
+     * deadline fails with {@link SourceDeadlineException}.
+     *
+     * @param timeLeft the time left to the deadline, asked before every query and retry; null = no deadline
+     */
+    public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis,
+                      Supplier<Duration> timeLeft) {
         this.settings = settings;
         this.secrets = secrets;
         this.maxRetries = maxRetries;
         this.backoffMillis = backoffMillis;
-        this.queryTimeoutSeconds = 60;
+        this.timeLeft = timeLeft;
         this.serverPrepare = !settings.url().contains("prepareThreshold");
     }
 
@@ -65,7 +85,7 @@ public final class JdbcSource implements AutoCloseable {
     public List<Map<String, Object>> query(String sql) {
         return withRetry("tenant discovery", () -> {
             try (PreparedStatement ps = connection().prepareStatement(sql)) {
-                ps.setQueryTimeout(queryTimeoutSeconds);
+                ps.setQueryTimeout(queryTimeoutSeconds());
                 try (ResultSet rs = ps.executeQuery()) {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     ResultSetMetaData md = rs.getMetaData();
@@ -279,6 +299,8 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     private ResultSet executeLookup(PreparedStatement ps) throws SQLException {
+        // Set per execution, not when the statement is prepared: statements are reused while the deadline comes nearer.
+        ps.setQueryTimeout(queryTimeoutSeconds());
         try {
             return ps.executeQuery();
         } catch (SQLException e) {
@@ -368,7 +390,7 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /** How to read one column, decided once per statement from its metadata. */
-    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, TEXT }
+    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, MYSQL_BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, TEXT }
 
     /**
      * The labels and readers of a statement's result columns. Resolved once per prepared statement: asking the
@@ -383,7 +405,7 @@ public final class JdbcSource implements AutoCloseable {
             int[] precisions = new int[n];
             for (int c = 0; c < n; c++) {
                 labels[c] = md.getColumnLabel(c + 1).toLowerCase(Locale.ROOT);
-                kinds[c] = kind(md, c + 1);
+                kinds[c] = kind(md, c + 1, mysqlFamily);
                 if (kinds[c] == Kind.TIMESTAMP || kinds[c] == Kind.TIMESTAMP_TZ) {
                     precisions[c] = precision(md, c + 1, mysqlFamily);
                 }
@@ -396,12 +418,12 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
-    private static Kind kind(ResultSetMetaData md, int c) throws SQLException {
+    private static Kind kind(ResultSetMetaData md, int c, boolean mysqlFamily) throws SQLException {
         return switch (md.getColumnType(c)) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
             case Types.NUMERIC, Types.DECIMAL -> Kind.DECIMAL;
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
-            case Types.BOOLEAN, Types.BIT -> Kind.BOOLEAN;
+            case Types.BOOLEAN, Types.BIT -> mysqlFamily ? Kind.MYSQL_BOOLEAN : Kind.BOOLEAN;
             case Types.TIMESTAMP -> {
                 String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
                 yield typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIMESTAMP_TZ : Kind.TIMESTAMP;
@@ -432,6 +454,16 @@ public final class JdbcSource implements AutoCloseable {
             case BOOLEAN -> {
                 boolean v = rs.getBoolean(c);
                 return rs.wasNull() ? null : v;
+            }
+            case MYSQL_BOOLEAN -> {
+                // Both MySQL drivers report TINYINT(1) (and BOOLEAN, its alias) as a boolean type, but the column
+                // holds any TINYINT: getBoolean would read 2 or -1 as true, so a cached true would match 2 and a
+                // cached 2 would not. Only 0 and 1 are booleans; other values compare as the numbers they are.
+                long v = rs.getLong(c);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return v == 0 ? Boolean.FALSE : v == 1 ? Boolean.TRUE : BigDecimal.valueOf(v);
             }
             case TIMESTAMP -> {
                 LocalDateTime v = rs.getObject(c, LocalDateTime.class);
@@ -493,7 +525,6 @@ public final class JdbcSource implements AutoCloseable {
     /** @param arrays an {@code = ANY(?)} lookup, which may be kept as a named server-side statement */
     private PreparedStatement prepare(String sql, boolean arrays) throws SQLException {
         PreparedStatement ps = connection().prepareStatement(sql);
-        ps.setQueryTimeout(queryTimeoutSeconds);
         ps.setFetchSize(500);
         if (arrays && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
             // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
@@ -534,7 +565,9 @@ public final class JdbcSource implements AutoCloseable {
                 // columns, opt in to a named statement (see statement()).
                 props.setProperty("prepareThreshold", "0");
             }
-            props.setProperty("connectTimeout", "10");
+            // 10 s to connect. pgjdbc reads connectTimeout in seconds; MySQL Connector/J and MariaDB Connector/J in
+            // milliseconds, where "10" would give up after 10 ms on any network slower than loopback.
+            props.setProperty("connectTimeout", settings.dialect() == SourceSettings.Dialect.POSTGRESQL ? "10" : "10000");
             if (!settings.url().contains("wrapperPlugins")) {
                 // The wrapper's default set adds the Aurora initial-connection strategy, which turns a refused
                 // connection into a 30 s wait per attempt; failover2 + efm2 keep RDS/Aurora failover handling.
@@ -551,9 +584,29 @@ public final class JdbcSource implements AutoCloseable {
         T call() throws SQLException;
     }
 
+    /**
+     * The timeout of the next query: {@value #MAX_QUERY_TIMEOUT_SECONDS} s, or the whole seconds left to the deadline
+     * if fewer (at least 1 s, JDBC's smallest timeout; 0 would mean none).
+     */
+    private int queryTimeoutSeconds() {
+        return timeLeft == null ? MAX_QUERY_TIMEOUT_SECONDS : queryTimeoutSeconds(timeLeft.get());
+    }
+
+    static int queryTimeoutSeconds(Duration left) {
+        return (int) Math.max(1, Math.min(MAX_QUERY_TIMEOUT_SECONDS, left.toSeconds()));
+    }
+
+    /** The milliseconds left to the deadline; {@link Long#MAX_VALUE} without one. */
+    private long millisLeft() {
+        return timeLeft == null ? Long.MAX_VALUE : timeLeft.get().toMillis();
+    }
+
     private <T> T withRetry(String what, SqlCall<T> call, String where) {
         SQLException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            if (millisLeft() <= 0) {
+                throw deadlineReached(what, attempt, last);
+            }
             try {
                 return call.call();
             } catch (SQLException e) {
@@ -563,9 +616,12 @@ public final class JdbcSource implements AutoCloseable {
                 }
                 last = e;
                 closeQuietly();
+                if (millisLeft() <= 0) {
+                    throw deadlineReached(what, attempt + 1, e);
+                }
                 if (attempt < maxRetries) {
                     try {
-                        Thread.sleep(backoffMillis << attempt);
+                        Thread.sleep(Math.min(backoffMillis << attempt, millisLeft()));
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
                         break;
@@ -575,6 +631,16 @@ public final class JdbcSource implements AutoCloseable {
         }
         throw new SourceUnavailableException(what + " failed after " + (maxRetries + 1) + " attempts (SQLState "
                 + (last == null ? "none" : last.getSQLState()) + "); check the database is reachable", last);
+    }
+
+    /**
+     * No query or retry starts after the deadline: in Lambda it is set so that the shard result can still be written,
+     * and a query running past it risks losing the whole result to the invocation timeout.
+     */
+    private static SourceDeadlineException deadlineReached(String what, int attempts, SQLException last) {
+        return new SourceDeadlineException(what + " reached the deadline after " + attempts
+                + (attempts == 1 ? " attempt" : " attempts")
+                + (last == null ? "" : ", SQLState " + last.getSQLState()), last);
     }
 
     /** Connection-class failures are retried on a new connection; anything else is a query problem. */

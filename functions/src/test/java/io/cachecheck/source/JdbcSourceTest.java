@@ -2,6 +2,7 @@ package io.cachecheck.source;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,5 +28,13 @@ class JdbcSourceTest {
                 "SELECT 0 AS cachecheck_part__, q.* FROM (\nSELECT id FROM t WHERE tenant_id = ? AND id = ANY(?) -- c\n) q"
                         + "\nUNION ALL\n"
                         + "SELECT 1 AS cachecheck_part__, q.* FROM (\nSELECT id FROM t WHERE tenant_id = ? AND id = ANY(?) -- c\n) q");
+    }
+
+    @Test
+    void queryTimeoutSeconds_isTheWholeSecondsLeftBetweenOneAndSixty() {
+        assertThat(JdbcSource.queryTimeoutSeconds(Duration.ofMillis(2_900))).isEqualTo(2);
+        assertThat(JdbcSource.queryTimeoutSeconds(Duration.ofMillis(400))).isEqualTo(1); // 0 would mean no timeout
+        assertThat(JdbcSource.queryTimeoutSeconds(Duration.ofSeconds(-5))).isEqualTo(1);
+        assertThat(JdbcSource.queryTimeoutSeconds(Duration.ofMinutes(14))).isEqualTo(60);
     }
 }
