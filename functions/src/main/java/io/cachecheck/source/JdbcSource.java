@@ -601,6 +601,21 @@ public final class JdbcSource implements AutoCloseable {
         return timeLeft == null ? Long.MAX_VALUE : timeLeft.get().toMillis();
     }
 
+    /**
+     * What to fix for a non-transient error: the connection settings when the server refused the login, the database
+     * name or a privilege (PostgreSQL classes 28 and 3D and 42501; MySQL/MariaDB errors 1044, 1045, 1049, 1142),
+     * otherwise the query or its mapping.
+     */
+    static String fixFor(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        int code = e.getErrorCode();
+        if (state.startsWith("28") || state.startsWith("3D") || state.equals("42501")
+                || code == 1044 || code == 1045 || code == 1049 || code == 1142) {
+            return "check source.url (host, database name) and source.auth (user, password, grants)";
+        }
+        return "fix the query or the mapping";
+    }
+
     private <T> T withRetry(String what, SqlCall<T> call, String where) {
         SQLException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
@@ -612,7 +627,7 @@ public final class JdbcSource implements AutoCloseable {
             } catch (SQLException e) {
                 if (!isConnectionProblem(e)) {
                     throw new ContractException(where + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState()
-                            + "); fix the query or the mapping", e);
+                            + "); " + fixFor(e), e);
                 }
                 last = e;
                 closeQuietly();

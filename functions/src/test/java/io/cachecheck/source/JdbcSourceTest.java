@@ -9,6 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JdbcSourceTest {
     @Test
+    void fixFor_pointsAtTheConnectionSettingsWhenTheServerRefusedLoginDatabaseOrPrivilege() {
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("database \"nosuch\" does not exist", "3D000")))
+                .startsWith("check source.url");
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("password authentication failed", "28P01"))).startsWith("check source.url");
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("permission denied for table orders", "42501"))).startsWith("check source.url");
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("Unknown database 'nosuch'", "42000", 1049))).startsWith("check source.url");
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("You have an error in your SQL syntax", "42000", 1064)))
+                .isEqualTo("fix the query or the mapping");
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("column \"x\" does not exist", "42703"))).isEqualTo("fix the query or the mapping");
+    }
+
+    @Test
     void arrayLiteral_quotesEveryElementAndEscapesQuotesAndBackslashes() {
         List<String[]> keys = List.of(new String[]{"1", "x"}, new String[]{"a,b", "y"}, new String[]{"q\"uo\\te", "z"}, new String[]{"{}", "w"});
         assertThat(JdbcSource.arrayLiteral(keys, 0)).isEqualTo("{\"1\",\"a,b\",\"q\\\"uo\\\\te\",\"{}\"}");
