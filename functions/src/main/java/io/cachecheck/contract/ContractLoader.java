@@ -272,6 +272,14 @@ public final class ContractLoader {
                         + placeholder + " (e.g. " + placeholder + " IN (:" + placeholder + ")) so each key finds its row");
             }
         }
+        if (!sql.parameterNames().contains(tenantPlaceholder)) {
+            // Rows are joined to keys on the key columns only, so a query that does not filter by tenant would
+            // compare each key with whichever tenant's row has that id (and remediation would act on the result).
+            throw new ContractException(path + ".sql: the tenant placeholder {" + tenantPlaceholder + "} is not bound in sql, so"
+                    + " each key would be compared with the row of any tenant that has the same id; add :" + tenantPlaceholder
+                    + " to the WHERE clause (e.g. WHERE " + tenantPlaceholder + " = :" + tenantPlaceholder + " AND ...);"
+                    + " for a table shared by all tenants, see \"Tenant binding\" in docs/contract.md");
+        }
         Map<String, String> keyColumns = new LinkedHashMap<>();
         JsonNode kc = node.get("keyColumns");
         if (kc != null && !kc.isObject()) {

@@ -89,6 +89,43 @@ class ContractLoaderTest {
     }
 
     @Test
+    void parse_whenSqlDoesNotBindTheTenant_refusesAndSaysToBindIt() {
+        // without the tenant in the query, each key would be compared with whichever tenant's row has its id
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id AND ", "")))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("namespaces[0] (order_summary).sql: the tenant placeholder {tenant_id} is not bound in sql, so each"
+                        + " key would be compared with the row of any tenant that has the same id; add :tenant_id to the WHERE"
+                        + " clause (e.g. WHERE tenant_id = :tenant_id AND ...); for a table shared by all tenants, see"
+                        + " \"Tenant binding\" in docs/contract.md");
+    }
+
+    @Test
+    void parse_whenTenantOnlyInACommentOrLiteral_refuses() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id AND ", "tenant_id = ':tenant_id' AND ")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("the tenant placeholder {tenant_id} is not bound in sql");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id AND ", "/* :tenant_id */ ")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("the tenant placeholder {tenant_id} is not bound in sql");
+    }
+
+    @Test
+    void parse_whenRenamedTenantPlaceholderNotBound_namesThatPlaceholder() {
+        String renamed = VALID.replace("  shardCount: 4", "  shardCount: 4\n  placeholder: shop")
+                .replace("t:{tenant_id}:order:", "t:{shop}:order:");
+        assertThat(loader().parse(renamed.replace(":tenant_id", ":shop")).namespace("order_summary")).isNotNull();
+        assertThatThrownBy(() -> loader().parse(renamed.replace("tenant_id = :tenant_id AND ", "")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).sql: the tenant placeholder {shop} is not bound in sql")
+                .hasMessageContaining("add :shop to the WHERE clause");
+    }
+
+    @Test
+    void parse_whenSharedTableBindsTheTenantInAnAlwaysTrueCondition_loads() {
+        // the documented form for a table that all tenants share (docs/contract.md, "Tenant binding")
+        Contract c = loader().parse(VALID.replace("tenant_id = :tenant_id AND ", ":tenant_id <> '' AND "));
+        assertThat(c.namespace("order_summary").sql().parameterNames()).containsExactly("tenant_id", "order_id");
+    }
+
+    @Test
     void parse_whenKeyPatternLacksTenant_namesIt() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("t:{tenant_id}:order:{order_id}", "order:{order_id}")
                         .replace("tenant_id = :tenant_id AND ", "")))
