@@ -157,14 +157,10 @@ public final class Canonicalizer {
             throw new IllegalArgumentException("cannot decode " + value.getClass().getSimpleName());
         }
         if (ns.unknownFields() == Namespace.UnknownFields.REPORT && ns.valueType() != ValueType.STRING) {
+            Shape shape = shape(ns);
             List<String> unexpected = null;
-            for (String name : fields.keySet()) {
-                if (!known(ns, name)) {
-                    if (unexpected == null) {
-                        unexpected = new ArrayList<>();
-                    }
-                    unexpected.add(name);
-                }
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                unexpected = unexpected(shape, null, e.getKey(), e.getValue(), unexpected);
             }
             if (unexpected != null) {
                 java.util.Collections.sort(unexpected);
@@ -233,30 +229,82 @@ public final class Canonicalizer {
         }
     }
 
-    /** Per thread, the field names each namespace accepts (mapped, ignored, version, parents of nested paths). */
-    private static final ThreadLocal<java.util.IdentityHashMap<Namespace, java.util.Set<String>>> KNOWN =
-            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+    /**
+     * The cached field names a namespace accepts (mapped, ignored, version), as a tree. For JSON a dotted name is a
+     * path through nested objects, so {@code price.amount} makes {@code price} a node that lists the names allowed
+     * inside it; a leaf ({@link #ANY}) accepts any value. A hash is flat: its names are taken literally.
+     */
+    private static final class Shape {
+        static final Shape ANY = new Shape();
+        final Map<String, Shape> children = new HashMap<>();
 
-    private static boolean known(Namespace ns, String name) {
-        java.util.Set<String> names = KNOWN.get().get(ns);
-        if (names == null) {
-            names = new java.util.HashSet<>(ns.ignore());
+        static Shape of(Namespace ns) {
+            Shape root = new Shape();
+            List<String> names = new ArrayList<>(ns.ignore());
             if (ns.version() != null) {
                 names.add(ns.version().field());
             }
             for (FieldMapping f : ns.fields()) {
                 names.add(f.field());
-                for (int dot = f.field().indexOf('.'); dot > 0; dot = f.field().indexOf('.', dot + 1)) {
-                    names.add(f.field().substring(0, dot));
+            }
+            for (String name : names) {
+                if (ns.valueType() != ValueType.JSON) {
+                    root.children.put(name, ANY);
+                    continue;
+                }
+                Shape node = root;
+                String[] parts = name.split("\\.");
+                // the loader refuses a name that is also the parent of another; were one to get here, the leaf wins
+                for (int i = 0; i < parts.length && node != ANY; i++) {
+                    if (i == parts.length - 1) {
+                        node.children.put(parts[i], ANY);
+                    } else {
+                        node = node.children.computeIfAbsent(parts[i], k -> new Shape());
+                    }
                 }
             }
-            java.util.IdentityHashMap<Namespace, java.util.Set<String>> cache = KNOWN.get();
+            return root;
+        }
+    }
+
+    /** Per thread, the shape of each namespace's cached values. */
+    private static final ThreadLocal<java.util.IdentityHashMap<Namespace, Shape>> SHAPES =
+            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
+    private static Shape shape(Namespace ns) {
+        java.util.IdentityHashMap<Namespace, Shape> cache = SHAPES.get();
+        Shape shape = cache.get(ns);
+        if (shape == null) {
+            shape = Shape.of(ns);
             if (cache.size() > 64) {
                 cache.clear(); // a warm Lambda loads a new contract per invocation: keep only recent namespaces
             }
-            cache.put(ns, names);
+            cache.put(ns, shape);
         }
-        return names.contains(name);
+        return shape;
+    }
+
+    /**
+     * Adds {@code name} to {@code out} when {@code parent} does not list it; when it names an object whose fields the
+     * contract lists (the parent of a dotted path), checks those fields too, reporting each by its full path
+     * ({@code price.extra}). The fields of a flat value allocate nothing here unless one of them is unexpected.
+     */
+    private static List<String> unexpected(Shape parent, String prefix, String name, Object value, List<String> out) {
+        Shape shape = parent.children.get(name);
+        if (shape == null) {
+            if (out == null) {
+                out = new ArrayList<>();
+            }
+            out.add(prefix == null ? name : prefix + '.' + name);
+        } else if (shape != Shape.ANY && value instanceof JsonNode n && n.isObject()) {
+            String path = prefix == null ? name : prefix + '.' + name;
+            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> child = it.next();
+                out = unexpected(shape, path, child.getKey(), child.getValue(), out);
+            }
+        }
+        return out;
     }
 
     /** Compares a decoded (non-corrupt) cached value with its source row. */
@@ -345,10 +393,11 @@ public final class Canonicalizer {
     }
 
     private static Object lookup(Map<String, Object> fields, String field, ValueType type) {
-        Object direct = fields.get(field);
-        if (direct != null || type != ValueType.JSON || field.indexOf('.') < 0) {
-            return direct;
+        if (type != ValueType.JSON || field.indexOf('.') < 0) {
+            return fields.get(field);
         }
+        // A dotted name is a path through nested objects only: a top-level key spelled "price.amount" is not what the
+        // application reads as price.amount, so it is never taken for it (decode reports it as an unexpected field).
         String[] path = field.split("\\.");
         Object current = fields.get(path[0]);
         for (int i = 1; i < path.length && current != null; i++) {

@@ -272,6 +272,14 @@ public final class ContractLoader {
                         + placeholder + " (e.g. " + placeholder + " IN (:" + placeholder + ")) so each key finds its row");
             }
         }
+        if (!sql.parameterNames().contains(tenantPlaceholder)) {
+            // Rows are joined to keys on the key columns only, so a query that does not filter by tenant would
+            // compare each key with whichever tenant's row has that id (and remediation would act on the result).
+            throw new ContractException(path + ".sql: the tenant placeholder {" + tenantPlaceholder + "} is not bound in sql, so"
+                    + " each key would be compared with the row of any tenant that has the same id; add :" + tenantPlaceholder
+                    + " to the WHERE clause (e.g. WHERE " + tenantPlaceholder + " = :" + tenantPlaceholder + " AND ...);"
+                    + " for a table shared by all tenants, see \"Tenant binding\" in docs/contract.md");
+        }
         Map<String, String> keyColumns = new LinkedHashMap<>();
         JsonNode kc = node.get("keyColumns");
         if (kc != null && !kc.isObject()) {
@@ -344,6 +352,9 @@ public final class ContractLoader {
             allowOnly(v, path + ".version", "field", "column");
             version = new VersionMapping(text(v, "field", path + ".version"), text(v, "column", path + ".version"));
         }
+        if (type == ValueType.JSON) {
+            checkJsonPaths(path, fields, ignore, version);
+        }
         String unknown = optionalText(node, "unknownFields", path, "report");
         if (!unknown.equals("report") && !unknown.equals("ignore")) {
             throw new ContractException(path + ".unknownFields: '" + unknown + "' is unknown; use report or ignore");
@@ -353,6 +364,47 @@ public final class ContractLoader {
         // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
         return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);
+    }
+
+    /** A cached field named in a namespace: where it is declared and what it is, for error messages. */
+    private record NamedField(String name, String section, String role) {
+    }
+
+    /**
+     * For JSON, a dotted name is a path through nested objects. Each part must be non-empty, and no mapped, ignored or
+     * version field may also be the parent of another one: the cached field would have to hold a value and an object
+     * at once, so one of the two would always differ (or be compared and ignored at once).
+     */
+    private static void checkJsonPaths(String path, List<FieldMapping> fields, Set<String> ignore, VersionMapping version) {
+        List<NamedField> named = new ArrayList<>();
+        for (FieldMapping f : fields) {
+            named.add(new NamedField(f.field(), "fields", "mapped (to column " + f.column() + ")"));
+        }
+        for (String i : ignore) {
+            named.add(new NamedField(i, "ignore", "listed under ignore"));
+        }
+        if (version != null) {
+            named.add(new NamedField(version.field(), "version", "the version field"));
+        }
+        for (int j = 0; j < named.size(); j++) {
+            NamedField b = named.get(j);
+            if (b.name().startsWith(".") || b.name().endsWith(".") || b.name().contains("..")) {
+                throw new ContractException(path + "." + (b.section().equals("version") ? "version.field" : b.section()) + ": '"
+                        + b.name() + "' needs a name on each side of every dot; a dotted name is a path into nested JSON objects,"
+                        + " e.g. price.amount");
+            }
+            for (int k = 0; k < j; k++) {
+                NamedField a = named.get(k);
+                NamedField parent = b.name().startsWith(a.name() + ".") ? a : a.name().startsWith(b.name() + ".") ? b : null;
+                if (parent != null) {
+                    NamedField child = parent == a ? b : a;
+                    throw new ContractException(path + "." + b.section() + ": '" + parent.name() + "' and '" + child.name()
+                            + "' conflict: " + child.name() + " reads " + parent.name() + " as a nested object, but " + parent.name()
+                            + " is itself " + parent.role() + "; a JSON field holds a value or an object of fields, not both,"
+                            + " so keep only one of them");
+                }
+            }
+        }
     }
 
     private static String prefixed(List<String> names) {

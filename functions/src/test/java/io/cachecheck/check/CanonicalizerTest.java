@@ -34,8 +34,31 @@ class CanonicalizerTest {
                 valueType: string
                 sql: "SELECT * FROM s WHERE tenant_id = :tenant_id AND id IN (:id)"
                 column: v
+              - name: p
+                keyPattern: "t:{tenant_id}:p:{id}"
+                valueType: json
+                sql: "SELECT * FROM p WHERE tenant_id = :tenant_id AND id IN (:id)"
+                fields: {sku: sku, price.amount: amount, price.currency: currency, ship.addr.city: city}
+                ignore: [cached_at, price.note]
+              - name: p_lenient
+                keyPattern: "t:{tenant_id}:pl:{id}"
+                valueType: json
+                sql: "SELECT * FROM p WHERE tenant_id = :tenant_id AND id IN (:id)"
+                fields: {sku: sku, price.amount: amount, price.currency: currency, ship.addr.city: city}
+                unknownFields: ignore
+              - name: h
+                keyPattern: "t:{tenant_id}:h:{id}"
+                valueType: hash
+                sql: "SELECT * FROM h WHERE tenant_id = :tenant_id AND id IN (:id)"
+                fields: {price.amount: amount}
             """);
     private static final Namespace NS = CONTRACT.namespace("o");
+    private static final SourceRow PRODUCT = new SourceRow(Map.of(
+            "sku", "A-1", "amount", new BigDecimal("5.48"), "currency", "EUR", "city", "Lyon"));
+
+    private static Canonicalizer.Decoded decode(String namespace, String json) {
+        return Canonicalizer.decode(CONTRACT.namespace(namespace), new CachedValue.Text(json.getBytes(StandardCharsets.UTF_8)), 1 << 20);
+    }
 
     private static SourceRow row(Object total, Object at, Object paid, Object note, Object name) {
         Map<String, Object> m = new HashMap<>();
@@ -176,6 +199,72 @@ class CanonicalizerTest {
         assertThat(unexpected.corruptFields()).containsExactly("secret");
         assertThat(Canonicalizer.decode(CONTRACT.namespace("s"), new CachedValue.Text(new byte[] {(byte) 0xc3, 0x28}), 100).corruptReason())
                 .isEqualTo("not-utf8");
+    }
+
+    @Test
+    void decode_whenNestedObjectsHoldOnlyMappedOrIgnoredFields_comparesThePaths() {
+        Canonicalizer.Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.480,\"currency\":\"EUR\",\"note\":\"x\"},"
+                + "\"ship\":{\"addr\":{\"city\":\"Lyon\"}},\"cached_at\":1}");
+        assertThat(d.corrupt()).as("%s %s", d.corruptReason(), d.corruptFields()).isFalse();
+        assertThat(Canonicalizer.compare(CONTRACT.namespace("p"), d, PRODUCT).equal()).isTrue();
+        Canonicalizer.Decoded stale = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.49,\"currency\":\"EUR\"},"
+                + "\"ship\":{\"addr\":{\"city\":\"Lyon\"}}}");
+        assertThat(Canonicalizer.compare(CONTRACT.namespace("p"), stale, PRODUCT).differingFields()).containsExactly("price.amount");
+    }
+
+    @Test
+    void decode_whenNestedObjectHasAnExtraField_reportsItsFullPath() {
+        Canonicalizer.Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.48,\"currency\":\"EUR\",\"extra\":\"x\"},"
+                + "\"ship\":{\"addr\":{\"city\":\"Lyon\",\"zip\":\"69001\"},\"mode\":\"air\"}}");
+        assertThat(d.corruptReason()).isEqualTo("unexpected-fields");
+        assertThat(d.corruptFields()).containsExactly("price.extra", "ship.addr.zip", "ship.mode");
+        // the namespace with dotted fields "nested.x": an extra field inside nested is reported, with the top-level one
+        Canonicalizer.Decoded o = Canonicalizer.decode(NS, new CachedValue.Text(
+                "{\"total\":1,\"secret\":2,\"nested\":{\"x\":1,\"y\":{\"z\":1}}}".getBytes(StandardCharsets.UTF_8)), 1 << 20);
+        assertThat(o.corruptReason()).isEqualTo("unexpected-fields");
+        assertThat(o.corruptFields()).containsExactly("nested.y", "secret");
+    }
+
+    @Test
+    void decode_whenDottedFieldsAreWrittenFlat_reportsTheLiteralNamesAndDoesNotReadThem() {
+        // {"price.amount": ...} is not the nested price.amount the application reads
+        Canonicalizer.Decoded flat = decode("p", "{\"sku\":\"A-1\",\"price.amount\":5.48,\"price.currency\":\"EUR\","
+                + "\"ship.addr.city\":\"Lyon\"}");
+        assertThat(flat.corruptReason()).isEqualTo("unexpected-fields");
+        assertThat(flat.corruptFields()).containsExactly("price.amount", "price.currency", "ship.addr.city");
+        // also next to a correct nested object (tree path, not the flat fast path)
+        Canonicalizer.Decoded both = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.48,\"currency\":\"EUR\"},"
+                + "\"price.amount\":5.48,\"ship\":{\"addr\":{\"city\":\"Lyon\"}}}");
+        assertThat(both.corruptFields()).containsExactly("price.amount");
+        // with unknownFields: ignore the flat names are not read: the mapped paths are absent, so the value is stale
+        Canonicalizer.Decoded lenient = decode("p_lenient", "{\"sku\":\"A-1\",\"price.amount\":5.48,\"price.currency\":\"EUR\","
+                + "\"ship\":{\"addr\":{\"city\":\"Lyon\"}}}");
+        assertThat(lenient.corrupt()).isFalse();
+        assertThat(Canonicalizer.compare(CONTRACT.namespace("p_lenient"), lenient, PRODUCT).differingFields())
+                .containsExactly("price.amount", "price.currency");
+    }
+
+    @Test
+    void decode_whenParentOfANestedPathIsNotAnObject_readsThePathAsAbsent() {
+        Canonicalizer.Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":5.48,\"ship\":null}");
+        assertThat(d.corrupt()).as("%s %s", d.corruptReason(), d.corruptFields()).isFalse();
+        assertThat(Canonicalizer.compare(CONTRACT.namespace("p"), d, PRODUCT).differingFields())
+                .containsExactly("price.amount", "price.currency", "ship.addr.city");
+    }
+
+    @Test
+    void decode_whenHashFieldNameHasADot_readsItLiterally() {
+        // a hash has no nesting: its "price.amount" field is the mapped one, and a "price" field is unknown
+        Namespace h = CONTRACT.namespace("h");
+        Map<byte[], byte[]> ok = Map.of("price.amount".getBytes(StandardCharsets.UTF_8), "5.48".getBytes(StandardCharsets.UTF_8));
+        Canonicalizer.Decoded d = Canonicalizer.decode(h, new CachedValue.Hash(ok), 1 << 20);
+        assertThat(d.corrupt()).isFalse();
+        assertThat(Canonicalizer.compare(h, d, PRODUCT).equal()).isTrue();
+        Map<byte[], byte[]> parent = Map.of("price.amount".getBytes(StandardCharsets.UTF_8), "5.48".getBytes(StandardCharsets.UTF_8),
+                "price".getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8));
+        Canonicalizer.Decoded p = Canonicalizer.decode(h, new CachedValue.Hash(parent), 1 << 20);
+        assertThat(p.corruptReason()).isEqualTo("unexpected-fields");
+        assertThat(p.corruptFields()).containsExactly("price");
     }
 
     @Test

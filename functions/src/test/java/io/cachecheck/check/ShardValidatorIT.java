@@ -386,6 +386,58 @@ class ShardValidatorIT {
                 .mapToLong(TenantNamespaceResult::keysChecked).sum()).isEqualTo(1);
     }
 
+    /**
+     * A table shared by all tenants still binds the tenant placeholder (the loader refuses a query that does not), in
+     * the always-true form docs/contract.md gives: it must run on each database, in the plain, array and combined
+     * query shapes.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {PG_WRAPPER_URL, "jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test"})
+    void validate_sharedTableBindingTheTenantAsDocumented_checksEveryTenantsKeys(String jdbcUrl) throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        boolean postgres = jdbcUrl.contains(":postgresql:");
+        String plainUrl = postgres ? PG_URL : MARIADB_URL;
+        String user = postgres ? "postgres" : "root";
+        try (Connection db = DriverManager.getConnection(plainUrl, user, ""); Statement st = db.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS cc_it_shared_currencies");
+            st.execute("DROP TABLE IF EXISTS cc_it_shared_tenants");
+            st.execute("CREATE TABLE cc_it_shared_tenants (tenant_id VARCHAR(32) PRIMARY KEY)");
+            st.execute("INSERT INTO cc_it_shared_tenants VALUES ('acme'), ('globex')");
+            st.execute("CREATE TABLE cc_it_shared_currencies (code VARCHAR(3) PRIMARY KEY, name VARCHAR(32))");
+            st.execute("INSERT INTO cc_it_shared_currencies VALUES ('EUR', 'Euro'), ('USD', 'Dollar')");
+        }
+        cleanup.add(() -> {
+            try (Connection db = DriverManager.getConnection(plainUrl, user, ""); Statement st = db.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS cc_it_shared_currencies");
+                st.execute("DROP TABLE IF EXISTS cc_it_shared_tenants");
+            }
+        });
+        redis.set("sh:acme:currency:EUR", "{\"name\":\"Euro\"}");
+        redis.set("sh:globex:currency:EUR", "{\"name\":\"Euro\"}");
+        redis.set("sh:globex:currency:USD", "{\"name\":\"Dollar!\"}");
+        for (String check : new String[] {"{graceMillis: 0}", "{graceMillis: 0, combineMinTenants: 0}"}) {
+            String yaml = """
+                    version: 1
+                    cache: {url: "redis://127.0.0.1:6379/%d"}
+                    source: {url: "%s", auth: {username: %s}}
+                    tenants: {sql: SELECT tenant_id FROM cc_it_shared_tenants}
+                    check: %s
+                    namespaces:
+                      - name: currency
+                        keyPattern: "sh:{tenant_id}:currency:{code}"
+                        valueType: json
+                        sql: SELECT code, name FROM cc_it_shared_currencies WHERE :tenant_id <> '' AND code IN (:code)
+                        fields: {name: name}
+                    """.formatted(REDIS_DB, jdbcUrl, user, check);
+            List<ShardResult> results = validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null);
+            assertThat(results).allSatisfy(r -> assertThat(r.skipped()).isEmpty());
+            assertThat(findings(results)).as(check)
+                    .containsExactly(new DriftDataset.Expected("globex", "currency", "sh:globex:currency:USD", DriftClass.STALE));
+            assertThat(results.stream().flatMap(r -> r.results().stream()).mapToLong(TenantNamespaceResult::keysChecked).sum())
+                    .as(check).isEqualTo(3);
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test",
             "jdbc:aws-wrapper:mysql://127.0.0.1:3306/test"})

@@ -89,6 +89,110 @@ class ContractLoaderTest {
     }
 
     @Test
+    void parse_whenSqlDoesNotBindTheTenant_refusesAndSaysToBindIt() {
+        // without the tenant in the query, each key would be compared with whichever tenant's row has its id
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id AND ", "")))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("namespaces[0] (order_summary).sql: the tenant placeholder {tenant_id} is not bound in sql, so each"
+                        + " key would be compared with the row of any tenant that has the same id; add :tenant_id to the WHERE"
+                        + " clause (e.g. WHERE tenant_id = :tenant_id AND ...); for a table shared by all tenants, see"
+                        + " \"Tenant binding\" in docs/contract.md");
+    }
+
+    @Test
+    void parse_whenTenantOnlyInACommentOrLiteral_refuses() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id AND ", "tenant_id = ':tenant_id' AND ")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("the tenant placeholder {tenant_id} is not bound in sql");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("tenant_id = :tenant_id AND ", "/* :tenant_id */ ")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("the tenant placeholder {tenant_id} is not bound in sql");
+    }
+
+    @Test
+    void parse_whenRenamedTenantPlaceholderNotBound_namesThatPlaceholder() {
+        String renamed = VALID.replace("  shardCount: 4", "  shardCount: 4\n  placeholder: shop")
+                .replace("t:{tenant_id}:order:", "t:{shop}:order:");
+        assertThat(loader().parse(renamed.replace(":tenant_id", ":shop")).namespace("order_summary")).isNotNull();
+        assertThatThrownBy(() -> loader().parse(renamed.replace("tenant_id = :tenant_id AND ", "")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).sql: the tenant placeholder {shop} is not bound in sql")
+                .hasMessageContaining("add :shop to the WHERE clause");
+    }
+
+    @Test
+    void parse_whenSharedTableBindsTheTenantInAnAlwaysTrueCondition_loads() {
+        // the documented form for a table that all tenants share (docs/contract.md, "Tenant binding")
+        Contract c = loader().parse(VALID.replace("tenant_id = :tenant_id AND ", ":tenant_id <> '' AND "));
+        assertThat(c.namespace("order_summary").sql().parameterNames()).containsExactly("tenant_id", "order_id");
+    }
+
+    @Test
+    void parse_whenScalarFieldIsAlsoTheParentOfANestedPath_namesBoth() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  status: status\n", "  price.amount: price\n      price: currency\n")))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("namespaces[0] (order_summary).fields: 'price' and 'price.amount' conflict: price.amount reads price"
+                        + " as a nested object, but price is itself mapped (to column currency); a JSON field holds a value or"
+                        + " an object of fields, not both, so keep only one of them");
+        // the same whatever the order of the two entries
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  status: status\n", "  price: currency\n      price.amount: price\n")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).fields: 'price' and 'price.amount' conflict");
+        // deeper: a.b mapped and a.b.c mapped
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  status: status\n", "  a.b: x\n      a.b.c: y\n")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).fields: 'a.b' and 'a.b.c' conflict");
+    }
+
+    @Test
+    void parse_whenIgnoredOrVersionFieldIsTheParentOfAMappedPath_namesBoth() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  status: status\n", "  price.amount: price\n")
+                        .replace("ignore: [cached_at]", "ignore: [cached_at, price]")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).ignore: 'price' and 'price.amount' conflict:")
+                .hasMessageContaining("but price is itself listed under ignore");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("ignore: [cached_at]", "ignore: [updatedAt.source]")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).ignore: 'updatedAt' and 'updatedAt.source' conflict:")
+                .hasMessageContaining("but updatedAt is itself mapped (to column updated_at)");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  status: status\n", "  meta.status: status\n")
+                        .replace("{field: updatedAt,", "{field: meta,")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).version: 'meta' and 'meta.status' conflict:")
+                .hasMessageContaining("but meta is itself the version field");
+    }
+
+    @Test
+    void parse_whenNestedPathsShareAParent_loads() {
+        Namespace ns = loader().parse(VALID.replace("  status: status\n", "  price.amount: price\n      price.currency: currency\n")
+                .replace("ignore: [cached_at]", "ignore: [cached_at, price.note]")).namespace("order_summary");
+        assertThat(ns.fields()).extracting(FieldMapping::field).containsExactly("price.amount", "price.currency", "updatedAt");
+        assertThat(ns.ignore()).containsExactlyInAnyOrder("cached_at", "price.note");
+    }
+
+    @Test
+    void parse_whenDottedPathHasAnEmptyName_rejects() {
+        for (String bad : new String[] {"price..amount", ".price", "price."}) {
+            assertThatThrownBy(() -> loader().parse(VALID.replace("  status: status\n", "  \"" + bad + "\": price\n")))
+                    .as(bad).isInstanceOf(ContractException.class)
+                    .hasMessage("namespaces[0] (order_summary).fields: '" + bad + "' needs a name on each side of every dot;"
+                            + " a dotted name is a path into nested JSON objects, e.g. price.amount");
+        }
+        assertThatThrownBy(() -> loader().parse(VALID.replace("ignore: [cached_at]", "ignore: [\"meta.\"]")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).ignore: 'meta.' needs a name on each side of every dot");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("{field: updatedAt,", "{field: updatedAt..x,")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("namespaces[0] (order_summary).version.field: 'updatedAt..x' needs a name on each side");
+    }
+
+    @Test
+    void parse_whenHashFieldNamesContainDots_takesThemLiterally() {
+        // a hash is flat: "a" and "a.b" are two different hash fields, not a value and a path into it
+        Namespace ns = loader().parse(VALID.replace("valueType: json", "valueType: hash")
+                .replace("  status: status\n", "  a: x\n      a.b: y\n      \"c.\": z\n")).namespace("order_summary");
+        assertThat(ns.fields()).extracting(FieldMapping::field).containsExactly("a", "a.b", "c.", "updatedAt");
+    }
+
+    @Test
     void parse_whenKeyPatternLacksTenant_namesIt() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("t:{tenant_id}:order:{order_id}", "order:{order_id}")
                         .replace("tenant_id = :tenant_id AND ", "")))
