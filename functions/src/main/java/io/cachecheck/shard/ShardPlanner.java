@@ -30,8 +30,17 @@ public final class ShardPlanner {
     private ShardPlanner() {
     }
 
-    /** The active tenants and their shard, in discovery order. */
-    public record Tenants(Map<String, String> shardOf) {
+    /**
+     * The active tenants and their shard, in discovery order.
+     *
+     * @param invalidShard active tenants whose shardColumn value cannot name a work item, with the error: it fails a
+     *                     run only if the tenant is in its scope, so one tenant's bad data does not block checking others
+     */
+    public record Tenants(Map<String, String> shardOf, Map<String, String> invalidShard) {
+        public Tenants(Map<String, String> shardOf) {
+            this(shardOf, Map.of());
+        }
+
         public Set<String> ids() {
             return shardOf.keySet();
         }
@@ -41,6 +50,7 @@ public final class ShardPlanner {
         TenantDiscovery spec = contract.tenants();
         List<Map<String, Object>> rows = source.query(spec.sql());
         Map<String, String> shardOf = new java.util.LinkedHashMap<>();
+        Map<String, String> invalidShard = new java.util.LinkedHashMap<>();
         for (Map<String, Object> row : rows) {
             String idColumn = spec.idColumn() == null ? row.keySet().iterator().next() : spec.idColumn().toLowerCase();
             if (!row.containsKey(idColumn)) {
@@ -56,13 +66,18 @@ public final class ShardPlanner {
                 if (!row.containsKey(column)) {
                     throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
                 }
-                shard = shardValue(id.toString(), row.get(column));
+                try {
+                    shard = shardValue(id.toString(), row.get(column));
+                } catch (ContractException e) {
+                    invalidShard.put(id.toString(), e.getMessage());
+                    continue;
+                }
             } else {
                 shard = Integer.toString(hashShard(id.toString(), spec.shardCount()));
             }
             shardOf.put(id.toString(), shard);
         }
-        return new Tenants(shardOf);
+        return new Tenants(shardOf, invalidShard);
     }
 
     private static final java.util.regex.Pattern SHARD_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -96,8 +111,16 @@ public final class ShardPlanner {
         List<HostAndPort> cacheNodes = cache.nodes();
         Set<String> selected = new LinkedHashSet<>();
         if (scope == null || scope.isEmpty()) {
+            if (!tenants.invalidShard().isEmpty()) {
+                throw new ContractException(tenants.invalidShard().values().iterator().next());
+            }
             selected.addAll(tenants.ids());
         } else {
+            for (String t : scope) {
+                if (tenants.invalidShard().containsKey(t)) {
+                    throw new ContractException(tenants.invalidShard().get(t));
+                }
+            }
             List<String> unknown = new ArrayList<>();
             for (String t : scope) {
                 if (tenants.shardOf().containsKey(t)) {

@@ -92,6 +92,19 @@ class ShardPlannerTest {
     }
 
     @Test
+    void plan_whenAnotherTenantHasAnInvalidShardValue_stillPlansAScopeWithoutIt() {
+        Map<String, String> shardOf = new LinkedHashMap<>(tenants().shardOf());
+        ShardPlanner.Tenants withBad = new ShardPlanner.Tenants(shardOf, Map.of("bad", "tenants.shardColumn: tenant 'bad' has shard value NULL; ..."));
+
+        assertThat(ShardPlanner.plan(withBad, List.of("c"), nodes(new HostAndPort("h", 1)))).singleElement()
+                .satisfies(i -> assertThat(i.tenants()).containsExactly("c"));
+        assertThatThrownBy(() -> ShardPlanner.plan(withBad, List.of("c", "bad"), nodes(new HostAndPort("h", 1))))
+                .isInstanceOf(io.cachecheck.error.ContractException.class).hasMessageContaining("tenant 'bad' has shard value NULL");
+        assertThatThrownBy(() -> ShardPlanner.plan(withBad, null, nodes(new HostAndPort("h", 1))))
+                .isInstanceOf(io.cachecheck.error.ContractException.class).hasMessageContaining("tenant 'bad'");
+    }
+
+    @Test
     void hashShard_isStable() {
         assertThat(ShardPlanner.hashShard("acme", 8)).isEqualTo(ShardPlanner.hashShard("acme", 8)).isBetween(0, 7);
         assertThat(ShardPlanner.hashShard("acme", 1)).isZero();
