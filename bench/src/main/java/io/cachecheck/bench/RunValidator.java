@@ -27,7 +27,8 @@ import java.util.Map;
  * java -Xmx256m -cp bench/target/benchmarks.jar io.cachecheck.bench.RunValidator --contract bench/target/run/contract.yaml
  * </pre>
  * Options: contract (bench/target/run/contract.yaml), label (free text echoed), and overrides of the contract's check
- * settings: graceMillis, parallelism, batchSize, scanCount, maxBufferedKeys, combineMinTenants; and repeat (1): how
+ * settings: graceMillis, parallelism, batchSize, scanCount, maxBufferedKeys, combineMinTenants; prime (0): iterations of
+ * the engine's pure code on synthetic values before the first run (what a SnapStart priming hook could do); and repeat (1): how
  * many times the whole check runs in this JVM. Run 2 and later show a warm JVM, as a warm Lambda container or a
  * long-lived process sees it: the JIT has compiled the hot paths already. One line per run; the last is the summary.
  */
@@ -42,6 +43,21 @@ public final class RunValidator {
                 d.unmappedSampleSize(), d.maxFindings(), d.deadlineSeconds(),
                 (int) args.number("combineMinTenants", d.combineMinTenants()));
         contract = new Contract(contract.version(), contract.cache(), contract.source(), contract.tenants(), c, contract.namespaces());
+        long prime = args.number("prime", 0);
+        if (prime > 0) {
+            // What a SnapStart priming hook could do before the snapshot: run the engine's pure code paths (routing,
+            // decoding, canonicalising, digests) on synthetic values, with no network, so the JIT compiles them once.
+            long t0 = System.nanoTime();
+            long cpu0 = processCpuMillis();
+            io.cachecheck.bench.jmh.EngineBenchmarks engine = new io.cachecheck.bench.jmh.EngineBenchmarks();
+            long sink = 0;
+            for (long i = 0; i < prime; i++) {
+                sink += engine.routeKey().length + engine.canonicaliseJson().differingFields().size()
+                        + engine.canonicaliseHash().differingFields().size() + engine.sha256Of200Bytes().length;
+            }
+            System.out.printf("primed iterations=%d seconds=%.2f cpuMillis=%d jitCpuMillis=%d sink=%d%n", prime,
+                    (System.nanoTime() - t0) / 1e9, processCpuMillis() - cpu0, jitCpuMillis(), sink);
+        }
         int repeat = (int) args.number("repeat", 1);
         for (int run = 1; run <= repeat; run++) {
             runOnce(contract, c, args.text("label", "-"), run);
