@@ -258,6 +258,7 @@ public final class ShardValidator {
             HostAndPort node = nodes.get(nodeIndex);
             boolean report = item.reportUnmapped();
             long scannedBefore = scanned;
+            long ignoredBefore = ignored;
             try (NodeConnection connection = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
                 byte[] cursor = "0".getBytes(StandardCharsets.US_ASCII);
                 do {
@@ -289,12 +290,14 @@ public final class ShardValidator {
                     cursor = page.getCursorAsBytes();
                 } while (!(cursor.length == 1 && cursor[0] == '0'));
             }
-            if (scanned == scannedBefore && !contract.cache().cluster()) {
-                // A whole database without a single key is far more often a wrong database number or host in
-                // cache.url than an empty cache; "consistent" would turn that mistake into a green gate.
-                skipScope(node.toString(), "empty-keyspace: SCAN returned no key at all in the database of cache.url;"
-                        + " if the cache is really empty there is nothing to check, otherwise check cache.url (host, port,"
-                        + " database number)");
+            if (scanned - scannedBefore == ignored - ignoredBefore && !contract.cache().cluster()) {
+                // A whole database without a single key (or only keys of ignoreKeyPrefixes) is far more often a wrong
+                // database number or host in cache.url than an empty cache; "consistent" would turn that mistake
+                // into a green gate.
+                skipScope(node.toString(), "empty-keyspace: SCAN returned no key " + (scanned == scannedBefore ? "at all"
+                        : "but ignored ones (" + (ignored - ignoredBefore) + ", cache.ignoreKeyPrefixes)")
+                        + " in the database of cache.url; if the cache really holds no key of this contract there is"
+                        + " nothing to check, otherwise check cache.url (host, port, database number)");
             }
             return true;
         }

@@ -207,6 +207,29 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenTheDatabaseHoldsNoKeyOrOnlyIgnoredOnes_isIncompleteNotConsistent() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        redis.flushDB(); // as if cache.url named the wrong database number
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("  mode: standalone", "  mode: standalone\n  ignoreKeyPrefixes: [\"sess:\"]");
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
+
+        List<ShardResult> empty = validateAll(contract, null);
+        redis.set("sess:abc", "x");
+        List<ShardResult> onlyIgnored = validateAll(contract, null);
+
+        assertThat(empty).allSatisfy(r -> {
+            assertThat(r.verdict()).isEqualTo(Verdict.INCOMPLETE);
+            assertThat(r.skipped()).isNotEmpty().allSatisfy(k -> assertThat(k.reason()).startsWith("empty-keyspace: SCAN returned no key at all"));
+        });
+        assertThat(onlyIgnored).allSatisfy(r -> {
+            assertThat(r.verdict()).isEqualTo(Verdict.INCOMPLETE);
+            assertThat(r.skipped()).isNotEmpty().allSatisfy(k -> assertThat(k.reason()).startsWith("empty-keyspace: SCAN returned no key but ignored ones (1,"));
+        });
+    }
+
+    @Test
     void validate_whenAnIgnorePrefixOverlapsANamespace_stillChecksEveryTenantKey() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);

@@ -311,7 +311,8 @@ public final class CacheCheckCli {
                     ? input.path("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
-        return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()));
+        return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()),
+                !options.containsKey("input"));
     }
 
     /** Execution input fields that a CLI option sets, so an input error can name the option the user typed. */
@@ -448,12 +449,13 @@ public final class CacheCheckCli {
         }
     }
 
-    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere, boolean gateMode) {
+    /** @param inputFromOptions false with --input FILE: input errors then name the file's fields, not options */
+    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere, boolean gateMode, boolean inputFromOptions) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
             String where = "run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": " + result.error();
             String cause = causeMessage(result.cause());
-            String flagged = inputErrorAsOption(cause);
+            String flagged = inputFromOptions ? inputErrorAsOption(cause) : null;
             err.println(flagged != null ? "error: " + flagged + " (" + where + ")" : "error: " + where + ": " + cause);
             return INCOMPLETE_OR_ERROR;
         }

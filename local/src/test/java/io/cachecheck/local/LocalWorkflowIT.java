@@ -292,6 +292,14 @@ class LocalWorkflowIT {
         AuditLog log = checkedAuditLog(out, "it-input");
         assertThat(log.trigger().mode()).isEqualTo("gate");
         assertThat(log.trigger().maxDriftRatio()).isEqualTo(0.001);
+        // an error in the file names the file's field, not an option that was never typed
+        Path badFile = out.resolve("bad-input.json");
+        Files.writeString(badFile, "{\"mode\": \"manual\", \"maxConcurrency\": 99}");
+        int bad = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
+                "--input", badFile.toString(), "--quiet"});
+        assertThat(bad).isEqualTo(2);
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("InvalidInput: maxConcurrency: 99 is invalid")
+                .doesNotContain("--max-concurrency");
         assertThat(mixed).isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: --input " + gateSample
                 + " is the whole execution input; drop [--tenants] or set the same fields in the file");
