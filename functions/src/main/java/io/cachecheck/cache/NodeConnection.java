@@ -110,6 +110,28 @@ public final class NodeConnection implements AutoCloseable {
         });
     }
 
+    /**
+     * An AUTH or ACL refusal (WRONGPASS, NOAUTH, "ERR AUTH … without any password configured", NOPERM) as an error
+     * that says what to check; any other error reply is rethrown as it is. Retrying cannot help either way. Redis
+     * never echoes the password in these replies.
+     */
+    private RuntimeException refusedAccess(String what, JedisDataException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        String reason;
+        if (m.startsWith("NOPERM")) {
+            reason = "the ACL user lacks a permission (" + m + "); grant it, e.g. +scan +mget +hgetall +type +dbsize +info";
+        } else if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH")
+                || e instanceof redis.clients.jedis.exceptions.JedisAccessControlException) {
+            reason = "the server refused authentication (" + m.split(" ", 2)[0] + "); check cache.auth (passwordEnv or"
+                    + " secretRef, and username for an ACL user)";
+        } else if (m.startsWith("ERR AUTH")) {
+            reason = "the server has no password set, but cache.auth gives one; remove cache.auth or set the server's password";
+        } else {
+            return e;
+        }
+        return new CacheUnavailableException(what + " on Redis node " + node + ": " + reason, e);
+    }
+
     private CacheUnavailableException unavailable(JedisDataException e) {
         String code = e.getMessage() == null ? "error" : e.getMessage().split(" ", 2)[0];
         return new CacheUnavailableException("read on Redis node " + node + " answered " + code
@@ -145,6 +167,8 @@ public final class NodeConnection implements AutoCloseable {
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             try {
                 return call.get();
+            } catch (JedisDataException e) {
+                throw refusedAccess(what, e);
             } catch (JedisConnectionException e) {
                 last = e;
                 closeQuietly();

@@ -230,6 +230,29 @@ class ShardValidatorIT {
     }
 
     @Test
+    void validate_whenRedisRefusesTheGivenPassword_isIncompleteAndSaysToCheckCacheAuth() throws Exception {
+        UnifiedJedis redis = standaloneRedis();
+        DriftDataset data = seedPostgres(redis);
+        // the local Redis has no password: AUTH with one is refused ("ERR AUTH ... without any password configured")
+        String yaml = data.contract("redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false, null)
+                .replace("  mode: standalone", "  mode: standalone\n  auth: {passwordEnv: CC_IT_REDIS_PASSWORD}");
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
+        SecretResolver secrets = SecretResolver.withEnvironment(k -> k.equals("CC_IT_REDIS_PASSWORD") ? "not-the-password" : null);
+        RedisNodes nodes = RedisNodes.discover(contract.cache(), secrets);
+        ShardPlanner.Tenants tenants;
+        try (JdbcSource source = new JdbcSource(contract.source(), secrets, 1, 10)) {
+            tenants = ShardPlanner.discover(contract, source);
+        }
+        ShardWorkItem item = ShardPlanner.plan(tenants, null, nodes.coverage()).get(0);
+
+        ShardResult result = new ShardValidator(contract, nodes, secrets).validate(item, tenants.ids(), null, null);
+
+        assertThat(result.verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(result.skipped()).isNotEmpty().allSatisfy(k -> assertThat(k.reason())
+                .contains("the server has no password set, but cache.auth gives one").doesNotContain("not-the-password"));
+    }
+
+    @Test
     void validate_whenAnIgnorePrefixOverlapsANamespace_stillChecksEveryTenantKey() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
