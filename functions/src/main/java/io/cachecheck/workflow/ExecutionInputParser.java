@@ -43,7 +43,7 @@ public final class ExecutionInputParser {
         int maxConcurrency = 4;
         JsonNode mc = input.get("maxConcurrency");
         if (mc != null && !mc.isNull()) {
-            if (!mc.isIntegralNumber() || mc.asLong() < 1 || mc.asLong() > MAX_CONCURRENCY) {
+            if (!isWhole(mc) || mc.asLong() < 1 || mc.asLong() > MAX_CONCURRENCY) {
                 throw new InvalidInputException("maxConcurrency: " + mc + " is invalid; use a whole number from 1 to "
                         + MAX_CONCURRENCY + " (default 4)");
             }
@@ -118,12 +118,24 @@ public final class ExecutionInputParser {
         return new Limits(perRun, perTenant, rate);
     }
 
+    /** A JSON number without a fractional part: {@code 4}, and also {@code 4.0} or {@code 1e1}, as consoles may send. */
+    static boolean isWhole(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return true;
+        }
+        if (!n.isNumber()) {
+            return false;
+        }
+        java.math.BigDecimal d = n.decimalValue();
+        return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
+    }
+
     private static int wholeNumber(JsonNode parent, String field, int defaultValue, String meaning) {
         JsonNode n = parent.get(field);
         if (n == null || n.isNull()) {
             return defaultValue;
         }
-        if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > MAX_KEYS_LIMIT) {
+        if (!isWhole(n) || n.asLong() < 1 || n.asLong() > MAX_KEYS_LIMIT) {
             throw new InvalidInputException("remediation." + field + ": " + shorten(n) + " is invalid; use a whole number"
                     + " from 1 to " + MAX_KEYS_LIMIT + ", the " + meaning + " (default " + defaultValue + ")");
         }

@@ -26,6 +26,16 @@ class ExecutionInputParserTest {
     }
 
     @Test
+    void wholeNumbers_mayBeWrittenWithAZeroFraction_butNotWithAFraction() throws IOException {
+        assertThat(ExecutionInputParser.parse(json("{'mode':'manual','maxConcurrency':4.0}")).maxConcurrency()).isEqualTo(4);
+        assertThat(ExecutionInputParser.parse(json("{'mode':'manual','maxConcurrency':1e1}")).maxConcurrency()).isEqualTo(10);
+        assertThatThrownBy(() -> ExecutionInputParser.parse(json("{'mode':'manual','maxConcurrency':4.5}")))
+                .hasMessageStartingWith("maxConcurrency: 4.5 is invalid");
+        assertThatThrownBy(() -> ExecutionInputParser.parse(json("{'mode':'manual','maxConcurrency':1e30}")))
+                .hasMessageStartingWith("maxConcurrency: ");
+    }
+
+    @Test
     void parse_whenOnlyMode_fillsDefaults() throws IOException {
         ExecutionInput input = ExecutionInputParser.parse(json("{'mode':'scheduled'}"));
         assertThat(input).isEqualTo(new ExecutionInput(Mode.SCHEDULED, List.of(), GateThresholds.defaults(), 4, false, "latest",
