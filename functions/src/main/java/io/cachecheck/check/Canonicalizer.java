@@ -60,6 +60,9 @@ import java.util.TreeMap;
  * Canonical forms never leave this class except as digests.
  */
 public final class Canonicalizer {
+    /** The CORRUPT reason of a value larger than check.maxValueBytes, which is never decoded nor compared. */
+    public static final String TOO_LARGE = "too-large";
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -113,7 +116,7 @@ public final class Canonicalizer {
         if (value instanceof CachedValue.Text text) {
             byte[] bytes = text.bytes();
             if (bytes.length > maxValueBytes) {
-                return Decoded.corrupt("too-large: " + bytes.length + " bytes > check.maxValueBytes " + maxValueBytes);
+                return Decoded.corrupt(TOO_LARGE + ": " + bytes.length + " bytes > check.maxValueBytes " + maxValueBytes);
             }
             if (ns.valueType() == ValueType.STRING) {
                 String s = utf8(bytes);
@@ -151,7 +154,7 @@ public final class Canonicalizer {
                 fields.put(name, v);
             }
             if (size > maxValueBytes) {
-                return Decoded.corrupt("too-large: " + size + " bytes > check.maxValueBytes " + maxValueBytes);
+                return Decoded.corrupt(TOO_LARGE + ": " + size + " bytes > check.maxValueBytes " + maxValueBytes);
             }
         } else {
             throw new IllegalArgumentException("cannot decode " + value.getClass().getSimpleName());

@@ -178,8 +178,6 @@ public final class ShardValidator {
             this.literalBytes = new int[namespaces.size()];
             for (int n = 0; n < namespaces.size(); n++) {
                 literalBytes[n] = namespaces.get(n).keyPattern().literalBytes();
-            }
-            for (int n = 0; n < namespaces.size(); n++) {
                 tenantIndex[n] = namespaces.get(n).keyPattern().placeholders().indexOf(contract.tenants().placeholder());
                 for (String tenant : item.tenants()) {
                     stats.put(new GroupKey(tenant, n), new Stats());

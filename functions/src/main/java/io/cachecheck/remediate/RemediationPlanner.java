@@ -1,5 +1,6 @@
 package io.cachecheck.remediate;
 
+import io.cachecheck.check.Canonicalizer;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.contract.Contract;
@@ -85,7 +86,7 @@ public final class RemediationPlanner {
         if (!f.driftClass().isDrift()) {
             return f.driftClass() == DriftClass.IN_FLIGHT ? "in-flight" : "not-drift";
         }
-        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith("too-large")) {
+        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith(Canonicalizer.TOO_LARGE)) {
             // larger than check.maxValueBytes: never decoded nor compared, so not proven wrong; a tool limit is no
             // reason to delete a value (raise the limit to check it)
             return "not-compared-too-large";

@@ -116,13 +116,11 @@ public final class ShardPlanner {
             }
             selected.addAll(tenants.ids());
         } else {
+            List<String> unknown = new ArrayList<>();
             for (String t : scope) {
                 if (tenants.invalidShard().containsKey(t)) {
                     throw new ContractException(tenants.invalidShard().get(t));
                 }
-            }
-            List<String> unknown = new ArrayList<>();
-            for (String t : scope) {
                 if (tenants.shardOf().containsKey(t)) {
                     selected.add(t);
                 } else {

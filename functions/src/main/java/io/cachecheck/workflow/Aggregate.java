@@ -120,9 +120,10 @@ public final class Aggregate {
         if (!input.allTenants()) {
             snapshot = snapshot.scoped();
         }
-        Comparison comparison = compare(input.baseline(), snapshot, g.scoreTolerance());
+        Compared withBaseline = compare(input.baseline(), snapshot, g.scoreTolerance());
+        Comparison comparison = withBaseline.comparison();
         GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
-        save(input, snapshot, comparison, decision, g.scoreTolerance(), steps);
+        save(input, snapshot, withBaseline, decision, g.scoreTolerance(), steps);
         RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
 
         long applied = remediation == null ? 0 : remediation.report().count(Outcome.APPLIED);
@@ -187,10 +188,18 @@ public final class Aggregate {
         return new ShardOutcome(s.shardId(), result, tenants, s.resultRef(), null, null);
     }
 
+    /** A comparison with the baseline it was made against, kept for {@link #save}. */
+    private record Compared(BaselineStore baselines, BaselineSelection selected, Baseline previous,
+                            Comparison comparison, Instant start) {
+    }
+
     /** Loads the selected baseline and compares this run with it. */
-    private Comparison compare(String selection, RunSnapshot snapshot, double tolerance) {
-        Baseline previous = ObjectStoreBaselineStore.create(env.store()).load(BaselineSelection.parse(selection)).orElse(null);
-        return BaselineComparator.compare(previous, snapshot, tolerance);
+    private Compared compare(String selection, RunSnapshot snapshot, double tolerance) {
+        Instant start = env.clock().instant();
+        BaselineStore baselines = ObjectStoreBaselineStore.create(env.store());
+        BaselineSelection selected = BaselineSelection.parse(selection);
+        Baseline previous = baselines.load(selected).orElse(null);
+        return new Compared(baselines, selected, previous, BaselineComparator.compare(previous, snapshot, tolerance), start);
     }
 
     /**
@@ -202,16 +211,16 @@ public final class Aggregate {
      * compares with the same baseline again: otherwise the retry would find the new drift "persistent" and pass
      * with nothing fixed.
      */
-    private void save(ExecutionInput input, RunSnapshot snapshot, Comparison comparison, GateDecision decision,
+    private void save(ExecutionInput input, RunSnapshot snapshot, Compared compared, GateDecision decision,
                       double tolerance, List<AuditStep> steps) {
-        Instant start = env.clock().instant();
-        BaselineStore baselines = ObjectStoreBaselineStore.create(env.store());
-        BaselineSelection selected = BaselineSelection.parse(input.baseline());
-        Baseline latest = baselines.load(BaselineSelection.latest()).orElse(null);
-        Baseline history = selected instanceof BaselineSelection.Latest ? comparison.baseline()
+        Comparison comparison = compared.comparison();
+        boolean comparedWithLatest = compared.selected() instanceof BaselineSelection.Latest;
+        Baseline latest = comparedWithLatest ? compared.previous()
+                : compared.baselines().load(BaselineSelection.latest()).orElse(null);
+        Baseline history = comparedWithLatest ? comparison.baseline()
                 : BaselineComparator.compare(latest, snapshot, tolerance).baseline();
         boolean makeLatest = !(input.mode() == Mode.GATE && !decision.passed());
-        baselines.save(history, makeLatest);
+        compared.baselines().save(history, makeLatest);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("baseline", input.baseline());
         details.put("comparedTo", comparison.comparedTo());
@@ -221,7 +230,8 @@ public final class Aggregate {
         details.put("unverified", comparison.unverified().size());
         details.put("saved", ObjectStoreBaselineStore.key(snapshot.runId()));
         details.put("latest", makeLatest ? snapshot.runId() : latest == null ? null : latest.runId());
-        steps.add(new AuditStep("compare-baseline", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), details));
+        steps.add(new AuditStep("compare-baseline", "succeeded", Duration.between(compared.start(), env.clock().instant()).toMillis(),
+                details));
     }
 
     /**
