@@ -1,0 +1,95 @@
+package io.cachecheck.check;
+
+import io.cachecheck.cache.CachedValue;
+import io.cachecheck.contract.Namespace;
+import io.cachecheck.source.SourceRow;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Classifies one key at one look: its cached value against its source row (or the absence of one). */
+final class Classifier {
+    private final int maxValueBytes;
+
+    Classifier(int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    Outcome classify(Namespace ns, CachedValue value, SourceRow row) {
+        Outcome o = new Outcome();
+        o.rowExists = row != null;
+        if (value instanceof CachedValue.Missing) {
+            return o; // expired or deleted since the scan: not drift, not checked
+        }
+        // The raw-value digest and the source version only serve a differing key (its finding and its re-check),
+        // so they are computed once the key is known to differ: for every consistent key they cost one SHA-256 and
+        // a version parse and format (docs/performance.md, "Engine levers, second round").
+        Canonicalizer.Decoded decoded = Canonicalizer.decode(ns, value, maxValueBytes);
+        if (decoded.corrupt()) {
+            o.valueDigest = rawDigest(value);
+            o.sourceVersion = Canonicalizer.sourceVersion(ns, row);
+            o.sourceVersionInstant = Canonicalizer.sourceVersionInstant(ns, row);
+            o.driftClass = DriftClass.CORRUPT;
+            o.reason = decoded.corruptReason();
+            o.fields = decoded.corruptFields();
+            o.cacheDigest = o.valueDigest;
+            o.sourceDigest = row == null ? null : Canonicalizer.sourceOnlyDigest(ns, row);
+            return o;
+        }
+        if (row == null) {
+            o.valueDigest = rawDigest(value);
+            o.driftClass = DriftClass.ORPHAN;
+            o.reason = "row-missing";
+            o.cacheDigest = Canonicalizer.cacheOnlyDigest(ns, decoded);
+            return o;
+        }
+        Canonicalizer.Comparison cmp = Canonicalizer.compare(ns, decoded, row);
+        o.cacheDigest = cmp.cacheDigest();
+        o.sourceDigest = cmp.sourceDigest();
+        o.cacheVersion = cmp.cacheVersion();
+        o.sourceVersion = cmp.sourceVersion();
+        o.versionOrder = cmp.versionOrder();
+        o.fields = cmp.differingFields();
+        o.driftClass = cmp.equal() ? DriftClass.CONSISTENT : DriftClass.STALE;
+        o.reason = cmp.equal() ? null : "fields-differ";
+        if (!cmp.equal()) {
+            o.valueDigest = rawDigest(value);
+            o.sourceVersionInstant = Canonicalizer.sourceVersionInstant(ns, row);
+        }
+        return o;
+    }
+
+    /** SHA-256 of the stored bytes; for a hash, of its fields sorted by name. */
+    static byte[] rawDigest(CachedValue value) {
+        if (value instanceof CachedValue.Text t) {
+            return Canonicalizer.sha256(t.bytes());
+        }
+        if (value instanceof CachedValue.Hash h) {
+            List<Map.Entry<byte[], byte[]>> fields = new ArrayList<>(h.fields().entrySet());
+            fields.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (Map.Entry<byte[], byte[]> f : fields) {
+                writeLengthPrefixed(out, f.getKey());
+                writeLengthPrefixed(out, f.getValue());
+            }
+            return Canonicalizer.sha256(out.toByteArray());
+        }
+        if (value instanceof CachedValue.WrongType w) {
+            return Canonicalizer.sha256(("wrong-type:" + w.expected()).getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
+    }
+
+    private static void writeLengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
+        int n = bytes.length;
+        out.write(n >>> 24);
+        out.write(n >>> 16);
+        out.write(n >>> 8);
+        out.write(n);
+        out.write(bytes, 0, n);
+    }
+}

@@ -1,0 +1,111 @@
+package io.cachecheck.check;
+
+import io.cachecheck.cache.NodeConnection;
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.contract.CheckSettings;
+import io.cachecheck.error.CacheUnavailableException;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The one SCAN pass per node of a work item: each page's keys go to the {@link KeyRouter}; after each page the
+ * {@code afterPage} hook lets batches and re-checks move on. A node that cannot be scanned is reported as skipped,
+ * and the other nodes are still scanned; the deadline or a fatal error stops the scan.
+ */
+final class NodeScanner {
+    private final RunContext run;
+    private final CheckSettings settings;
+    private final RedisNodes redis;
+    private final List<HostAndPort> nodes;
+    private final KeyRouter router;
+    private final Runnable afterPage;
+
+    /**
+     * @param nodes     the nodes to scan, in order; a key's node index is its position here
+     * @param afterPage run on the scanning thread after each SCAN page
+     */
+    NodeScanner(RunContext run, RedisNodes redis, List<HostAndPort> nodes, KeyRouter router, Runnable afterPage) {
+        this.run = run;
+        this.settings = run.settings();
+        this.redis = redis;
+        this.nodes = nodes;
+        this.router = router;
+        this.afterPage = afterPage;
+    }
+
+    /**
+     * Scans every node, until the deadline or a fatal error stops the run.
+     *
+     * @param estimate the keys expected in all ({@link #estimateKeys}), for progress
+     */
+    void scanAll(long estimate, ProgressListener progress) {
+        boolean stopped = false;
+        for (int n = 0; n < nodes.size() && !stopped; n++) {
+            stopped = !scanNode(n, estimate, progress);
+        }
+    }
+
+    /** The keys on all nodes (DBSIZE), for progress; -1 when a node does not answer (its scan will report it). */
+    long estimateKeys() {
+        long total = 0;
+        for (HostAndPort node : nodes) {
+            try (NodeConnection c = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
+                total += c.dbSize();
+            } catch (CacheUnavailableException e) {
+                return -1; // the scan itself will report the node
+            }
+        }
+        return total;
+    }
+
+    /** Scans one node; returns false when the run must stop (deadline or a fatal error). */
+    private boolean scanNode(int nodeIndex, long estimate, ProgressListener progress) {
+        HostAndPort node = nodes.get(nodeIndex);
+        ShardTally tally = run.tally();
+        long scannedBefore = tally.scannedCount();
+        long ignoredBefore = tally.ignoredCount();
+        try (NodeConnection connection = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
+            byte[] cursor = "0".getBytes(StandardCharsets.US_ASCII);
+            do {
+                if (run.tasks().failed()) {
+                    return false;
+                }
+                if (run.deadline().passed()) {
+                    tally.skipScope(node.toString(), "deadline: scan of node stopped before the end");
+                    return false;
+                }
+                ScanResult<byte[]> page;
+                try {
+                    page = connection.scan(cursor, settings.scanCount());
+                } catch (CacheUnavailableException e) {
+                    // in cluster mode, say which slots went unchecked and whether the cluster already flags the node
+                    tally.skipScope(node.toString(), "cache-unavailable: scan of node failed after retries (" + e.getMessage() + ")"
+                            + redis.describe(node).map(what -> "; " + what + " not checked").orElse(""));
+                    return true; // other nodes can still be checked
+                }
+                for (byte[] key : page.getResult()) {
+                    router.route(key, nodeIndex);
+                }
+                tally.scanned(page.getResult().size());
+                progress.onProgress(tally.scannedCount(), estimate);
+                afterPage.run();
+                cursor = page.getCursorAsBytes();
+            } while (!(cursor.length == 1 && cursor[0] == '0'));
+        }
+        long scanned = tally.scannedCount() - scannedBefore;
+        long ignored = tally.ignoredCount() - ignoredBefore;
+        if (scanned == ignored && !run.contract().cache().cluster()) {
+            // A whole database without a single key (or only keys of ignoreKeyPrefixes) is far more often a wrong
+            // database number or host in cache.url than an empty cache; "consistent" would turn that mistake
+            // into a green gate.
+            tally.skipScope(node.toString(), "empty-keyspace: SCAN returned no key " + (scanned == 0 ? "at all"
+                    : "but ignored ones (" + ignored + ", cache.ignoreKeyPrefixes)")
+                    + " in the database of cache.url; if the cache really holds no key of this contract there is"
+                    + " nothing to check, otherwise check cache.url (host, port, database number)");
+        }
+        return true;
+    }
+}
