@@ -32,7 +32,7 @@ public final class TypedTree {
     private static void write(JsonNode n, StringBuilder sb) {
         if (n.isObject()) {
             sb.append('{');
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 sb.append(new com.fasterxml.jackson.databind.node.TextNode(e.getKey())).append(':');
