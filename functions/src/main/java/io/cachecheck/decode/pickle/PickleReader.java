@@ -23,8 +23,9 @@ import java.math.BigInteger;
  *   <li>Memo (PUT/GET/MEMOIZE) references share values as Python does; each use counts against
  *       {@link ReadLimits#maxNodes()} and a cycle is CORRUPT.</li>
  *   <li>Any other global, object-building opcode, persistent id or out-of-band buffer is CORRUPT with a reason that
- *       names the class. Protocols 0 to 2 pickle bytes (and so datetimes) through {@code _codecs.encode}, and sets
- *       through {@code builtins.set}: those are CORRUPT by that name; protocols 3 to 5 do not need them.</li>
+ *       names the class. Protocols 0 to 2 pickle bytes (and so datetimes) through {@code _codecs.encode}, and
+ *       protocols 0 to 3 pickle sets through {@code builtins.set}: those are CORRUPT by that name. Django's caches
+ *       write protocol 4 or 5, which need neither.</li>
  * </ul>
  *
  * <p>Django's {@code RedisCache} and django-redis do not pickle integers (for atomic INCR): they store the decimal
