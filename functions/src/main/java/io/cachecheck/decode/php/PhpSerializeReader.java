@@ -35,6 +35,8 @@ import java.nio.charset.StandardCharsets;
  * their text, e.g. {@code 42} or {@code 0.3}, and returns that text when it reads it. A value that PHP's
  * {@code is_numeric} accepts is therefore read as that text, as Laravel reads it; {@code serialize()} output never
  * looks like that, so nothing is ambiguous.
+ *
+ * <p>Thread-safe: it keeps no state between values.
  */
 public final class PhpSerializeReader implements TreeReader {
     static final String INTERNAL_ERROR = "php: reader error on malformed input";

@@ -31,6 +31,8 @@ import java.math.BigInteger;
  * <p>Django's {@code RedisCache} and django-redis do not pickle integers (for atomic INCR): they store the decimal
  * text, e.g. {@code 42}, and read it back with {@code int()}. A value that {@code int()} accepts is therefore read as
  * that integer; a pickle never looks like that, because it always ends with STOP ({@code .}).
+ *
+ * <p>Thread-safe: it keeps no state between values.
  */
 public final class PickleReader implements TreeReader {
     static final String INTERNAL_ERROR = "pickle: reader error on malformed input";
