@@ -37,7 +37,13 @@ final class CollectionClassifier {
         }
         CachedValue.Members members = (CachedValue.Members) value;
         if (members.members().size() > maxMembers) {
-            return corrupt(o, ns, value, rows, Canonicalizer.TOO_LARGE + ": more than check.maxMembers " + maxMembers + " members");
+            Outcome tooMany = corrupt(o, ns, value, rows, Canonicalizer.TOO_LARGE + ": more than check.maxMembers " + maxMembers + " members");
+            // SRANDMEMBER picks another sample of a set this large at every read: digest the verdict, not the sample,
+            // so that the re-check does not take the new sample for a change (IN_FLIGHT)
+            tooMany.valueDigest = Canonicalizer.sha256((ns.valueType().redisType() + '\n' + tooMany.reason)
+                    .getBytes(StandardCharsets.UTF_8));
+            tooMany.cacheDigest = tooMany.valueDigest;
+            return tooMany;
         }
         long bytes = 0;
         for (byte[] m : members.members()) {

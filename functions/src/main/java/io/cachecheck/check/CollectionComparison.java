@@ -135,7 +135,14 @@ final class CollectionComparison {
             return digest("set", sorted);
         }
         if (ns.valueType() == ValueType.ZSET) {
-            return ns.scoreColumn() == null ? digest("zset-order", cached) : digest("zset", pairs(cached, scores));
+            if (ns.scoreColumn() != null) {
+                return digest("zset", pairs(cached, scores));
+            }
+            Map<String, Double> scoreOf = new HashMap<>();
+            for (int i = 0; i < cached.size(); i++) {
+                scoreOf.putIfAbsent(cached.get(i), scores[i]);
+            }
+            return digest("zset-order", tiesSorted(cached, scoreOf));
         }
         return digest("list", cached);
     }
@@ -154,7 +161,9 @@ final class CollectionComparison {
         return switch (ns.valueType()) {
             case SET -> digest("set", sortedDistinct(members));
             case LIST -> digest("list", members);
-            default -> ns.scoreColumn() == null ? digest("zset-order", members) : digest("zset", sourcePairs(members, scores));
+            // without cached scores, rows with tied sort keys have no canonical order: the members alone, sorted
+            default -> ns.scoreColumn() == null ? digest("zset-members", sortedDistinct(members))
+                    : digest("zset", sourcePairs(members, scores));
         };
     }
 
@@ -245,12 +254,12 @@ final class CollectionComparison {
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             extra += e.getValue() - (distinct.contains(e.getKey()) ? 1 : 0);
         }
+        Map<String, Double> scoreOf = new HashMap<>();
+        for (int i = 0; i < cached.size(); i++) {
+            scoreOf.putIfAbsent(cached.get(i), scores[i]);
+        }
         String order = null;
         if (missing == 0 && extra == 0) {
-            Map<String, Double> scoreOf = new HashMap<>();
-            for (int i = 0; i < cached.size(); i++) {
-                scoreOf.put(cached.get(i), scores[i]);
-            }
             int outOfOrder = 0;
             double previous = Double.NEGATIVE_INFINITY;
             for (String s : distinct) {
@@ -262,7 +271,31 @@ final class CollectionComparison {
             }
             order = outOfOrder == 0 ? null : "order-differs: " + outOfOrder + " of " + cached.size() + " members out of score order";
         }
-        return result(missing, extra, 0, order, digest("zset-order", cached), digest("zset-order", new ArrayList<>(distinct)));
+        return result(missing, extra, 0, order, digest("zset-order", tiesSorted(cached, scoreOf)),
+                digest("zset-order", tiesSorted(new ArrayList<>(distinct), scoreOf)));
+    }
+
+    /**
+     * The sequence with each run of neighbours that have the same cached score sorted: the canonical form of an
+     * order in which equal scores may come in any order. A query whose ORDER BY leaves such rows tied may return them
+     * in another order at the re-check; that must not read as a change (IN_FLIGHT). Members without a cached score
+     * stay where they are.
+     */
+    private static List<String> tiesSorted(List<String> sequence, Map<String, Double> scoreOf) {
+        List<String> out = new ArrayList<>(sequence.size());
+        int from = 0;
+        while (from < sequence.size()) {
+            Double score = scoreOf.get(sequence.get(from));
+            int to = from + 1;
+            while (score != null && to < sequence.size() && score.equals(scoreOf.get(sequence.get(to)))) {
+                to++;
+            }
+            List<String> run = new ArrayList<>(sequence.subList(from, to));
+            Collections.sort(run);
+            out.addAll(run);
+            from = to;
+        }
+        return out;
     }
 
     private static Result result(int missing, int extra, int scoresDiffer, String order, byte[] cacheDigest, byte[] sourceDigest) {
