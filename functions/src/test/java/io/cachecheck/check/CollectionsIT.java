@@ -14,6 +14,7 @@ import io.cachecheck.remediate.RemediationPlanner;
 import io.cachecheck.shard.ShardPlanner;
 import io.cachecheck.source.JdbcSource;
 import io.cachecheck.testing.CollectionDataset;
+import io.cachecheck.testing.RedisClusterProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.nio.file.Path;
@@ -144,6 +146,27 @@ class CollectionsIT {
                 .allSatisfy(f -> assertThat(f.fields()).isNotEmpty().isSubsetOf("members", "scores", "order"));
         assertThat(findings(results)).allSatisfy(f -> assertThat(f.valueDigest()).isNotNull());
         assertThat(results.stream().map(ShardResult::verdict).reduce(Verdict.CONSISTENT, Verdict::and)).isEqualTo(Verdict.DRIFT);
+    }
+
+    /** In a Redis Cluster every node's collections are read from that node, one pipeline per node and batch. */
+    @Test
+    void validate_inACluster_findsExactlyTheInjectedDrift() throws Exception {
+        RedisClusterProcess cluster = RedisClusterProcess.start(3);
+        cleanup.add(cluster);
+        RedisClusterClient redis = RedisClusterClient.builder()
+                .nodes(Set.of(new HostAndPort("127.0.0.1", cluster.ports().get(0)))).build();
+        cleanup.add(redis::close);
+        CollectionDataset data = seed(true, redis);
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse(data.contract(cluster.url(), true,
+                CollectionDataset.docSnippets(Path.of("../docs/contract.md")), "batchSize: 3"));
+
+        List<ShardResult> results = validateAll(contract, null);
+
+        assertThat(results).hasSize(3); // one work item per node
+        assertThat(results).allSatisfy(r -> assertThat(r.skipped()).isEmpty());
+        assertThat(described(results)).containsExactlyInAnyOrderElementsOf(data.expected());
+        long checked = results.stream().flatMap(r -> r.results().stream()).mapToLong(TenantNamespaceResult::keysChecked).sum();
+        assertThat(checked).isEqualTo(data.keysPerGroup().values().stream().mapToLong(Integer::longValue).sum());
     }
 
     @Test

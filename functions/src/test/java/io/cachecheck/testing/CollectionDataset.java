@@ -84,10 +84,16 @@ public final class CollectionDataset {
 
     /** A contract with the given namespace entries, checking {@code redisUrl} against the dataset's database. */
     public String contract(String redisUrl, List<String> namespaces, String checkSettings) {
+        return contract(redisUrl, false, namespaces, checkSettings);
+    }
+
+    /** As above, for a Redis Cluster when {@code cluster}. */
+    public String contract(String redisUrl, boolean cluster, List<String> namespaces, String checkSettings) {
         return """
                 version: 1
                 cache:
                   url: "%s"
+                  mode: %s
                 source:
                   url: "%s"
                   auth:
@@ -97,7 +103,7 @@ public final class CollectionDataset {
                 check:
                 %s
                 namespaces:
-                %s""".formatted(redisUrl, jdbcUrl().replace("jdbc:", "jdbc:aws-wrapper:"), user(),
+                %s""".formatted(redisUrl, cluster ? "cluster" : "standalone", jdbcUrl().replace("jdbc:", "jdbc:aws-wrapper:"), user(),
                 checkSection(checkSettings), String.join("", namespaces));
     }
 
