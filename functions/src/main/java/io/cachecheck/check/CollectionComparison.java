@@ -45,24 +45,46 @@ final class CollectionComparison {
 
     /**
      * The canonical cached members, typed like the member column's values in {@code rows} (as text when the rows
-     * give no type: no rows, or only NULL members).
+     * give no type: no rows, or only NULL members). A column can give values of two types (MySQL's TINYINT(1) reads 0
+     * and 1 as booleans, other values as numbers): a member is then read as whichever of them gives a form the rows
+     * hold, so the mix never makes an equal member differ.
      */
     static List<String> cachedMembers(List<String> members, List<SourceRow> rows, String memberColumn) {
-        Object sample = null;
+        Map<Class<?>, Object> samples = new LinkedHashMap<>();
         for (SourceRow row : rows) {
-            sample = row.get(memberColumn);
-            if (sample != null) {
-                break;
+            Object value = row.get(memberColumn);
+            if (value != null) {
+                samples.putIfAbsent(value.getClass(), value);
+            }
+        }
+        List<Object> types = samples.isEmpty() ? Collections.singletonList(null) : new ArrayList<>(samples.values());
+        Set<String> source = new java.util.HashSet<>();
+        if (types.size() > 1) { // the rows' forms are only needed when there is a choice to make
+            for (SourceRow row : rows) {
+                String m = sourceMember(row, memberColumn);
+                if (m != null) {
+                    source.add(m);
+                }
             }
         }
         List<String> out = new ArrayList<>(members.size());
         StringBuilder c = new StringBuilder();
         StringBuilder unused = new StringBuilder();
         for (String member : members) {
-            c.setLength(0);
-            unused.setLength(0);
-            Canonicalizer.canonicalPair(member, sample, c, unused);
-            out.add(c.toString());
+            String first = null;
+            String match = null;
+            for (Object type : types) {
+                c.setLength(0);
+                unused.setLength(0);
+                Canonicalizer.canonicalPair(member, type, c, unused);
+                String form = c.toString();
+                first = first == null ? form : first;
+                if (types.size() == 1 || source.contains(form)) {
+                    match = form;
+                    break;
+                }
+            }
+            out.add(match != null ? match : first);
         }
         return out;
     }

@@ -111,6 +111,10 @@ class CollectionClassifierTest {
         // two cached members with one canonical form: the second is extra, never a false CONSISTENT
         assertThat(verdict(SET, members(ValueType.SET, "7", "07"), rows(n("7")))).isEqualTo("STALE members-differ: 0 missing, 1 extra [members]");
         assertThat(verdict(SET, members(ValueType.SET, "true", "f"), rows(Boolean.FALSE, Boolean.TRUE))).isEqualTo("CONSISTENT");
+        // MySQL's TINYINT(1) reads 0 and 1 as booleans and 2 as a number: each cached member finds its own type
+        assertThat(verdict(SET, members(ValueType.SET, "2", "1", "0"), rows(Boolean.TRUE, n("2"), Boolean.FALSE))).isEqualTo("CONSISTENT");
+        assertThat(verdict(SET, members(ValueType.SET, "2", "1", "3"), rows(Boolean.TRUE, n("2"), Boolean.FALSE)))
+                .isEqualTo("STALE members-differ: 1 missing, 1 extra [members]");
         // text is compared after NFC, as scalar text is
         assertThat(verdict(SET, members(ValueType.SET, "Jose\u0301"), rows("Jos\u00e9"))).isEqualTo("CONSISTENT");
     }
