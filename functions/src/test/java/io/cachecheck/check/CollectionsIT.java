@@ -242,16 +242,19 @@ class CollectionsIT {
     void validate_pastMaxMembersOnEitherSide_isTooLarge_andTheOtherKeysOfTheBatchAreExact(boolean postgres) throws Exception {
         UnifiedJedis redis = redis();
         CollectionDataset data = seed(postgres, redis);
-        try (Connection db = connect(postgres);
+        try (Connection db = connect(postgres); Statement st = db.createStatement();
              PreparedStatement r = db.prepareStatement("INSERT INTO " + SCHEMA + ".user_roles VALUES ('acme', 50, ?)")) {
+            // acme's other role rows are moved behind user 50's in the table, so that a lookup cut short by the
+            // batch's row limit would lose them (not user 50's): only the key-by-key lookup gets them right
+            st.execute("CREATE TABLE " + SCHEMA + ".moved AS SELECT * FROM " + SCHEMA + ".user_roles WHERE tenant_id = 'acme'");
+            st.execute("DELETE FROM " + SCHEMA + ".user_roles WHERE tenant_id = 'acme'");
             for (int role = 1; role <= 500; role++) { // 500 rows: far past the cap, and past the batch's row limit
                 r.setInt(1, role);
                 r.addBatch();
             }
             r.executeBatch();
-            try (Statement st = db.createStatement()) {
-                st.execute("INSERT INTO " + SCHEMA + ".users VALUES ('acme', 51)");
-            }
+            st.execute("INSERT INTO " + SCHEMA + ".user_roles SELECT * FROM " + SCHEMA + ".moved");
+            st.execute("INSERT INTO " + SCHEMA + ".users VALUES ('acme', 51)");
         }
         redis.sadd("t:acme:user:50:roles", "1", "2");
         String[] many = new String[50_000];
