@@ -297,8 +297,9 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
             }
-            // set on every execution: the statement is reused, and 0 (no limit) for a namespace that is not a collection
-            ps.setMaxRows((int) rowLimit);
+            if (rowLimit > 0) {
+                ps.setMaxRows((int) rowLimit); // on every execution: the statement is reused for other batch sizes
+            }
             try (ResultSet rs = executeLookup(ps)) {
                 Columns cols = columns(rs, ns, ns.name() + '/' + (arrays ? -1 : size));
                 // The rows are already in the driver's memory (auto-commit on: pgjdbc, MariaDB and MySQL read the
@@ -312,12 +313,18 @@ public final class JdbcSource implements AutoCloseable {
                     }
                     return false;
                 }
-                // gathered apart and kept only once the whole result is read: a retry starts over
+                // gathered apart and kept only once the whole result is read: a retry starts over. Only the batch's
+                // own keys are kept: composite keys can also match rows of other key tuples (docs/contract.md).
+                java.util.Set<String> wanted = new java.util.HashSet<>(keyValues.size() * 2);
+                keyValues.forEach(k -> wanted.add(keyTuple(k)));
                 Map<String, MemberRows> members = new HashMap<>();
                 long count = 0;
                 while (rs.next()) {
                     SourceRow row = readRow(cells, cols);
-                    MemberRows.add(members, keyTuple(ns, row), row, maxMembers);
+                    String tuple = keyTuple(ns, row);
+                    if (wanted.contains(tuple)) {
+                        MemberRows.add(members, tuple, row, maxMembers);
+                    }
                     count++;
                 }
                 into.members().putAll(members);
