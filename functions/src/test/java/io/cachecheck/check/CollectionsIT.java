@@ -320,7 +320,7 @@ class CollectionsIT {
     }
 
     @Test
-    void validate_whenTheMemberColumnIsATimestamp_stopsWithAContractErrorSayingWhatToSelect() throws Exception {
+    void validate_whenTheMemberColumnIsATimestampOrTheScoreNotANumber_stopsWithAContractErrorSayingWhatToDo() throws Exception {
         UnifiedJedis redis = redis();
         CollectionDataset data = seed(true, redis);
         String yaml = data.contract(REDIS_URL, List.of("""
@@ -334,5 +334,17 @@ class CollectionsIT {
         assertThatThrownBy(() -> validateAll(ContractLoader.withEnvironment(k -> null).parse(yaml), null))
                 .isInstanceOf(io.cachecheck.error.ContractException.class)
                 .hasMessageStartingWith("namespace user_roles: member column 'seen' is a timestamp;");
+        String textScore = data.contract(REDIS_URL, List.of("""
+                  - name: leaderboard
+                    keyPattern: "t:{tenant_id}:board:{board_id}"
+                    valueType: zset
+                    sql: SELECT board_id, player, board_id AS points FROM scores WHERE tenant_id = :tenant_id AND board_id IN (:board_id)
+                    member: player
+                    score: points
+                """), null);
+        assertThatThrownBy(() -> validateAll(ContractLoader.withEnvironment(k -> null).parse(textScore), null))
+                .isInstanceOf(io.cachecheck.error.ContractException.class)
+                .hasMessage("namespace leaderboard: score column 'points' is not numeric; Redis scores are numbers, so map a"
+                        + " numeric column (or cast it, e.g. CAST(x AS numeric))");
     }
 }
