@@ -161,6 +161,14 @@ public final class NodeConnection implements AutoCloseable {
         return new CachedValue.Text((byte[]) value);
     }
 
+    /**
+     * Runs {@code call} on this node's connection with the reads' reconnect-and-retry, for readers of other value
+     * types ({@link CollectionReader}).
+     */
+    public <T> T withJedis(String what, java.util.function.Function<Jedis, T> call) {
+        return withRetry(what, () -> call.apply(jedis()));
+    }
+
     /** Runs a call, reconnecting and retrying on connection errors with doubling backoff. */
     public <T> T withRetry(String what, java.util.function.Supplier<T> call) {
         JedisConnectionException last = null;

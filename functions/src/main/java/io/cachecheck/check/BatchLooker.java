@@ -39,7 +39,7 @@ final class BatchLooker {
             Namespace ns = contract.namespaces().get(group.namespace());
             List<CachedValue> values = cache.read(ns, keys);
             JdbcSource.Fetched fetched = source.fetch(group, keys);
-            return new Lookup(values, fetched.rows(), fetched.rejected());
+            return new Lookup(values, fetched);
         } catch (CacheUnavailableException | SourceUnavailableException e) {
             tally.skipGroup(group, keys.size(), unavailable(e, stage));
         } catch (ContractException e) {
@@ -74,7 +74,7 @@ final class BatchLooker {
         int offset = 0;
         for (int p = 0; p < parts.size(); p++) {
             int size = parts.get(p).getValue().size();
-            out.add(new Lookup(values.subList(offset, offset + size), fetched.get(p).rows(), fetched.get(p).rejected()));
+            out.add(new Lookup(values.subList(offset, offset + size), fetched.get(p)));
             offset += size;
         }
         return out;

@@ -1,6 +1,7 @@
 package io.cachecheck.check;
 
 import io.cachecheck.cache.CachedValue;
+import io.cachecheck.cache.CollectionReader;
 import io.cachecheck.cache.NodeConnection;
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.contract.CheckSettings;
@@ -55,7 +56,7 @@ final class CacheReader implements AutoCloseable {
             for (ScannedKey key : keys) {
                 bytes.add(key.key());
             }
-            node(firstNode).read(bytes, ns.valueType()).toArray(values);
+            read(node(firstNode), bytes, ns).toArray(values);
         } else {
             Map<Integer, List<Integer>> byNode = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
@@ -66,13 +67,18 @@ final class CacheReader implements AutoCloseable {
                 for (int i : e.getValue()) {
                     bytes.add(keys.get(i).key());
                 }
-                List<CachedValue> read = node(e.getKey()).read(bytes, ns.valueType());
+                List<CachedValue> read = read(node(e.getKey()), bytes, ns);
                 for (int k = 0; k < read.size(); k++) {
                     values[e.getValue().get(k)] = read.get(k);
                 }
             }
         }
         return Arrays.asList(values);
+    }
+
+    private List<CachedValue> read(NodeConnection node, List<byte[]> keys, Namespace ns) {
+        return ns.valueType().collection() ? CollectionReader.read(node, keys, ns.valueType(), settings.maxMembers())
+                : node.read(keys, ns.valueType());
     }
 
     @Override

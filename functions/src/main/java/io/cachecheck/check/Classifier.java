@@ -14,9 +14,17 @@ import java.util.Map;
 /** Classifies one key at one look: its cached value against its source row (or the absence of one). */
 final class Classifier {
     private final int maxValueBytes;
+    private final CollectionClassifier collections;
 
-    Classifier(int maxValueBytes) {
+    Classifier(int maxValueBytes, int maxMembers) {
         this.maxValueBytes = maxValueBytes;
+        this.collections = new CollectionClassifier(maxValueBytes, maxMembers);
+    }
+
+    /** Classifies the batch's {@code index}-th key, {@code key}, at the look {@code look}. */
+    Outcome classify(Namespace ns, Lookup look, int index, ScannedKey key) {
+        return ns.valueType().collection() ? collections.classify(ns, look.value(index), look.members(key))
+                : classify(ns, look.value(index), look.row(key));
     }
 
     Outcome classify(Namespace ns, CachedValue value, SourceRow row) {
@@ -63,8 +71,11 @@ final class Classifier {
         return o;
     }
 
-    /** SHA-256 of the stored bytes; for a hash, of its fields sorted by name. */
+    /** SHA-256 of the stored bytes; for a hash, of its fields sorted by name; for a collection, of its members. */
     static byte[] rawDigest(CachedValue value) {
+        if (value instanceof CachedValue.Members m) {
+            return CollectionClassifier.rawDigest(m);
+        }
         if (value instanceof CachedValue.Text t) {
             return Canonicalizer.sha256(t.bytes());
         }

@@ -61,7 +61,7 @@ final class FirstLook {
             if (looker.refused(group, key, look)) {
                 continue;
             }
-            Outcome o = classifier.classify(ns, look.value(i), look.row(key));
+            Outcome o = classifier.classify(ns, look, i, key);
             if (o.driftClass == null) {
                 tally.expired(group);
             } else if (o.driftClass == DriftClass.CONSISTENT) {

@@ -23,6 +23,8 @@ final class KeyBatcher {
     private final FirstLook firstLook;
     /** Per namespace: whether small groups can share one lookup ({@link JdbcSource#canCombine}). */
     private final boolean[] combinable;
+    /** Per namespace: keys per batch (fewer for a collection, {@link CheckSettings#batchSize(io.cachecheck.contract.ValueType)}). */
+    private final int[] batchSizes;
     private final Map<Group, List<ScannedKey>> pending = new HashMap<>();
     private long buffered;
 
@@ -32,7 +34,9 @@ final class KeyBatcher {
         this.firstLook = firstLook;
         Contract contract = run.contract();
         this.combinable = new boolean[contract.namespaces().size()];
+        this.batchSizes = new int[combinable.length];
         for (int n = 0; n < combinable.length; n++) {
+            batchSizes[n] = settings.batchSize(contract.namespaces().get(n).valueType());
             // With few tenants, partial groups are few and sharing lookups measured 5-10% slower (more custom
             // planning of the combined statements); with thousands it is 25-40% faster (docs/performance.md).
             combinable[n] = run.item().tenants().size() >= settings.combineMinTenants()
@@ -45,7 +49,7 @@ final class KeyBatcher {
         List<ScannedKey> keys = pending.computeIfAbsent(group, g -> new ArrayList<>());
         keys.add(key);
         buffered++;
-        if (keys.size() >= settings.batchSize()) {
+        if (keys.size() >= batchSizes[group.namespace()]) {
             pending.remove(group);
             buffered -= keys.size();
             tasks.submit(() -> firstLook.check(group, keys));

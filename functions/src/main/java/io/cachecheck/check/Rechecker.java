@@ -79,8 +79,9 @@ final class Rechecker {
         }
         for (Map.Entry<Group, List<Suspect>> e : groups.entrySet()) {
             List<Suspect> list = e.getValue();
-            for (int from = 0; from < list.size(); from += settings.batchSize()) {
-                List<Suspect> batch = list.subList(from, Math.min(list.size(), from + settings.batchSize()));
+            int batchSize = settings.batchSize(run.contract().namespaces().get(e.getKey().namespace()).valueType());
+            for (int from = 0; from < list.size(); from += batchSize) {
+                List<Suspect> batch = list.subList(from, Math.min(list.size(), from + batchSize));
                 run.tasks().submit(() -> recheck(e.getKey(), batch));
             }
         }
@@ -136,7 +137,7 @@ final class Rechecker {
             if (looker.refused(group, key, look)) {
                 continue;
             }
-            Outcome now = classifier.classify(ns, look.value(i), look.row(key));
+            Outcome now = classifier.classify(ns, look, i, key);
             if (now.driftClass == null) {
                 tally.expired(group);
                 continue;

@@ -71,7 +71,7 @@ public final class ShardValidator {
              BatchTasks tasks = new BatchTasks(settings.parallelism())) {
             RunContext run = new RunContext(contract, item, limit, clock, tally, tasks);
             BatchLooker looker = new BatchLooker(run, cache, source);
-            Classifier classifier = new Classifier(settings.maxValueBytes());
+            Classifier classifier = new Classifier(settings.maxValueBytes(), settings.maxMembers());
             Rechecker rechecker = new Rechecker(run, looker, classifier);
             KeyBatcher batcher = new KeyBatcher(run, new FirstLook(run, looker, classifier, rechecker));
             KeyRouter router = new KeyRouter(run, activeTenants, batcher);
@@ -112,7 +112,7 @@ public final class ShardValidator {
         return out;
     }
 
-    /** SHA-256 of the stored bytes; for a hash, of its fields sorted by name. */
+    /** SHA-256 of the stored bytes; for a hash, of its fields sorted by name; for a collection, of its members. */
     public static byte[] rawDigest(CachedValue value) {
         return Classifier.rawDigest(value);
     }

@@ -24,7 +24,8 @@ final class SourceLookup implements AutoCloseable {
         this.contract = contract;
         CheckSettings s = contract.check();
         this.source = ThreadLocal.withInitial(() -> {
-            JdbcSource js = new JdbcSource(contract.source(), secrets, s.maxRetries(), s.retryBackoffMillis(), deadline.timeLeft());
+            JdbcSource js = new JdbcSource(contract.source(), secrets, s.maxRetries(), s.retryBackoffMillis(), deadline.timeLeft(),
+                    s.maxMembers());
             all.add(js);
             return js;
         });

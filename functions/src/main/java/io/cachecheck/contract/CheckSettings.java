@@ -17,17 +17,43 @@ package io.cachecheck.contract;
  * @param deadlineSeconds  stop with INCOMPLETE after this long; 0 = no deadline
  * @param combineMinTenants from this many tenants in a work item on, small (tenant, namespace) groups share one
  *                         cache read and one source statement (PostgreSQL); 0 = always
+ * @param maxMembers       a set, zset or list with more members (or more source rows for its key) is CORRUPT
+ *                         {@code too-large} instead of compared; it also bounds the keys of a collection batch
  */
 public record CheckSettings(int scanCount, int batchSize, int maxBufferedKeys, int parallelism, long graceMillis,
                             int maxRetries, long retryBackoffMillis, int maxValueBytes, int unmappedSampleSize,
-                            int maxFindings, long deadlineSeconds, int combineMinTenants) {
+                            int maxFindings, long deadlineSeconds, int combineMinTenants, int maxMembers) {
+
+    /** The default of {@link #maxMembers()}. */
+    public static final int DEFAULT_MAX_MEMBERS = 10_000;
+
+    /**
+     * The members one batch of a collection namespace may hold per side: its keys are at most this divided by
+     * {@code maxMembers + 1} (and at most {@code batchSize}), so huge collections cannot fill the memory.
+     */
+    public static final int COLLECTION_BATCH_MEMBERS = 1_000_000;
+
+    /** Settings with the default {@link #maxMembers()}. */
+    public CheckSettings(int scanCount, int batchSize, int maxBufferedKeys, int parallelism, long graceMillis,
+                         int maxRetries, long retryBackoffMillis, int maxValueBytes, int unmappedSampleSize,
+                         int maxFindings, long deadlineSeconds, int combineMinTenants) {
+        this(scanCount, batchSize, maxBufferedKeys, parallelism, graceMillis, maxRetries, retryBackoffMillis,
+                maxValueBytes, unmappedSampleSize, maxFindings, deadlineSeconds, combineMinTenants, DEFAULT_MAX_MEMBERS);
+    }
 
     public static CheckSettings defaults() {
-        return new CheckSettings(1000, 500, 100_000, 2, 2000, 3, 200, 8 * 1024 * 1024, 20, 1_000_000, 0, 1000);
+        return new CheckSettings(1000, 500, 100_000, 2, 2000, 3, 200, 8 * 1024 * 1024, 20, 1_000_000, 0, 1000,
+                DEFAULT_MAX_MEMBERS);
+    }
+
+    /** Keys per batch of a namespace: {@code batchSize}, or fewer for a collection (see {@link #COLLECTION_BATCH_MEMBERS}). */
+    public int batchSize(ValueType type) {
+        return type.collection() ? (int) Math.max(1, Math.min(batchSize, COLLECTION_BATCH_MEMBERS / (maxMembers + 1L))) : batchSize;
     }
 
     public CheckSettings withGraceMillis(long millis) {
         return new CheckSettings(scanCount, batchSize, maxBufferedKeys, parallelism, millis, maxRetries,
-                retryBackoffMillis, maxValueBytes, unmappedSampleSize, maxFindings, deadlineSeconds, combineMinTenants);
+                retryBackoffMillis, maxValueBytes, unmappedSampleSize, maxFindings, deadlineSeconds, combineMinTenants,
+                maxMembers);
     }
 }

@@ -221,7 +221,8 @@ public final class ContractLoader {
         }
         String path = "check";
         allowOnly(node, path, "scanCount", "batchSize", "maxBufferedKeys", "parallelism", "graceMillis", "maxRetries",
-                "retryBackoffMillis", "maxValueBytes", "unmappedSampleSize", "maxFindings", "deadlineSeconds", "combineMinTenants");
+                "retryBackoffMillis", "maxValueBytes", "unmappedSampleSize", "maxFindings", "deadlineSeconds", "combineMinTenants",
+                "maxMembers");
         int batchSize = node.has("batchSize") ? intField(node, "batchSize", path, 1, 10_000) : d.batchSize();
         int maxBuffered = node.has("maxBufferedKeys") ? intField(node, "maxBufferedKeys", path, 1, 10_000_000) : d.maxBufferedKeys();
         if (maxBuffered < batchSize) {
@@ -239,7 +240,8 @@ public final class ContractLoader {
                 node.has("unmappedSampleSize") ? intField(node, "unmappedSampleSize", path, 0, 10_000) : d.unmappedSampleSize(),
                 node.has("maxFindings") ? intField(node, "maxFindings", path, 0, 100_000_000) : d.maxFindings(),
                 node.has("deadlineSeconds") ? intField(node, "deadlineSeconds", path, 0, 86_400) : d.deadlineSeconds(),
-                node.has("combineMinTenants") ? intField(node, "combineMinTenants", path, 0, 100_000_000) : d.combineMinTenants());
+                node.has("combineMinTenants") ? intField(node, "combineMinTenants", path, 0, 100_000_000) : d.combineMinTenants(),
+                node.has("maxMembers") ? intField(node, "maxMembers", path, 1, 1_000_000) : d.maxMembers());
     }
 
     private Namespace namespace(JsonNode node, String path, String tenantPlaceholder) {
@@ -247,7 +249,7 @@ public final class ContractLoader {
             throw new ContractException(path + ": must be a mapping with name, keyPattern, valueType, sql and fields");
         }
         allowOnly(node, path, "name", "keyPattern", "valueType", "sql", "keyColumns", "fields", "column", "ignore",
-                "version", "unknownFields", "rebuild", "ttlSeconds");
+                "version", "unknownFields", "rebuild", "ttlSeconds", "member", "score");
         String name = text(node, "name", path);
         if (!NAME.matcher(name).matches()) {
             throw new ContractException(path + ".name: '" + name + "' may only contain letters, digits, '_', '.' and '-'");
@@ -302,6 +304,13 @@ public final class ContractLoader {
         if (keyColumns.isEmpty()) {
             throw new ContractException(path + ".keyPattern: '" + pattern.text() + "' has only the tenant placeholder; add the row key, e.g. {id}");
         }
+        boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
+        long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
+        if (type.collection()) {
+            return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns),
+                    CollectionContract.mappings(node, path, type, sql), Set.of(), null, Namespace.UnknownFields.REPORT, rebuild, ttl);
+        }
+        CollectionContract.refuseOnScalar(node, path, type);
         List<FieldMapping> fields = new ArrayList<>();
         if (type == ValueType.STRING) {
             if (node.has("fields")) {
@@ -359,8 +368,6 @@ public final class ContractLoader {
         if (!unknown.equals("report") && !unknown.equals("ignore")) {
             throw new ContractException(path + ".unknownFields: '" + unknown + "' is unknown; use report or ignore");
         }
-        boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
-        long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
         // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
         return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param valueType     how the value is stored
  * @param sql           the parsed source query (named parameters bound, never concatenated)
  * @param keyColumns    placeholder name to the result column that holds it (to join rows back to keys)
- * @param fields        compared fields, in contract order
+ * @param fields        compared fields, in contract order; for a collection (set, zset, list) the {@code member}
+ *                      column and, for a zset that maps one, the {@code score} column
  * @param ignore        cached fields that are never compared (e.g. {@code cached_at})
  * @param version       optional version field/column
  * @param unknownFields what to do with a cached field that is neither mapped nor ignored
@@ -22,6 +23,16 @@ import java.util.Set;
 public record Namespace(String name, KeyPattern keyPattern, ValueType valueType, SourceQuery sql,
                         Map<String, String> keyColumns, List<FieldMapping> fields, Set<String> ignore,
                         VersionMapping version, UnknownFields unknownFields, boolean rebuild, long ttlSeconds) {
+
+    /** The column holding each member of a collection namespace (set, zset, list); null for other value types. */
+    public String memberColumn() {
+        return valueType.collection() ? fields.get(0).column() : null;
+    }
+
+    /** The score column of a zset namespace that maps one; null otherwise (then members are compared in score order). */
+    public String scoreColumn() {
+        return valueType == ValueType.ZSET && fields.size() > 1 ? fields.get(1).column() : null;
+    }
 
     /** Policy for cached fields the contract does not mention. */
     public enum UnknownFields { REPORT, IGNORE }

@@ -135,7 +135,7 @@ public final class RemediationExecutor implements AutoCloseable {
         byte[] key = KeyText.parse(realKey);
         try {
             UnifiedJedis r = redis();
-            CachedValue current = read(r, key, type);
+            CachedValue current = read(r, key, type, contract.check().maxMembers());
             if (current instanceof CachedValue.Missing) {
                 return ActionResult.of(action, Outcome.SKIPPED_GONE, "key-gone");
             }
@@ -165,8 +165,11 @@ public final class RemediationExecutor implements AutoCloseable {
         }
     }
 
-    private static CachedValue read(UnifiedJedis r, byte[] key, ValueType type) {
+    private static CachedValue read(UnifiedJedis r, byte[] key, ValueType type, int maxMembers) {
         try {
+            if (type.collection()) {
+                return CollectionRemediation.read(r, key, type, maxMembers);
+            }
             if (type == ValueType.HASH) {
                 Map<byte[], byte[]> fields = r.hgetAll(key);
                 return fields == null || fields.isEmpty() ? CachedValue.MISSING : new CachedValue.Hash(fields);
@@ -186,6 +189,9 @@ public final class RemediationExecutor implements AutoCloseable {
         if (current instanceof CachedValue.Text t) {
             return r.eval(bytes(DELETE_IF_STRING_EQUALS), keys, List.of(t.bytes()));
         }
+        if (current instanceof CachedValue.Members m) {
+            return CollectionRemediation.deleteIfUnchanged(r, key, m);
+        }
         if (current instanceof CachedValue.Hash h) {
             List<byte[]> args = new ArrayList<>(h.fields().size() * 2);
             h.fields().forEach((field, value) -> {
@@ -198,7 +204,7 @@ public final class RemediationExecutor implements AutoCloseable {
     }
 
     private static String expectedType(ValueType type) {
-        return type == ValueType.HASH ? "hash" : "string";
+        return type.redisType();
     }
 
     private static byte[] bytes(String s) {

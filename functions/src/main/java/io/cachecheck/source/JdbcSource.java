@@ -49,6 +49,8 @@ public final class JdbcSource implements AutoCloseable {
     private final long backoffMillis;
     /** The time left to the caller's deadline, or null when there is none. */
     private final Supplier<Duration> timeLeft;
+    /** Rows kept per key of a collection namespace ({@code check.maxMembers}); more mark the key too large. */
+    private final int maxMembers;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
@@ -73,6 +75,13 @@ public final class JdbcSource implements AutoCloseable {
      */
     public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis,
                       Supplier<Duration> timeLeft) {
+        this(settings, secrets, maxRetries, backoffMillis, timeLeft, io.cachecheck.contract.CheckSettings.DEFAULT_MAX_MEMBERS);
+    }
+
+    /** As above, keeping at most {@code maxMembers} rows per key of a collection namespace (set, zset, list). */
+    public JdbcSource(SourceSettings settings, SecretResolver secrets, int maxRetries, long backoffMillis,
+                      Supplier<Duration> timeLeft, int maxMembers) {
+        this.maxMembers = maxMembers;
         this.settings = settings;
         this.secrets = secrets;
         this.maxRetries = maxRetries;
@@ -106,7 +115,11 @@ public final class JdbcSource implements AutoCloseable {
      * The rows of a batch by key tuple, and the key tuples the source refused as values (for example {@code abc} for
      * a {@code bigint} column), each with the SQLState, so that one bad key is reported instead of failing the run.
      */
-    public record Fetched(Map<String, SourceRow> rows, Map<String, String> rejected) {
+    public record Fetched(Map<String, SourceRow> rows, Map<String, String> rejected, Map<String, MemberRows> members) {
+        /** The rows of a namespace that is not a collection: one row per key. */
+        public Fetched(Map<String, SourceRow> rows, Map<String, String> rejected) {
+            this(rows, rejected, Map.of());
+        }
     }
 
     /**
@@ -121,8 +134,9 @@ public final class JdbcSource implements AutoCloseable {
     public Fetched fetch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues) {
         Map<String, SourceRow> rows = new HashMap<>(keyValues.size() * 2);
         Map<String, String> rejected = new HashMap<>();
-        fetchInto(ns, tenantPlaceholder, tenantId, keyValues, rows, rejected);
-        return new Fetched(rows, rejected);
+        Map<String, MemberRows> members = ns.valueType().collection() ? new HashMap<>(keyValues.size() * 2) : null;
+        fetchInto(ns, tenantPlaceholder, tenantId, keyValues, new Into(rows, members), rejected);
+        return new Fetched(rows, rejected, members == null ? Map.of() : members);
     }
 
     /** The most (tenant, namespace) groups one combined lookup carries. */
@@ -133,7 +147,9 @@ public final class JdbcSource implements AutoCloseable {
 
     /** Whether small groups of this namespace can share one statement ({@link #fetchParts}): PostgreSQL only. */
     public static boolean canCombine(SourceSettings settings, Namespace ns, String tenantPlaceholder) {
-        return settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().combinable(tenantPlaceholder);
+        // Not for collections: their rows are many per key, in an order that UNION ALL does not promise to keep.
+        return settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().combinable(tenantPlaceholder)
+                && !ns.valueType().collection();
     }
 
     /**
@@ -209,18 +225,32 @@ public final class JdbcSource implements AutoCloseable {
         return sql.toString();
     }
 
+    /** Where a lookup puts its rows: one per key, or for a collection namespace ({@code members} not null) many. */
+    private record Into(Map<String, SourceRow> rows, Map<String, MemberRows> members) {
+    }
+
     private void fetchInto(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues,
-                           Map<String, SourceRow> rows, Map<String, String> rejected) {
+                           Into into, Map<String, String> rejected) {
         try {
-            fetchBatch(ns, tenantPlaceholder, tenantId, keyValues, rows);
+            if (!fetchBatch(ns, tenantPlaceholder, tenantId, keyValues, into) || keyValues.size() == 1) {
+                return;
+            }
+            // The collection rows of the batch passed the batch's row limit, so some key may have lost rows to it:
+            // look the keys up one by one, each limited to maxMembers + 1 rows.
+            for (String[] key : keyValues) {
+                into.members().remove(keyTuple(key));
+            }
+            for (String[] key : keyValues) {
+                fetchInto(ns, tenantPlaceholder, tenantId, List.<String[]>of(key), into, rejected);
+            }
         } catch (RejectedValue e) {
             if (keyValues.size() == 1) {
                 rejected.put(keyTuple(keyValues.get(0)), e.sqlState);
                 return;
             }
             int half = keyValues.size() / 2;
-            fetchInto(ns, tenantPlaceholder, tenantId, keyValues.subList(0, half), rows, rejected);
-            fetchInto(ns, tenantPlaceholder, tenantId, keyValues.subList(half, keyValues.size()), rows, rejected);
+            fetchInto(ns, tenantPlaceholder, tenantId, keyValues.subList(0, half), into, rejected);
+            fetchInto(ns, tenantPlaceholder, tenantId, keyValues.subList(half, keyValues.size()), into, rejected);
         }
     }
 
@@ -234,15 +264,19 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
-    private void fetchBatch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues,
-                            Map<String, SourceRow> rows) {
+    /** @return whether a collection lookup returned as many rows as its limit (so the result may be cut short) */
+    private boolean fetchBatch(Namespace ns, String tenantPlaceholder, String tenantId, List<String[]> keyValues,
+                               Into into) {
         List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
         // PostgreSQL takes each key list as one array parameter ("= ANY(?)"): one statement text for every batch
         // size, a plan PostgreSQL can cache, and one bind value instead of one per key (docs/performance.md).
         boolean arrays = settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
         int size = arrays ? keyValues.size() : paddedSize(keyValues.size());
         String where = "namespace " + ns.name() + " sql";
-        withRetry("source lookup for namespace " + ns.name(), () -> {
+        // A collection's rows are bounded per batch: at most maxMembers + 1 per key (one more than is compared, to
+        // see that a key has too many). Reaching the limit means some key may be cut short (see fetchInto).
+        long rowLimit = into.members() == null ? 0 : Math.min(Integer.MAX_VALUE, keyValues.size() * (maxMembers + 1L));
+        return withRetry("source lookup for namespace " + ns.name(), () -> {
             PreparedStatement ps = statement(ns, tenantPlaceholder, arrays ? -1 : size);
             // Binding is local to the driver (nothing goes to the server until executeQuery), so it is done on the
             // driver's own statement: through the wrapper each of the ~500 setString calls per batch went through
@@ -263,18 +297,39 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
             }
+            if (rowLimit > 0) {
+                ps.setMaxRows((int) rowLimit); // on every execution: the statement is reused for other batch sizes
+            }
             try (ResultSet rs = executeLookup(ps)) {
                 Columns cols = columns(rs, ns, ns.name() + '/' + (arrays ? -1 : size));
                 // The rows are already in the driver's memory (auto-commit on: pgjdbc, MariaDB and MySQL read the
                 // whole result), so cells are read from the driver's own result set instead of through the
                 // wrapper's plugin chain; rows are still advanced through the wrapper.
                 ResultSet cells = rs.unwrap(ResultSet.class);
+                if (into.members() == null) {
+                    while (rs.next()) {
+                        SourceRow row = readRow(cells, cols);
+                        into.rows().put(keyTuple(ns, row), row);
+                    }
+                    return false;
+                }
+                // gathered apart and kept only once the whole result is read: a retry starts over. Only the batch's
+                // own keys are kept: composite keys can also match rows of other key tuples (docs/contract.md).
+                java.util.Set<String> wanted = new java.util.HashSet<>(keyValues.size() * 2);
+                keyValues.forEach(k -> wanted.add(keyTuple(k)));
+                Map<String, MemberRows> members = new HashMap<>();
+                long count = 0;
                 while (rs.next()) {
                     SourceRow row = readRow(cells, cols);
-                    rows.put(keyTuple(ns, row), row);
+                    String tuple = keyTuple(ns, row);
+                    if (wanted.contains(tuple)) {
+                        MemberRows.add(members, tuple, row, maxMembers);
+                    }
+                    count++;
                 }
+                into.members().putAll(members);
+                return count >= rowLimit;
             }
-            return null;
         }, where);
     }
 
@@ -284,6 +339,7 @@ public final class JdbcSource implements AutoCloseable {
         if (cols == null) {
             cols = Columns.of(rs.getMetaData(), settings.dialect() != SourceSettings.Dialect.POSTGRESQL);
             checkColumns(ns, cols.labels);
+            checkCollectionColumns(ns, cols);
             columns.put(cacheKey, cols);
         }
         return cols;
@@ -385,6 +441,29 @@ public final class JdbcSource implements AutoCloseable {
             if (!have.contains(column.toLowerCase(Locale.ROOT))) {
                 throw new ContractException("namespace " + ns.name() + ": column '" + column + "' is mapped but the sql does not return it; "
                         + "the sql returns " + have + "; select it or fix the mapping");
+            }
+        }
+    }
+
+    /**
+     * A collection's member column cannot be a timestamp: scalar timestamps are compared at the lower precision of
+     * the pair, which has no meaning for a set of them. A zset's score column must be numeric, like Redis scores.
+     */
+    private static void checkCollectionColumns(Namespace ns, Columns cols) {
+        if (!ns.valueType().collection()) {
+            return;
+        }
+        Kind member = cols.kinds[cols.index.get(ns.memberColumn().toLowerCase(Locale.ROOT))];
+        if (member == Kind.TIMESTAMP || member == Kind.TIMESTAMP_TZ) {
+            throw new ContractException("namespace " + ns.name() + ": member column '" + ns.memberColumn() + "' is a timestamp;"
+                    + " members of a collection are compared as text, numbers, booleans, dates or JSON, so select it as the"
+                    + " cache writes it (e.g. to_char(...) for ISO text, or extract(epoch from ...) for epoch seconds)");
+        }
+        if (ns.scoreColumn() != null) {
+            Kind score = cols.kinds[cols.index.get(ns.scoreColumn().toLowerCase(Locale.ROOT))];
+            if (score != Kind.INTEGER && score != Kind.DECIMAL && score != Kind.FLOAT) {
+                throw new ContractException("namespace " + ns.name() + ": score column '" + ns.scoreColumn() + "' is not numeric;"
+                        + " Redis scores are numbers, so map a numeric column (or cast it, e.g. CAST(x AS numeric))");
             }
         }
     }

@@ -227,14 +227,92 @@ class ContractLoaderTest {
         assertThatThrownBy(() -> loader().parse(VALID + "check:\n  graceMilis: 10\n"))
                 .isInstanceOf(ContractException.class).hasMessageEndingWith("(did you mean graceMillis?)");
         assertThatThrownBy(() -> loader().parse(VALID + "check:\n  somethingElse: 10\n"))
-                .isInstanceOf(ContractException.class).hasMessageEndingWith("deadlineSeconds, combineMinTenants");
+                .isInstanceOf(ContractException.class).hasMessageEndingWith("deadlineSeconds, combineMinTenants, maxMembers");
     }
 
     @Test
     void parse_whenUnknownValueType_listsChoices() {
-        assertThatThrownBy(() -> loader().parse(VALID.replace("valueType: json", "valueType: zset")))
-                .isInstanceOf(ContractException.class).hasMessageContaining("unknown value type 'zset'")
-                .hasMessageContaining("json, hash, string");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("valueType: json", "valueType: sortedset")))
+                .isInstanceOf(ContractException.class).hasMessageContaining("unknown value type 'sortedset'")
+                .hasMessageContaining("json, hash, string, set, zset, list");
+    }
+
+    /** A contract with one collection namespace; {@code body} replaces everything after the key pattern. */
+    private static String collection(String body) {
+        return VALID.substring(0, VALID.indexOf("namespaces:")) + """
+                namespaces:
+                  - name: roles
+                    keyPattern: "t:{tenant_id}:user:{user_id}:roles"
+                """ + body.indent(4);
+    }
+
+    @Test
+    void parse_whenSet_mapsTheMemberColumn() {
+        Contract c = loader().parse(collection("""
+                valueType: set
+                sql: SELECT user_id, role_id FROM user_roles WHERE tenant_id = :tenant_id AND user_id IN (:user_id)
+                member: role_id
+                """));
+        Namespace ns = c.namespace("roles");
+        assertThat(ns.valueType()).isEqualTo(ValueType.SET);
+        assertThat(ns.memberColumn()).isEqualTo("role_id");
+        assertThat(ns.scoreColumn()).isNull();
+        assertThat(ns.keyColumns()).containsExactlyEntriesOf(Map.of("user_id", "user_id"));
+        assertThat(c.check().maxMembers()).isEqualTo(CheckSettings.DEFAULT_MAX_MEMBERS);
+    }
+
+    @Test
+    void parse_whenZsetWithScore_mapsBoth_andMaxMembersIsASetting() {
+        Contract c = loader().parse(collection("""
+                valueType: zset
+                sql: SELECT user_id, item, points FROM ranks WHERE tenant_id = :tenant_id AND user_id IN (:user_id)
+                member: item
+                score: points
+                """) + "check:\n  maxMembers: 500\n");
+        assertThat(c.namespace("roles").scoreColumn()).isEqualTo("points");
+        assertThat(c.check().maxMembers()).isEqualTo(500);
+        assertThat(c.check().batchSize(ValueType.ZSET)).isEqualTo(500); // 1,000,000 / 501 > batchSize 500
+        assertThat(c.check().batchSize(ValueType.JSON)).isEqualTo(500);
+        assertThat(CheckSettings.defaults().batchSize(ValueType.SET)).isEqualTo(99); // 1,000,000 / 10,001
+    }
+
+    @Test
+    void parse_whenListOrRankedZsetHasNoOrderBy_refusesWithTheFix() {
+        String list = """
+                valueType: list
+                sql: SELECT user_id, item FROM recent WHERE tenant_id = :tenant_id AND user_id IN (:user_id) -- order by pos
+                member: item
+                """;
+        assertThatThrownBy(() -> loader().parse(collection(list)))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("namespaces[0] (roles).sql: a list is compared in order, so the sql must order each key's rows;"
+                        + " add ORDER BY (e.g. ORDER BY position)");
+        assertThatThrownBy(() -> loader().parse(collection(list.replace("valueType: list", "valueType: zset"))))
+                .isInstanceOf(ContractException.class)
+                .hasMessageContaining("a zset without a score column is compared in order")
+                .hasMessageEndingWith("or map the score column with score: <column> to compare member and score pairs instead");
+        assertThat(loader().parse(collection(list.replace("-- order by pos", "ORDER BY user_id, pos")))
+                .namespace("roles").valueType()).isEqualTo(ValueType.LIST);
+    }
+
+    @Test
+    void parse_whenCollectionHasScalarMappings_refusesEach() {
+        String set = """
+                valueType: set
+                sql: SELECT user_id, role_id FROM user_roles WHERE tenant_id = :tenant_id AND user_id IN (:user_id)
+                """;
+        assertThatThrownBy(() -> loader().parse(collection(set + "fields: {role: role_id}\n")))
+                .hasMessage("namespaces[0] (roles).fields: a set is compared member by member; name the column that holds"
+                        + " each member with member: <column>");
+        assertThatThrownBy(() -> loader().parse(collection(set + "member: role_id\nversion: {field: v, column: v}\n")))
+                .hasMessage("namespaces[0] (roles).version: a set has no fields, so version does not apply; remove it");
+        assertThatThrownBy(() -> loader().parse(collection(set)))
+                .hasMessage("namespaces[0] (roles).member: missing; name the result column that holds each member, e.g. member: role_id");
+        assertThatThrownBy(() -> loader().parse(collection(set + "member: role_id\nscore: role_id\n")))
+                .hasMessage("namespaces[0] (roles).score: only a zset has scores; remove score, or use valueType: zset");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("    ignore: [cached_at]", "    member: status")))
+                .hasMessage("namespaces[0] (order_summary).member: only for valueType set, zset or list; a json value maps"
+                        + " its fields under fields:");
     }
 
     @Test
