@@ -23,7 +23,7 @@ import io.cachecheck.decode.UndecodableException;
  */
 public final class JavaSerializationReader implements TreeReader {
     /** Nesting beyond this is refused whatever the limits say: the parser recurses once per level. */
-    public static final int MAX_DEPTH = 256;
+    public static final int MAX_DEPTH = 128;
 
     public JavaSerializationReader() {
     }

@@ -239,6 +239,14 @@ class JavaSerializationReaderTest {
         String tag = "t";
     }
 
+    static class Base implements Serializable {
+        String id = "base";
+    }
+
+    static class Derived extends Base {
+        String id = "derived";
+    }
+
     static class Holder implements Serializable {
         Object value;
 
@@ -563,6 +571,32 @@ class JavaSerializationReaderTest {
     }
 
     @Test
+    void read_fieldDeclaredInAClassAndItsSuperclass_isCorrupt() {
+        // which of the two a column means is ambiguous: refused rather than guessed
+        assertThat(reason(new Derived())).isEqualTo("java-serialization: field id declared twice in the hierarchy of " + TEST + "Derived");
+    }
+
+    @Test
+    void read_numbersBeyondAnyColumn_areCorrupt() {
+        BigInteger huge = BigInteger.ONE.shiftLeft(8 * JdkValues.MAX_BIG_INTEGER_BYTES);
+
+        assertThat(reason(huge)).isEqualTo("java-serialization: java.math.BigInteger larger than 512 bytes");
+        assertThat(reason(new BigDecimal(BigInteger.ONE, 100_001)))
+                .isEqualTo("java-serialization: java.math.BigDecimal with a scale beyond 100000");
+        assertThat(reason(new BigDecimal(BigInteger.ONE, -100_001)))
+                .isEqualTo("java-serialization: java.math.BigDecimal with a scale beyond 100000");
+    }
+
+    @Test
+    void reasons_nameOnlyPlausibleJavaNames() {
+        assertThat(Reasons.name("com.example.Order$Line")).isEqualTo("com.example.Order$Line");
+        assertThat(Reasons.name("[Ljava.lang.String;")).isEqualTo("[Ljava.lang.String;");
+        assertThat(Reasons.name("evil\nINFO forged log line")).isEqualTo("(unprintable name)");
+        assertThat(Reasons.name("x".repeat(201))).isEqualTo("(unprintable name)");
+        assertThat(Reasons.name("")).isEqualTo("(unprintable name)");
+    }
+
+    @Test
     void read_classObjects_asTheirNames() throws Exception {
         assertThat(json(List.of(String.class, int[].class, Status.class)))
                 .isEqualTo("[\"java.lang.String\",\"[I\",\"" + TEST + "Status\"]");
@@ -628,21 +662,32 @@ class JavaSerializationReaderTest {
 
     @Test
     void read_deepNesting_isBoundedByTheReader_whateverTheLimitsSay() throws Exception {
-        byte[] deep = onBigStack(() -> {
+        byte[] deepStream = onBigStack(() -> {
             List<Object> list = new ArrayList<>();
             for (int i = 0; i < 20_000; i++) {
                 list = new ArrayList<>(List.of(list));
             }
             return Serialized.of(list); // ObjectOutputStream itself needs a deep stack to write this
         });
-        String[] reason = new String[1];
-        // read on a thread with a small stack (512 KiB) to show the reader's own bound is what protects it
-        Thread t = new Thread(null, () -> reason[0] = reason(deep, new ReadLimits(1 << 20, 100_000, 1_000_000)),
-                "small-stack", 512 * 1024);
+        // shallow in the stream (each list refers back to the previous one), deep only once rendered as a tree
+        List<Object> chain = new ArrayList<>();
+        List<Object> previous = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            previous = new ArrayList<>(List.of(previous));
+            chain.add(previous);
+        }
+        byte[] deepTree = Serialized.of(chain);
+        ReadLimits unbounded = new ReadLimits(1 << 20, 100_000, 10_000_000);
+        String[] reasons = new String[2];
+        // read on a thread with half the default stack (512 KiB): the reader's own bound is what protects it
+        Thread t = new Thread(null, () -> {
+            reasons[0] = reason(deepStream, unbounded);
+            reasons[1] = reason(deepTree, unbounded);
+        }, "small-stack", 512 * 1024);
         t.start();
         t.join();
 
-        assertThat(reason[0]).isEqualTo("java-serialization: nested deeper than " + JavaSerializationReader.MAX_DEPTH + " (maxDepth)");
+        assertThat(reasons).containsOnly("java-serialization: nested deeper than " + JavaSerializationReader.MAX_DEPTH + " (maxDepth)");
     }
 
     static byte[] onBigStack(java.util.function.Supplier<byte[]> writer) throws InterruptedException {
