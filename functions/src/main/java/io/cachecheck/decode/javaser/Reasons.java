@@ -52,8 +52,7 @@ final class Reasons {
     }
 
     static UndecodableException proxy(ClassDesc desc) {
-        return corrupt("dynamic proxy class (" + desc.proxyInterfaces().stream().map(Reasons::name)
-                .reduce((a, b) -> a + ", " + b).orElse("no interfaces") + ")");
+        return corrupt("dynamic proxy class (" + String.join(", ", desc.proxyInterfaces().stream().map(Reasons::name).toList()) + ")");
     }
 
     static UndecodableException cycle(String className) {

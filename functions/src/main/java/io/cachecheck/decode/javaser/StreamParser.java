@@ -254,6 +254,9 @@ final class StreamParser {
         if (desc == null) {
             throw Reasons.malformed("object without a class descriptor");
         }
+        if (desc.isEnum()) { // an enum constant is written as TC_ENUM; Java deserialisation refuses this too
+            throw Reasons.malformed("enum class written as an object");
+        }
         JavaObject object = assign(new JavaObject(desc));
         if (desc.externalizable()) {
             if (!desc.blockData()) { // protocol 1: writeExternal data has no framing, so its end cannot be found

@@ -377,6 +377,16 @@ class JavaSerializationReaderTest {
     }
 
     @Test
+    void read_sqlDateAndTime_asTheInstantsTheyHold() throws Exception {
+        java.sql.Date date = java.sql.Date.valueOf("2025-03-31"); // midnight in the writer's time zone
+        java.sql.Time time = java.sql.Time.valueOf("10:15:30");
+        java.time.format.DateTimeFormatter millis = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
+
+        assertThat(json(List.of(date, time))).isEqualTo("[\"" + Instant.ofEpochMilli(date.getTime()).atOffset(ZoneOffset.UTC).format(millis)
+                + "\",\"" + Instant.ofEpochMilli(time.getTime()).atOffset(ZoneOffset.UTC).format(millis) + "\"]");
+    }
+
+    @Test
     void read_uuidUriAndCurrency_asText() throws Exception {
         UUID id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
