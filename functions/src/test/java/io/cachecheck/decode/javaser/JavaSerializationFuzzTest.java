@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,7 +84,7 @@ class JavaSerializationFuzzTest {
                 byte[] cut = Arrays.copyOf(sample, length);
                 // a strict prefix never holds the whole object
                 assertThatThrownBy(() -> reader.read(cut, SMALL)).as("cut at %d of %d", length, sample.length)
-                        .isInstanceOf(UndecodableException.class);
+                        .isInstanceOfSatisfying(UndecodableException.class, e -> assertDocumented(e.reason()));
             }
         }
     }
@@ -103,7 +104,7 @@ class JavaSerializationFuzzTest {
                     reader.read(mutated, SMALL);
                     decoded++;
                 } catch (UndecodableException expected) {
-                    assertThat(expected.reason()).isNotBlank();
+                    assertDocumented(expected.reason());
                 } catch (Throwable t) { // StackOverflowError and OutOfMemoryError included: the point of the test
                     fail("sample " + s + " mutation " + m + " (seed " + SEED + ") threw " + t, t);
                 }
@@ -134,12 +135,41 @@ class JavaSerializationFuzzTest {
             try {
                 reader.read(bytes, SMALL);
             } catch (UndecodableException expected) {
-                // fine
+                assertDocumented(expected.reason());
             } catch (Throwable t) {
                 fail("random case " + c + " (seed " + (SEED + 1) + ") threw " + t, t);
             }
         }
     }
+
+    /** Every reason is one line of the table in docs/formats-java-serialization.md ("What it cannot read"). */
+    static void assertDocumented(String reason) {
+        assertThat(reason).hasSizeLessThan(300).doesNotContain("\n", "\r")
+                .matches(r -> DOCUMENTED.stream().anyMatch(p -> p.matcher(r).matches()), "a documented reason");
+    }
+
+    /** A class or field name, or what replaces one that is not a plausible Java name. */
+    private static final String NAME = "(\\S+|\\(unprintable name\\))";
+    private static final List<java.util.regex.Pattern> DOCUMENTED = Stream.of(
+            "java-serialization: custom writeObject data in " + NAME,
+            "java-serialization: Externalizable class " + NAME,
+            "java-serialization: dynamic proxy class \\(.*\\)",
+            "java-serialization: cyclic reference to " + NAME,
+            "java-serialization: subclass " + NAME + " of " + NAME + " adds fields or data",
+            "java-serialization: field " + NAME + " declared twice in the hierarchy of " + NAME,
+            "java-serialization: unexpected data in " + NAME,
+            "java-serialization: java\\.math\\.BigInteger larger than \\d+ bytes",
+            "java-serialization: java\\.math\\.BigDecimal with a scale beyond \\d+",
+            "java-serialization: invalid java\\.time value",
+            "java-serialization: invalid modified UTF-8",
+            "java-serialization: (nested|class hierarchy) deeper than \\d+ \\(maxDepth\\)",
+            "java-serialization: more than \\d+ nodes \\(maxNodes\\)",
+            "too-large: \\d+ bytes > check\\.maxValueBytes \\d+",
+            "java-serialization: truncated",
+            "java-serialization: malformed stream \\(.+\\)",
+            "java-serialization: the writer failed while writing the object \\(TC_EXCEPTION\\)",
+            "java-serialization: not a Java serialisation stream \\(it does not start with 0xACED0005\\)")
+            .map(java.util.regex.Pattern::compile).toList();
 
     /** One to three changes: a random byte, a type code or a boundary value, an inserted or a deleted byte. */
     private static byte[] mutate(byte[] sample, Random random) {

@@ -35,6 +35,11 @@ class SpringJdkSerializationTest {
     record Account(UUID id, String email, Tier tier, BigDecimal credits, LocalDate since, Instant updatedAt,
                    List<String> roles, Map<String, Object> settings) implements Serializable { }
 
+    enum Status { NEW, SHIPPED }
+
+    /** The example of docs/formats-java-serialization.md. */
+    record OrderDto(long id, Status status, BigDecimal total, Instant updatedAt, List<String> tags) implements Serializable { }
+
     /** Exactly the bytes RedisCache stores for a value (RedisCache.serializeCacheValue). */
     private byte[] cacheValue(Object value) {
         ByteBuffer buffer = defaults.getValueSerializationPair().write(value);
@@ -61,6 +66,15 @@ class SpringJdkSerializationTest {
                 + "\"settings\":{\"theme\":\"dark\",\"pageSize\":50},\"since\":\"2024-02-29\",\"tier\":\"TEAM\","
                 + "\"updatedAt\":\"2026-03-01T10:00:00.123456000Z\"}");
         assertThat(reader.read(Serialized.of(account), LIMITS)).isEqualTo(tree); // the same stream as ObjectOutputStream's
+    }
+
+    @Test
+    void read_theDocumentedExample() throws UndecodableException {
+        OrderDto order = new OrderDto(1000, Status.SHIPPED, new BigDecimal("111185.20"),
+                Instant.parse("2025-03-31T03:34:16.100Z"), List.of("gift"));
+
+        assertThat(reader.read(cacheValue(order), LIMITS).toString()).isEqualTo("{\"id\":1000,\"status\":\"SHIPPED\","
+                + "\"tags\":[\"gift\"],\"total\":111185.20,\"updatedAt\":\"2025-03-31T03:34:16.100000000Z\"}");
     }
 
     @Test
