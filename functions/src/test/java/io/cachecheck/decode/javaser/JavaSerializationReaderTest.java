@@ -387,6 +387,12 @@ class JavaSerializationReaderTest {
     }
 
     @Test
+    void read_datesBeyondFourDigitYears_asExpandedIsoYears() throws Exception {
+        assertThat(json(List.of(LocalDate.of(-5, 1, 2), LocalDate.of(12_000, 3, 4), Instant.parse("+12000-01-01T00:00:00Z"))))
+                .isEqualTo("[\"-0005-01-02\",\"+12000-03-04\",\"+12000-01-01T00:00:00.000000000Z\"]");
+    }
+
+    @Test
     void read_uuidUriAndCurrency_asText() throws Exception {
         UUID id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
