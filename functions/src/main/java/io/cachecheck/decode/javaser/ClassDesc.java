@@ -49,10 +49,6 @@ final class ClassDesc {
         return proxyInterfaces;
     }
 
-    int flags() {
-        return flags;
-    }
-
     void flags(int flags) {
         this.flags = flags;
     }

@@ -95,7 +95,7 @@ final class StreamParser {
         }
         Object value = handles.get((int) index);
         if (value == IN_PROGRESS) {
-            throw Reasons.malformed("reference to an enum constant before its name");
+            throw Reasons.malformed("reference to a value before it is read");
         }
         return value;
     }
@@ -206,7 +206,7 @@ final class StreamParser {
             throw Reasons.malformed("enum class with fields");
         }
         desc.fields(fields);
-        skipAnnotation(depth);
+        readAnnotation(depth); // a class annotation (ObjectOutputStream.annotateClass): empty from the JDK's stream
         return desc;
     }
 
@@ -224,7 +224,7 @@ final class StreamParser {
         }
         ClassDesc desc = ClassDesc.proxy(interfaces);
         handles.set(index, desc);
-        skipAnnotation(depth);
+        readAnnotation(depth); // ObjectOutputStream.annotateProxyClass: empty from the JDK's stream
         return desc;
     }
 
@@ -242,11 +242,6 @@ final class StreamParser {
             }
             default -> throw Reasons.malformed("field type is not a string");
         }
-    }
-
-    /** A class annotation (written by ObjectOutputStream.annotateClass, empty for the JDK's own stream). */
-    private void skipAnnotation(int depth) throws UndecodableException {
-        readAnnotation(depth);
     }
 
     private JavaObject readObject(int depth) throws UndecodableException {

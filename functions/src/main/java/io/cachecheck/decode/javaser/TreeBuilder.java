@@ -35,13 +35,9 @@ final class TreeBuilder {
     private int nodes;
 
     TreeBuilder(int maxDepth, int maxNodes) {
-        this(maxDepth, maxNodes, KnownClasses.ALL);
-    }
-
-    TreeBuilder(int maxDepth, int maxNodes, Map<String, KnownClass> known) {
         this.maxDepth = maxDepth;
         this.maxNodes = maxNodes;
-        this.known = known;
+        this.known = KnownClasses.ALL;
     }
 
     /** Counts one node; every rendered value, primitive array element and map entry passes here. */
