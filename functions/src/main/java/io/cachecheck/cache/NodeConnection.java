@@ -26,6 +26,8 @@ public final class NodeConnection implements AutoCloseable {
     private final int maxRetries;
     private final long backoffMillis;
     private Jedis jedis;
+    /** The run_id of the server {@link #jedis} is connected to, asked once per connection; null until then. */
+    private String runId;
 
     public NodeConnection(RedisNodes nodes, HostAndPort node, int maxRetries, long backoffMillis) {
         this.nodes = nodes;
@@ -38,10 +40,38 @@ public final class NodeConnection implements AutoCloseable {
         return node;
     }
 
-    /** One SCAN step. The cursor is stateless on the server, so a retry resumes exactly where it failed. */
-    public ScanResult<byte[]> scan(byte[] cursor, int count) {
+    /**
+     * One SCAN step, on the server {@code runId} only. A cursor is stateless on its server, so a retry on a new
+     * connection to the same server resumes exactly where it failed; on any other server (a restarted process, a
+     * promoted replica behind the same address) it means nothing, and this returns null instead of sending it.
+     */
+    ScanResult<byte[]> scanOn(String runId, byte[] cursor, int count) {
         ScanParams params = new ScanParams().count(count);
-        return withRetry("SCAN", () -> jedis().scan(cursor, params));
+        return withRetry("SCAN", () -> {
+            Jedis connection = jedis();
+            return runId.equals(runId(connection)) ? connection.scan(cursor, params) : null;
+        });
+    }
+
+    /** The run_id of the server answering this connection now: it differs for every server process. */
+    String serverRunId() {
+        return withRetry("INFO server", () -> runId(jedis()));
+    }
+
+    private String runId(Jedis connection) {
+        if (runId == null) {
+            String info = connection.info("server");
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("run_id:")) {
+                    runId = line.substring("run_id:".length()).trim();
+                }
+            }
+            if (runId == null || runId.isEmpty()) {
+                throw new CacheUnavailableException("INFO server on Redis node " + node + " gave no run_id, so a restart"
+                        + " or failover during the scan could not be told; use a server that reports it (Redis 2.4+)", null);
+            }
+        }
+        return runId;
     }
 
     /** Number of keys on the node, for progress estimates. */
@@ -81,7 +111,7 @@ public final class NodeConnection implements AutoCloseable {
             try {
                 values = jedis().mget(keys.toArray(new byte[0][]));
             } catch (JedisDataException e) {
-                throw unavailable(e);
+                throw loading(e) ? e : unavailable(e);
             }
             List<CachedValue> out = new ArrayList<>(keys.size());
             List<Integer> nils = new ArrayList<>();
@@ -147,8 +177,11 @@ public final class NodeConnection implements AutoCloseable {
             if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
                 return new CachedValue.WrongType(type == ValueType.HASH ? "hash" : "string");
             }
-            // MOVED/ASK (a slot migrated or a replica not yet in sync with the topology), LOADING, CLUSTERDOWN: the
-            // node cannot answer for this key now. The batch is reported as not checked, never guessed.
+            if (loading(e)) {
+                throw e; // retried: a restarted server answers LOADING until its dataset is read
+            }
+            // MOVED/ASK (a slot migrated or a replica not yet in sync with the topology), CLUSTERDOWN: the node
+            // cannot answer for this key now. The batch is reported as not checked, never guessed.
             throw unavailable(e);
         }
         if (value == null) {
@@ -161,20 +194,31 @@ public final class NodeConnection implements AutoCloseable {
         return new CachedValue.Text((byte[]) value);
     }
 
-    /** Runs a call, reconnecting and retrying on connection errors with doubling backoff. */
+    /** {@code LOADING}: the server is reading its dataset (after a restart, or a replica's full resync). */
+    private static boolean loading(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("LOADING");
+    }
+
+    /**
+     * Runs a call, reconnecting and retrying on connection errors with doubling backoff; a {@code LOADING} reply is
+     * retried on the same connection.
+     */
     public <T> T withRetry(String what, java.util.function.Supplier<T> call) {
-        JedisConnectionException last = null;
+        RuntimeException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             try {
                 return call.get();
             } catch (JedisDataException e) {
-                throw refusedAccess(what, e);
+                if (!loading(e)) {
+                    throw refusedAccess(what, e);
+                }
+                last = e;
             } catch (JedisConnectionException e) {
                 last = e;
                 closeQuietly();
-                if (attempt < maxRetries) {
-                    sleep(backoffMillis << attempt);
-                }
+            }
+            if (attempt < maxRetries) {
+                sleep(backoffMillis << attempt);
             }
         }
         throw new CacheUnavailableException(what + " on Redis node " + node + " failed after " + (maxRetries + 1)
@@ -196,6 +240,10 @@ public final class NodeConnection implements AutoCloseable {
             message = message.substring(0, 200) + "...";
         }
         String what = root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+        if (message.startsWith("LOADING")) {
+            return what + "; the server is still reading its dataset (after a restart, or a replica's full resync):"
+                    + " run again once it has, or raise check.maxRetries / retryBackoffMillis to wait longer";
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
                     || t instanceof java.security.cert.CertPathValidatorException) {
@@ -232,6 +280,7 @@ public final class NodeConnection implements AutoCloseable {
             }
             jedis = null;
         }
+        runId = null; // the next connection may reach another server
     }
 
     @Override

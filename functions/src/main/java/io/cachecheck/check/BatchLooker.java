@@ -92,9 +92,8 @@ final class BatchLooker {
         if (state == null) {
             return false;
         }
-        tally.unmapped(key.key(), group.tenant(), contract.namespaces().get(group.namespace()).name(),
-                // the key matches the pattern, but its value is not valid for the key column (docs/contract.md)
-                "key-value-rejected-by-source (SQLState " + state + ")");
+        // the key matches the pattern, but its value is not valid for the key column (docs/contract.md)
+        tally.rejected(group, key, "key-value-rejected-by-source (SQLState " + state + ")");
         return true;
     }
 

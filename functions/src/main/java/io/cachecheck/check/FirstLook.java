@@ -63,9 +63,9 @@ final class FirstLook {
             }
             Outcome o = classifier.classify(ns, look.value(i), look.row(key));
             if (o.driftClass == null) {
-                tally.expired(group);
+                tally.expired(group, key);
             } else if (o.driftClass == DriftClass.CONSISTENT) {
-                tally.record(group, o, key.key());
+                tally.consistent(group, key, o);
             } else {
                 differing.add(new Rechecker.Suspect(key, group, o.driftClass, o.cacheDigest, o.sourceDigest, o.rowExists, now));
             }

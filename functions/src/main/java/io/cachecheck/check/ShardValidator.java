@@ -64,7 +64,7 @@ public final class ShardValidator {
         Deadline limit = new Deadline(deadline, clock);
         Instant startedAt = clock.instant();
         List<HostAndPort> nodes = selectNodes(item);
-        ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock);
+        ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock, nodes.size());
         // the worker threads stop before the connections they use are closed
         try (CacheReader cache = new CacheReader(redis, nodes, settings);
              SourceLookup source = new SourceLookup(contract, secrets, limit);
