@@ -1,6 +1,7 @@
 package io.cachecheck.cache;
 
 import io.cachecheck.contract.ValueType;
+import io.cachecheck.error.CacheDeadlineException;
 import io.cachecheck.error.CacheUnavailableException;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -11,29 +12,55 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One connection to one Redis node, used by one thread. It is opened lazily and re-opened after a connection error,
  * so a killed connection ({@code CLIENT KILL}, a failover, a SnapStart restore) costs a retry, not the check.
  * SCAN and reads are idempotent, so retrying them is safe.
+ *
+ * <p>With a deadline, no call outlives it: each attempt's connect, handshake and read wait at most the time left
+ * (at least {@value #MIN_ATTEMPT_MILLIS} ms), no backoff sleeps past it, and no retry starts after it. A call that
+ * runs into it fails with {@link CacheDeadlineException}.
  */
 public final class NodeConnection implements AutoCloseable {
+    /**
+     * The shortest wait an attempt gets, however near the deadline: a read of a healthy node takes a millisecond or
+     * two, and a call may overrun the deadline by at most this.
+     */
+    static final int MIN_ATTEMPT_MILLIS = 100;
+
     private final RedisNodes nodes;
     private final HostAndPort node;
     private final int maxRetries;
     private final long backoffMillis;
+    /** The time left to the caller's deadline, or null when there is none. */
+    private final Supplier<Duration> timeLeft;
     private Jedis jedis;
+    /** The read timeout set on {@link #jedis} now. */
+    private int soTimeout;
+    /** The longest the current attempt may wait for a reply (the configured timeout, or the time left). */
+    private int attemptTimeout;
     /** The run_id of the server {@link #jedis} is connected to, asked once per connection; null until then. */
     private String runId;
 
+    /** A connection without a deadline: every reply may take the configured socket timeout, on every retry. */
     public NodeConnection(RedisNodes nodes, HostAndPort node, int maxRetries, long backoffMillis) {
+        this(nodes, node, maxRetries, backoffMillis, null);
+    }
+
+    /** @param timeLeft the time left to the deadline, asked before every attempt and backoff; null = no deadline */
+    public NodeConnection(RedisNodes nodes, HostAndPort node, int maxRetries, long backoffMillis, Supplier<Duration> timeLeft) {
         this.nodes = nodes;
         this.node = node;
         this.maxRetries = maxRetries;
         this.backoffMillis = backoffMillis;
+        this.timeLeft = timeLeft;
+        this.attemptTimeout = nodes.socketTimeoutMillis();
     }
 
     public HostAndPort node() {
@@ -203,9 +230,14 @@ public final class NodeConnection implements AutoCloseable {
      * Runs a call, reconnecting and retrying on connection errors with doubling backoff; a {@code LOADING} reply is
      * retried on the same connection.
      */
-    public <T> T withRetry(String what, java.util.function.Supplier<T> call) {
+    public <T> T withRetry(String what, Supplier<T> call) {
         RuntimeException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            long left = millisLeft();
+            if (left <= 0) {
+                throw deadlineReached(what, attempt, last);
+            }
+            attemptTimeout = (int) Math.min(nodes.socketTimeoutMillis(), Math.max(MIN_ATTEMPT_MILLIS, left));
             try {
                 return call.get();
             } catch (JedisDataException e) {
@@ -218,11 +250,29 @@ public final class NodeConnection implements AutoCloseable {
                 closeQuietly();
             }
             if (attempt < maxRetries) {
-                sleep(backoffMillis << attempt);
+                sleep(Math.min(backoffMillis << attempt, Math.max(0, millisLeft())));
             }
+        }
+        if (millisLeft() <= 0) {
+            throw deadlineReached(what, maxRetries + 1, last); // the last attempt was cut short by the deadline
         }
         throw new CacheUnavailableException(what + " on Redis node " + node + " failed after " + (maxRetries + 1)
                 + " attempts: " + describe(last), last);
+    }
+
+    /** The milliseconds left to the deadline; {@link Long#MAX_VALUE} without one. */
+    private long millisLeft() {
+        return timeLeft == null ? Long.MAX_VALUE : timeLeft.get().toMillis();
+    }
+
+    /**
+     * No call or retry starts after the deadline: in Lambda it is set so that the shard result can still be
+     * written.
+     */
+    private CacheDeadlineException deadlineReached(String what, int attempts, RuntimeException last) {
+        String when = attempts == 0 ? " was not sent: the deadline had passed"
+                : " reached the deadline after " + attempts + (attempts == 1 ? " attempt" : " attempts");
+        return new CacheDeadlineException(what + " on Redis node " + node + when + (last == null ? "" : " (" + describe(last) + ")"), last);
     }
 
     /**
@@ -254,10 +304,15 @@ public final class NodeConnection implements AutoCloseable {
         return what + "; check the node is reachable";
     }
 
+    /** The connection, opened if need be; its reads wait at most the current attempt's timeout. */
     private Jedis jedis() {
         if (jedis == null || !jedis.isConnected() || jedis.isBroken()) {
             closeQuietly();
-            jedis = nodes.connect(node);
+            jedis = nodes.connect(node, attemptTimeout);
+            soTimeout = attemptTimeout;
+        } else if (soTimeout != attemptTimeout) {
+            jedis.getConnection().setSoTimeout(attemptTimeout);
+            soTimeout = attemptTimeout;
         }
         return jedis;
     }

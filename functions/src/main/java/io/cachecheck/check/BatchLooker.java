@@ -3,6 +3,7 @@ package io.cachecheck.check;
 import io.cachecheck.cache.CachedValue;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.error.CacheDeadlineException;
 import io.cachecheck.error.CacheUnavailableException;
 import io.cachecheck.error.ContractException;
 import io.cachecheck.error.SourceDeadlineException;
@@ -98,7 +99,7 @@ final class BatchLooker {
     }
 
     private static String unavailable(RuntimeException e, String stage) {
-        if (e instanceof SourceDeadlineException) {
+        if (e instanceof SourceDeadlineException || e instanceof CacheDeadlineException) {
             return "deadline: " + stage + " stopped (" + e.getMessage() + ")";
         }
         return (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")

@@ -4,6 +4,7 @@ import io.cachecheck.cache.NodeConnection;
 import io.cachecheck.cache.NodeScan;
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.contract.CheckSettings;
+import io.cachecheck.error.CacheDeadlineException;
 import io.cachecheck.error.CacheUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ final class NodeScanner {
     long estimateKeys() {
         long total = 0;
         for (HostAndPort node : nodes) {
-            try (NodeConnection c = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
+            try (NodeConnection c = connect(node)) {
                 total += c.dbSize();
             } catch (CacheUnavailableException e) {
                 return -1; // the scan itself will report the node
@@ -68,13 +69,18 @@ final class NodeScanner {
         return total;
     }
 
+    /** A connection whose calls, retries and backoffs all end by the deadline. */
+    private NodeConnection connect(HostAndPort node) {
+        return new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis(), run.deadline().timeLeft());
+    }
+
     /** Scans one node; returns false when the run must stop (deadline or a fatal error). */
     private boolean scanNode(int nodeIndex, long estimate, ProgressListener progress) {
         HostAndPort node = nodes.get(nodeIndex);
         ShardTally tally = run.tally();
         long scannedBefore = tally.scannedCount();
         long ignoredBefore = tally.ignoredCount();
-        try (NodeConnection connection = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
+        try (NodeConnection connection = connect(node)) {
             NodeScan scan = new NodeScan(connection, settings.scanCount());
             do {
                 if (run.tasks().failed()) {
@@ -87,6 +93,9 @@ final class NodeScanner {
                 NodeScan.Page page;
                 try {
                     page = scan.next();
+                } catch (CacheDeadlineException e) {
+                    tally.skipScope(node.toString(), "deadline: scan of node stopped before the end (" + e.getMessage() + ")");
+                    return false;
                 } catch (CacheUnavailableException e) {
                     // in cluster mode, say which slots went unchecked and whether the cluster already flags the node
                     tally.skipScope(node.toString(), "cache-unavailable: scan of node failed after retries (" + e.getMessage() + ")"

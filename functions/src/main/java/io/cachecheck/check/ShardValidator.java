@@ -66,7 +66,7 @@ public final class ShardValidator {
         List<HostAndPort> nodes = selectNodes(item);
         ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock, nodes.size());
         // the worker threads stop before the connections they use are closed
-        try (CacheReader cache = new CacheReader(redis, nodes, settings);
+        try (CacheReader cache = new CacheReader(redis, nodes, settings, limit);
              SourceLookup source = new SourceLookup(contract, secrets, limit);
              BatchTasks tasks = new BatchTasks(settings.parallelism())) {
             RunContext run = new RunContext(contract, item, limit, clock, tally, tasks);
