@@ -84,20 +84,52 @@ final class ShardTally {
      * out of the counts.
      */
 
-    /** A key that agrees with its row, at its first look or its re-check. */
+    /** A key that agrees with its row, at its re-check. */
     void consistent(Group group, ScannedKey key, Outcome outcome) {
+        consistent(group, List.of(key), List.of(outcome));
+    }
+
+    /**
+     * Keys of one group that agree with their rows, at their first look. The hashing and the digest items are
+     * computed outside the lock, which is taken once per node of the batch rather than once per key.
+     */
+    void consistent(Group group, List<ScannedKey> keys, List<Outcome> outcomes) {
+        int n = keys.size();
         GroupStats st = stats.get(group);
-        GroupStats.Items items = GroupStats.items(outcome, key.key());
-        CountedKeys keys = counted[key.node()];
-        long fp = keys.fingerprint(key.key());
-        synchronized (keys) {
-            int before = keys.state(fp);
-            if (before == CountedKeys.NONE || before == CountedKeys.EXPIRED) {
-                keys.put(fp, CountedKeys.CONSISTENT);
-                if (before == CountedKeys.EXPIRED) {
-                    uncountExpired(st); // the key is back: its later look counts
+        long[] fps = new long[n];
+        GroupStats.Items[] items = new GroupStats.Items[n];
+        for (int i = 0; i < n; i++) {
+            ScannedKey key = keys.get(i);
+            fps[i] = counted[key.node()].fingerprint(key.key());
+            items[i] = GroupStats.items(outcomes.get(i), key.key());
+        }
+        boolean[] first = new boolean[n];
+        int from = 0;
+        while (from < n) {
+            int node = keys.get(from).node();
+            int to = from + 1;
+            while (to < n && keys.get(to).node() == node) {
+                to++;
+            }
+            CountedKeys set = counted[node];
+            synchronized (set) {
+                for (int i = from; i < to; i++) {
+                    int before = set.state(fps[i]);
+                    if (before == CountedKeys.NONE || before == CountedKeys.EXPIRED) {
+                        set.put(fps[i], CountedKeys.CONSISTENT);
+                        if (before == CountedKeys.EXPIRED) {
+                            uncountExpired(st); // the key is back: its later look counts
+                        }
+                        st.count(DriftClass.CONSISTENT);
+                        first[i] = true;
+                    }
                 }
-                st.record(DriftClass.CONSISTENT, items);
+            }
+            from = to;
+        }
+        for (int i = 0; i < n; i++) {
+            if (first[i]) {
+                st.add(items[i]); // once per key; no later look changes a key's digest items
             }
         }
     }

@@ -91,6 +91,19 @@ class ShardTallyTest {
     }
 
     @Test
+    void consistent_whenOneBatchHoldsAKeyTwice_countsItOnce() {
+        // SCAN returned key 1 twice in one page, so both copies are in one batch
+        ShardTally tally = tally();
+        tally.consistent(ACME, List.of(key(1), key(2), key(1)), List.of(outcome(DriftClass.CONSISTENT, "v1"),
+                outcome(DriftClass.CONSISTENT, "v2"), outcome(DriftClass.CONSISTENT, "v1")));
+        ShardTally once = tally();
+        once.consistent(ACME, List.of(key(1), key(2)), List.of(outcome(DriftClass.CONSISTENT, "v1"), outcome(DriftClass.CONSISTENT, "v2")));
+
+        assertThat(only(result(tally)).consistent()).isEqualTo(2);
+        assertThat(only(result(tally)).cacheDigest()).isEqualTo(only(result(once)).cacheDigest());
+    }
+
+    @Test
     void differs_whenAKeyIsSeenTwice_countsAndReportsItOnce() {
         ShardTally tally = tally();
         tally.differs(ACME, key(3), outcome(DriftClass.STALE, "old"), finding(key(3), DriftClass.STALE));
