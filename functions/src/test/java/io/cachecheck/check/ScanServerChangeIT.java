@@ -174,9 +174,11 @@ class ScanServerChangeIT {
 
     @Test
     void validate_whenReplicaIsPromotedBehindTheSameAddressMidScan_countsEveryKeyOnce() throws Exception {
-        RedisServerProcess a = RedisServerProcess.start();
+        // no 5 s wait for more replicas before each full resync (repl-diskless-sync-delay)
+        RedisServerProcess a = RedisServerProcess.start("--repl-diskless-sync-delay", "0");
         cleanup.add(a);
-        RedisServerProcess b = RedisServerProcess.start("--replicaof", "127.0.0.1", Integer.toString(a.port()));
+        RedisServerProcess b = RedisServerProcess.start("--repl-diskless-sync-delay", "0",
+                "--replicaof", "127.0.0.1", Integer.toString(a.port()));
         cleanup.add(b);
         DriftDataset data = seed(a.port(), EXTRA_ORDERS);
         awaitReplica(a, b);
