@@ -1,6 +1,7 @@
 package io.cachecheck.cache;
 
 import io.cachecheck.contract.ValueType;
+import io.cachecheck.error.CacheDeadlineException;
 import io.cachecheck.error.CacheUnavailableException;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -11,37 +12,93 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One connection to one Redis node, used by one thread. It is opened lazily and re-opened after a connection error,
  * so a killed connection ({@code CLIENT KILL}, a failover, a SnapStart restore) costs a retry, not the check.
  * SCAN and reads are idempotent, so retrying them is safe.
+ *
+ * <p>With a deadline, no call outlives it: each attempt's connect, handshake and read wait at most the time left
+ * (at least {@value #MIN_ATTEMPT_MILLIS} ms), no backoff sleeps past it, and no retry starts after it. A call that
+ * runs into it fails with {@link CacheDeadlineException}.
  */
 public final class NodeConnection implements AutoCloseable {
+    /**
+     * The shortest wait an attempt gets, however near the deadline: a read of a healthy node takes a millisecond or
+     * two, and a call may overrun the deadline by at most this.
+     */
+    static final int MIN_ATTEMPT_MILLIS = 100;
+
     private final RedisNodes nodes;
     private final HostAndPort node;
     private final int maxRetries;
     private final long backoffMillis;
+    /** The time left to the caller's deadline, or null when there is none. */
+    private final Supplier<Duration> timeLeft;
     private Jedis jedis;
+    /** The read timeout set on {@link #jedis} now. */
+    private int soTimeout;
+    /** The longest the current attempt may wait for a reply (the configured timeout, or the time left). */
+    private int attemptTimeout;
+    /** The run_id of the server {@link #jedis} is connected to, asked once per connection; null until then. */
+    private String runId;
 
+    /** A connection without a deadline: every reply may take the configured socket timeout, on every retry. */
     public NodeConnection(RedisNodes nodes, HostAndPort node, int maxRetries, long backoffMillis) {
+        this(nodes, node, maxRetries, backoffMillis, null);
+    }
+
+    /** @param timeLeft the time left to the deadline, asked before every attempt and backoff; null = no deadline */
+    public NodeConnection(RedisNodes nodes, HostAndPort node, int maxRetries, long backoffMillis, Supplier<Duration> timeLeft) {
         this.nodes = nodes;
         this.node = node;
         this.maxRetries = maxRetries;
         this.backoffMillis = backoffMillis;
+        this.timeLeft = timeLeft;
+        this.attemptTimeout = nodes.socketTimeoutMillis();
     }
 
     public HostAndPort node() {
         return node;
     }
 
-    /** One SCAN step. The cursor is stateless on the server, so a retry resumes exactly where it failed. */
-    public ScanResult<byte[]> scan(byte[] cursor, int count) {
+    /**
+     * One SCAN step, on the server {@code runId} only. A cursor is stateless on its server, so a retry on a new
+     * connection to the same server resumes exactly where it failed; on any other server (a restarted process, a
+     * promoted replica behind the same address) it means nothing, and this returns null instead of sending it.
+     */
+    ScanResult<byte[]> scanOn(String runId, byte[] cursor, int count) {
         ScanParams params = new ScanParams().count(count);
-        return withRetry("SCAN", () -> jedis().scan(cursor, params));
+        return withRetry("SCAN", () -> {
+            Jedis connection = jedis();
+            return runId.equals(runId(connection)) ? connection.scan(cursor, params) : null;
+        });
+    }
+
+    /** The run_id of the server answering this connection now: it differs for every server process. */
+    String serverRunId() {
+        return withRetry("INFO server", () -> runId(jedis()));
+    }
+
+    private String runId(Jedis connection) {
+        if (runId == null) {
+            String info = connection.info("server");
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("run_id:")) {
+                    runId = line.substring("run_id:".length()).trim();
+                }
+            }
+            if (runId == null || runId.isEmpty()) {
+                throw new CacheUnavailableException("INFO server on Redis node " + node + " gave no run_id, so a restart"
+                        + " or failover during the scan could not be told; use a server that reports it (Redis 2.4+)", null);
+            }
+        }
+        return runId;
     }
 
     /** Number of keys on the node, for progress estimates. */
@@ -81,7 +138,7 @@ public final class NodeConnection implements AutoCloseable {
             try {
                 values = jedis().mget(keys.toArray(new byte[0][]));
             } catch (JedisDataException e) {
-                throw unavailable(e);
+                throw loading(e) ? e : unavailable(e);
             }
             List<CachedValue> out = new ArrayList<>(keys.size());
             List<Integer> nils = new ArrayList<>();
@@ -147,8 +204,11 @@ public final class NodeConnection implements AutoCloseable {
             if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
                 return new CachedValue.WrongType(type == ValueType.HASH ? "hash" : "string");
             }
-            // MOVED/ASK (a slot migrated or a replica not yet in sync with the topology), LOADING, CLUSTERDOWN: the
-            // node cannot answer for this key now. The batch is reported as not checked, never guessed.
+            if (loading(e)) {
+                throw e; // retried: a restarted server answers LOADING until its dataset is read
+            }
+            // MOVED/ASK (a slot migrated or a replica not yet in sync with the topology), CLUSTERDOWN: the node
+            // cannot answer for this key now. The batch is reported as not checked, never guessed.
             throw unavailable(e);
         }
         if (value == null) {
@@ -169,24 +229,58 @@ public final class NodeConnection implements AutoCloseable {
         return withRetry(what, () -> call.apply(jedis()));
     }
 
-    /** Runs a call, reconnecting and retrying on connection errors with doubling backoff. */
-    public <T> T withRetry(String what, java.util.function.Supplier<T> call) {
-        JedisConnectionException last = null;
+    /** {@code LOADING}: the server is reading its dataset (after a restart, or a replica's full resync). */
+    private static boolean loading(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("LOADING");
+    }
+
+    /**
+     * Runs a call, reconnecting and retrying on connection errors with doubling backoff; a {@code LOADING} reply is
+     * retried on the same connection.
+     */
+    public <T> T withRetry(String what, Supplier<T> call) {
+        RuntimeException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            long left = millisLeft();
+            if (left <= 0) {
+                throw deadlineReached(what, attempt, last);
+            }
+            attemptTimeout = (int) Math.min(nodes.socketTimeoutMillis(), Math.max(MIN_ATTEMPT_MILLIS, left));
             try {
                 return call.get();
             } catch (JedisDataException e) {
-                throw refusedAccess(what, e);
+                if (!loading(e)) {
+                    throw refusedAccess(what, e);
+                }
+                last = e;
             } catch (JedisConnectionException e) {
                 last = e;
                 closeQuietly();
-                if (attempt < maxRetries) {
-                    sleep(backoffMillis << attempt);
-                }
             }
+            if (attempt < maxRetries) {
+                sleep(Math.min(backoffMillis << attempt, Math.max(0, millisLeft())));
+            }
+        }
+        if (millisLeft() <= 0) {
+            throw deadlineReached(what, maxRetries + 1, last); // the last attempt was cut short by the deadline
         }
         throw new CacheUnavailableException(what + " on Redis node " + node + " failed after " + (maxRetries + 1)
                 + " attempts: " + describe(last), last);
+    }
+
+    /** The milliseconds left to the deadline; {@link Long#MAX_VALUE} without one. */
+    private long millisLeft() {
+        return timeLeft == null ? Long.MAX_VALUE : timeLeft.get().toMillis();
+    }
+
+    /**
+     * No call or retry starts after the deadline: in Lambda it is set so that the shard result can still be
+     * written.
+     */
+    private CacheDeadlineException deadlineReached(String what, int attempts, RuntimeException last) {
+        String when = attempts == 0 ? " was not sent: the deadline had passed"
+                : " reached the deadline after " + attempts + (attempts == 1 ? " attempt" : " attempts");
+        return new CacheDeadlineException(what + " on Redis node " + node + when + (last == null ? "" : " (" + describe(last) + ")"), last);
     }
 
     /**
@@ -204,6 +298,10 @@ public final class NodeConnection implements AutoCloseable {
             message = message.substring(0, 200) + "...";
         }
         String what = root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+        if (message.startsWith("LOADING")) {
+            return what + "; the server is still reading its dataset (after a restart, or a replica's full resync):"
+                    + " run again once it has, or raise check.maxRetries / retryBackoffMillis to wait longer";
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
                     || t instanceof java.security.cert.CertPathValidatorException) {
@@ -214,10 +312,15 @@ public final class NodeConnection implements AutoCloseable {
         return what + "; check the node is reachable";
     }
 
+    /** The connection, opened if need be; its reads wait at most the current attempt's timeout. */
     private Jedis jedis() {
         if (jedis == null || !jedis.isConnected() || jedis.isBroken()) {
             closeQuietly();
-            jedis = nodes.connect(node);
+            jedis = nodes.connect(node, attemptTimeout);
+            soTimeout = attemptTimeout;
+        } else if (soTimeout != attemptTimeout) {
+            jedis.getConnection().setSoTimeout(attemptTimeout);
+            soTimeout = attemptTimeout;
         }
         return jedis;
     }
@@ -240,6 +343,7 @@ public final class NodeConnection implements AutoCloseable {
             }
             jedis = null;
         }
+        runId = null; // the next connection may reach another server
     }
 
     @Override

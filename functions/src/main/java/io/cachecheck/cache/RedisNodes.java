@@ -84,14 +84,27 @@ public final class RedisNodes {
      * of them can serve ({@link #parseClusterNodes}).
      */
     public static RedisNodes discover(CacheSettings settings, SecretResolver secrets) {
-        Endpoint endpoint = endpoint(settings, secrets, "cachecheck", 30_000);
+        return discover(settings, secrets, DEFAULT_SOCKET_TIMEOUT_MILLIS);
+    }
+
+    /** The read timeout of the check's connections: a deadline can only shorten it. */
+    static final int DEFAULT_SOCKET_TIMEOUT_MILLIS = 30_000;
+
+    /**
+     * {@link #discover(CacheSettings, SecretResolver)}, with the cluster topology read waiting at most
+     * {@code timeoutMillis} (the time left to a deadline).
+     */
+    public static RedisNodes discover(CacheSettings settings, SecretResolver secrets, int timeoutMillis) {
+        Endpoint endpoint = endpoint(settings, secrets, "cachecheck", DEFAULT_SOCKET_TIMEOUT_MILLIS);
         HostAndPort seed = endpoint.seed();
         JedisClientConfig clientConfig = endpoint.config();
         if (!settings.cluster()) {
             return new RedisNodes(Coverage.of(List.of(seed)), clientConfig, false, false);
         }
+        int timeout = Math.max(1, Math.min(timeoutMillis, DEFAULT_SOCKET_TIMEOUT_MILLIS));
         String topology;
-        try (Jedis jedis = new Jedis(seed, clientConfig)) {
+        try (Jedis jedis = new Jedis(seed, DefaultJedisClientConfig.builder().from(clientConfig)
+                .socketTimeoutMillis(timeout).connectionTimeoutMillis(Math.min(timeout, clientConfig.getConnectionTimeoutMillis())).build())) {
             topology = jedis.clusterNodes();
         } catch (JedisException e) {
             throw new CacheUnavailableException("cannot read the cluster topology from " + seed + ": " + e.getClass().getSimpleName()
@@ -292,9 +305,37 @@ public final class RedisNodes {
 
     /** Opens a new connection to a node; replicas are switched to READONLY. */
     public Jedis connect(HostAndPort node) {
-        Jedis jedis = new Jedis(node, config);
+        return connect(node, config);
+    }
+
+    /**
+     * Opens a new connection to a node whose connect, handshake and reads each wait at most {@code timeoutMillis}
+     * (or the configured timeouts, if shorter): a connection opened near a deadline must not outlive it. A stopped
+     * server still accepts TCP connections (the kernel does), so the handshake's replies are what would hang.
+     */
+    public Jedis connect(HostAndPort node, int timeoutMillis) {
+        if (timeoutMillis >= config.getSocketTimeoutMillis() && timeoutMillis >= config.getConnectionTimeoutMillis()) {
+            return connect(node, config);
+        }
+        return connect(node, DefaultJedisClientConfig.builder().from(config)
+                .socketTimeoutMillis(Math.min(timeoutMillis, config.getSocketTimeoutMillis()))
+                .connectionTimeoutMillis(Math.min(timeoutMillis, config.getConnectionTimeoutMillis())).build());
+    }
+
+    /** The read timeout of connections opened without a shorter one. */
+    public int socketTimeoutMillis() {
+        return config.getSocketTimeoutMillis();
+    }
+
+    private Jedis connect(HostAndPort node, JedisClientConfig clientConfig) {
+        Jedis jedis = new Jedis(node, clientConfig);
         if (readOnly) {
-            jedis.readonly();
+            try {
+                jedis.readonly();
+            } catch (RuntimeException e) {
+                jedis.close();
+                throw e;
+            }
         }
         return jedis;
     }

@@ -3,6 +3,7 @@ package io.cachecheck.check;
 import io.cachecheck.cache.CachedValue;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.error.CacheDeadlineException;
 import io.cachecheck.error.CacheUnavailableException;
 import io.cachecheck.error.ContractException;
 import io.cachecheck.error.SourceDeadlineException;
@@ -92,14 +93,13 @@ final class BatchLooker {
         if (state == null) {
             return false;
         }
-        tally.unmapped(key.key(), group.tenant(), contract.namespaces().get(group.namespace()).name(),
-                // the key matches the pattern, but its value is not valid for the key column (docs/contract.md)
-                "key-value-rejected-by-source (SQLState " + state + ")");
+        // the key matches the pattern, but its value is not valid for the key column (docs/contract.md)
+        tally.rejected(group, key, "key-value-rejected-by-source (SQLState " + state + ")");
         return true;
     }
 
     private static String unavailable(RuntimeException e, String stage) {
-        if (e instanceof SourceDeadlineException) {
+        if (e instanceof SourceDeadlineException || e instanceof CacheDeadlineException) {
             return "deadline: " + stage + " stopped (" + e.getMessage() + ")";
         }
         return (e instanceof CacheUnavailableException ? "cache-unavailable" : "source-unavailable")

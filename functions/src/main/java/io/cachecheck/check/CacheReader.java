@@ -18,19 +18,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Reads the cached values of a batch, each from the node that returned its key, as the namespace's value type
- * expects them. Each thread has its own connection per node (a {@link NodeConnection} is single-threaded).
+ * expects them. Each thread has its own connection per node (a {@link NodeConnection} is single-threaded), and no
+ * read outlives the shard's deadline.
  */
 final class CacheReader implements AutoCloseable {
     private final RedisNodes redis;
     private final List<HostAndPort> nodes;
     private final CheckSettings settings;
+    private final Deadline deadline;
     private final List<Map<Integer, NodeConnection>> all = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Map<Integer, NodeConnection>> connections;
 
-    CacheReader(RedisNodes redis, List<HostAndPort> nodes, CheckSettings settings) {
+    /** @param deadline every read stops at it ({@link NodeConnection}) */
+    CacheReader(RedisNodes redis, List<HostAndPort> nodes, CheckSettings settings, Deadline deadline) {
         this.redis = redis;
         this.nodes = nodes;
         this.settings = settings;
+        this.deadline = deadline;
         this.connections = ThreadLocal.withInitial(() -> {
             Map<Integer, NodeConnection> m = new HashMap<>();
             all.add(m);
@@ -40,7 +44,7 @@ final class CacheReader implements AutoCloseable {
 
     private NodeConnection node(int index) {
         return connections.get().computeIfAbsent(index,
-                i -> new NodeConnection(redis, nodes.get(i), settings.maxRetries(), settings.retryBackoffMillis()));
+                i -> new NodeConnection(redis, nodes.get(i), settings.maxRetries(), settings.retryBackoffMillis(), deadline.timeLeft()));
     }
 
     /** The cached values of the keys, in order: one read per node (pipelined, or an MGET). */

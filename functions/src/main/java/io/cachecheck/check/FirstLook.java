@@ -56,6 +56,8 @@ final class FirstLook {
         ShardTally tally = run.tally();
         Instant now = run.clock().instant();
         List<Rechecker.Suspect> differing = new ArrayList<>();
+        List<ScannedKey> agreeing = new ArrayList<>(keys.size());
+        List<Outcome> agreed = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             ScannedKey key = keys.get(i);
             if (looker.refused(group, key, look)) {
@@ -63,13 +65,15 @@ final class FirstLook {
             }
             Outcome o = classifier.classify(ns, look, i, key);
             if (o.driftClass == null) {
-                tally.expired(group);
+                tally.expired(group, key);
             } else if (o.driftClass == DriftClass.CONSISTENT) {
-                tally.record(group, o, key.key());
+                agreeing.add(key);
+                agreed.add(o);
             } else {
                 differing.add(new Rechecker.Suspect(key, group, o.driftClass, o.cacheDigest, o.sourceDigest, o.rowExists, now));
             }
         }
+        tally.consistent(group, agreeing, agreed);
         rechecker.add(differing);
     }
 }

@@ -15,24 +15,61 @@ final class GroupStats {
     final SideDigest sourceSide = new SideDigest();
     volatile boolean incomplete;
 
-    void record(Outcome o, byte[] key) {
-        switch (o.driftClass) {
-            case CONSISTENT -> consistent.incrementAndGet();
-            case STALE -> stale.incrementAndGet();
-            case ORPHAN -> orphan.incrementAndGet();
-            case CORRUPT -> corrupt.incrementAndGet();
-            case IN_FLIGHT -> inFlight.incrementAndGet();
-            default -> throw new IllegalStateException("not a per-tenant class: " + o.driftClass);
-        }
+    /** A key's items in the two side digests (SHA-256 each), computed before the tally's lock is taken. */
+    record Items(byte[] cache, byte[] source) {
+    }
+
+    static Items items(Outcome o, byte[] key) {
         if (o.cacheDigest != null) {
             byte[] cacheItem = SideDigest.item(key, o.cacheDigest);
-            cacheSide.add(cacheItem);
-            if (o.sourceDigest != null) {
-                sourceSide.add(Arrays.equals(o.cacheDigest, o.sourceDigest) ? cacheItem : SideDigest.item(key, o.sourceDigest));
-            }
-        } else if (o.sourceDigest != null) {
-            sourceSide.add(SideDigest.item(key, o.sourceDigest));
+            byte[] sourceItem = o.sourceDigest == null ? null
+                    : Arrays.equals(o.cacheDigest, o.sourceDigest) ? cacheItem : SideDigest.item(key, o.sourceDigest);
+            return new Items(cacheItem, sourceItem);
         }
+        return new Items(null, o.sourceDigest == null ? null : SideDigest.item(key, o.sourceDigest));
+    }
+
+    /** Counts a key in its class and adds it to the side digests. */
+    void record(DriftClass c, Items items) {
+        counter(c).incrementAndGet();
+        add(items);
+    }
+
+    void add(Items items) {
+        if (items.cache() != null) {
+            cacheSide.add(items.cache());
+        }
+        if (items.source() != null) {
+            sourceSide.add(items.source());
+        }
+    }
+
+    void count(DriftClass c) {
+        counter(c).incrementAndGet();
+    }
+
+    /** Takes back one count of a class, never below zero (only a fingerprint collision could ask for that). */
+    void uncount(DriftClass c) {
+        decrement(counter(c));
+    }
+
+    void uncountExpired() {
+        decrement(expired);
+    }
+
+    static void decrement(AtomicLong counter) {
+        counter.getAndUpdate(v -> v > 0 ? v - 1 : v);
+    }
+
+    private AtomicLong counter(DriftClass c) {
+        return switch (c) {
+            case CONSISTENT -> consistent;
+            case STALE -> stale;
+            case ORPHAN -> orphan;
+            case CORRUPT -> corrupt;
+            case IN_FLIGHT -> inFlight;
+            default -> throw new IllegalStateException("not a per-tenant class: " + c);
+        };
     }
 
     TenantNamespaceResult result(String tenant, String namespace) {

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Holds routed keys per (tenant, namespace) until a batch is full, then hands it to a worker for its
- * {@link FirstLook}. At most {@code check.maxBufferedKeys} keys wait: this, not the keyspace, bounds memory. Used by
- * the scanning thread only.
+ * {@link FirstLook}. At most {@code check.maxBufferedKeys} keys wait: this, not the keyspace, bounds the batches'
+ * memory. Used by the scanning thread only.
  */
 final class KeyBatcher {
     /** A group under half a batch (250 keys by default) is small: it may share a lookup with others. */

@@ -82,7 +82,7 @@ final class KeyRouter {
                 if (isIgnored(key)) {
                     tally.ignored();
                 } else if (tenants.contains(tenant) || report && !activeTenants.contains(tenant)) {
-                    tally.unmapped(key, tenant, null, "ambiguous-namespace");
+                    tally.unmapped(nodeIndex, key, tenant, "ambiguous-namespace");
                 }
                 return;
             }
@@ -90,7 +90,7 @@ final class KeyRouter {
                 if (isIgnored(key)) {
                     tally.ignored();
                 } else if (report && !activeTenants.contains(tenant)) {
-                    tally.unmapped(key, tenant, null, "inactive-tenant");
+                    tally.unmapped(nodeIndex, key, tenant, "inactive-tenant");
                 }
                 return;
             }
@@ -106,7 +106,7 @@ final class KeyRouter {
         if (isIgnored(key)) {
             tally.ignored();
         } else if (report) {
-            tally.unmapped(key, null, null, "no-namespace");
+            tally.unmapped(nodeIndex, key, null, "no-namespace");
         }
     }
 

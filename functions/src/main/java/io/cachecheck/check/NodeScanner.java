@@ -1,21 +1,29 @@
 package io.cachecheck.check;
 
 import io.cachecheck.cache.NodeConnection;
+import io.cachecheck.cache.NodeScan;
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.contract.CheckSettings;
+import io.cachecheck.error.CacheDeadlineException;
 import io.cachecheck.error.CacheUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.resps.ScanResult;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 /**
  * The one SCAN pass per node of a work item: each page's keys go to the {@link KeyRouter}; after each page the
  * {@code afterPage} hook lets batches and re-checks move on. A node that cannot be scanned is reported as skipped,
- * and the other nodes are still scanned; the deadline or a fatal error stops the scan.
+ * and the other nodes are still scanned; the deadline or a fatal error stops the scan. When another server starts
+ * answering for a node (a restart, a failover), {@link NodeScan} begins that node's pass again from cursor 0, at
+ * most {@code check.maxRetries} times; the keys it returns again are counted once ({@link ShardTally}).
  */
 final class NodeScanner {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeScanner.class);
+
     private final RunContext run;
     private final CheckSettings settings;
     private final RedisNodes redis;
@@ -52,7 +60,7 @@ final class NodeScanner {
     long estimateKeys() {
         long total = 0;
         for (HostAndPort node : nodes) {
-            try (NodeConnection c = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
+            try (NodeConnection c = connect(node)) {
                 total += c.dbSize();
             } catch (CacheUnavailableException e) {
                 return -1; // the scan itself will report the node
@@ -61,14 +69,19 @@ final class NodeScanner {
         return total;
     }
 
+    /** A connection whose calls, retries and backoffs all end by the deadline. */
+    private NodeConnection connect(HostAndPort node) {
+        return new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis(), run.deadline().timeLeft());
+    }
+
     /** Scans one node; returns false when the run must stop (deadline or a fatal error). */
     private boolean scanNode(int nodeIndex, long estimate, ProgressListener progress) {
         HostAndPort node = nodes.get(nodeIndex);
         ShardTally tally = run.tally();
         long scannedBefore = tally.scannedCount();
         long ignoredBefore = tally.ignoredCount();
-        try (NodeConnection connection = new NodeConnection(redis, node, settings.maxRetries(), settings.retryBackoffMillis())) {
-            byte[] cursor = "0".getBytes(StandardCharsets.US_ASCII);
+        try (NodeConnection connection = connect(node)) {
+            NodeScan scan = new NodeScan(connection, settings.scanCount());
             do {
                 if (run.tasks().failed()) {
                     return false;
@@ -77,23 +90,37 @@ final class NodeScanner {
                     tally.skipScope(node.toString(), "deadline: scan of node stopped before the end");
                     return false;
                 }
-                ScanResult<byte[]> page;
+                NodeScan.Page page;
                 try {
-                    page = connection.scan(cursor, settings.scanCount());
+                    page = scan.next();
+                } catch (CacheDeadlineException e) {
+                    tally.skipScope(node.toString(), "deadline: scan of node stopped before the end (" + e.getMessage() + ")");
+                    return false;
                 } catch (CacheUnavailableException e) {
                     // in cluster mode, say which slots went unchecked and whether the cluster already flags the node
                     tally.skipScope(node.toString(), "cache-unavailable: scan of node failed after retries (" + e.getMessage() + ")"
                             + redis.describe(node).map(what -> "; " + what + " not checked").orElse(""));
                     return true; // other nodes can still be checked
                 }
-                for (byte[] key : page.getResult()) {
+                if (page.restarted()) {
+                    LOG.warn("scan restarted from cursor 0: another server answers the node", entry("node", node.toString()),
+                            entry("runIdBefore", page.previous()), entry("runIdNow", page.server()), entry("restarts", scan.restarts()));
+                    if (scan.restarts() > settings.maxRetries()) {
+                        tally.skipScope(node.toString(), "cache-unavailable: the server answering node " + node + " changed "
+                                + scan.restarts() + " times during its scan (restart or failover; run_id now " + page.server()
+                                + "); the scan began again from cursor 0 each time, then gave up after check.maxRetries ("
+                                + settings.maxRetries() + ")" + redis.describe(node).map(what -> "; " + what + " not checked").orElse(""));
+                        return true;
+                    }
+                    continue;
+                }
+                for (byte[] key : page.keys()) {
                     router.route(key, nodeIndex);
                 }
-                tally.scanned(page.getResult().size());
+                tally.scanned(page.keys().size());
                 progress.onProgress(tally.scannedCount(), estimate);
                 afterPage.run();
-                cursor = page.getCursorAsBytes();
-            } while (!(cursor.length == 1 && cursor[0] == '0'));
+            } while (!scan.done());
         }
         long scanned = tally.scannedCount() - scannedBefore;
         long ignored = tally.ignoredCount() - ignoredBefore;

@@ -139,16 +139,15 @@ final class Rechecker {
             }
             Outcome now = classifier.classify(ns, look, i, key);
             if (now.driftClass == null) {
-                tally.expired(group);
+                tally.expired(group, key);
                 continue;
             }
             if (now.driftClass == DriftClass.CONSISTENT) {
-                tally.record(group, now, key.key());
+                tally.consistent(group, key, now);
                 continue;
             }
             Outcome outcome = secondLook(ns, first, now);
-            tally.record(group, outcome, key.key());
-            tally.addFinding(new Finding(group.tenant(), ns.name(), KeyText.display(key.key()), outcome.driftClass,
+            tally.differs(group, key, outcome, new Finding(group.tenant(), ns.name(), KeyText.display(key.key()), outcome.driftClass,
                     outcome.reason, outcome.fields, Canonicalizer.hex(outcome.cacheDigest),
                     Canonicalizer.hex(outcome.sourceDigest), Canonicalizer.hex(outcome.valueDigest),
                     outcome.cacheVersion, outcome.sourceVersion, first.observedAt()));

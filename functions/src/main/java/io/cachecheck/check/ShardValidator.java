@@ -26,9 +26,10 @@ import java.util.Set;
  * sides of a look), {@link Classifier}, {@link FirstLook} and {@link Rechecker}; {@link ShardTally} gathers the
  * result.
  *
- * <p>Memory is bounded by {@code check.maxBufferedKeys} (keys waiting for a batch) plus the worker queue, not by the
- * keyspace. Anything that could not be checked is reported as {@link Skipped}, which makes the verdict INCOMPLETE:
- * the verdict is never CONSISTENT unless every key in scope was checked.
+ * <p>Memory is bounded by {@code check.maxBufferedKeys} (keys waiting for a batch) plus the worker queue; the one
+ * part that grows with the keyspace is the set of counted keys ({@link CountedKeys}, about 17 bytes a key).
+ * Anything that could not be checked is reported as {@link Skipped}, which makes the verdict INCOMPLETE: the
+ * verdict is never CONSISTENT unless every key in scope was checked.
  */
 public final class ShardValidator {
     private final Contract contract;
@@ -64,9 +65,9 @@ public final class ShardValidator {
         Deadline limit = new Deadline(deadline, clock);
         Instant startedAt = clock.instant();
         List<HostAndPort> nodes = selectNodes(item);
-        ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock);
+        ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock, nodes.size());
         // the worker threads stop before the connections they use are closed
-        try (CacheReader cache = new CacheReader(redis, nodes, settings);
+        try (CacheReader cache = new CacheReader(redis, nodes, settings, limit);
              SourceLookup source = new SourceLookup(contract, secrets, limit);
              BatchTasks tasks = new BatchTasks(settings.parallelism())) {
             RunContext run = new RunContext(contract, item, limit, clock, tally, tasks);

@@ -32,9 +32,15 @@ public final class ValidateShard {
 
     public ValidateShard(WorkflowEnvironment env) {
         this(env, (contract, item, active, deadline, progress) ->
-                // Redis nodes are resolved per invocation: connections never outlive it (SnapStart-safe).
-                new ShardValidator(contract, RedisNodes.discover(contract.cache(), env.secrets()), env.secrets())
-                        .validate(item, active, deadline, progress));
+                // Redis nodes are resolved per invocation: connections never outlive it (SnapStart-safe). The
+                // cluster topology read waits at most until the deadline, like every later read.
+                new ShardValidator(contract, RedisNodes.discover(contract.cache(), env.secrets(), millisUntil(env, deadline)),
+                        env.secrets()).validate(item, active, deadline, progress));
+    }
+
+    private static int millisUntil(WorkflowEnvironment env, Instant deadline) {
+        long millis = java.time.Duration.between(env.clock().instant(), deadline).toMillis();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
     }
 
     public ValidateShard(WorkflowEnvironment env, Checker checker) {

@@ -175,19 +175,7 @@ public final class DriftDataset {
             for (int ti = 0; ti < TENANTS.size(); ti++) {
                 String tenant = TENANTS.get(ti);
                 for (int i = 1; i <= ORDERS; i++) {
-                    o.setString(1, tenant);
-                    o.setLong(2, i);
-                    o.setString(3, status(i));
-                    o.setBigDecimal(4, new java.math.BigDecimal(total(i)));
-                    o.setBoolean(5, i % 2 == 0);
-                    o.setString(6, i % 4 == 0 ? null : "note " + i);
-                    o.setString(7, i % 5 == 0 ? "Jose\u0301 Ñúñez" : "customer " + i);
-                    if (postgres) {
-                        o.setObject(8, updatedAt(ti, i).atOffset(ZoneOffset.UTC));
-                    } else {
-                        o.setObject(8, java.time.LocalDateTime.ofInstant(updatedAt(ti, i), ZoneOffset.UTC));
-                    }
-                    o.addBatch();
+                    addOrderRow(o, ti, i);
                 }
                 for (int u = 1; u <= PROFILES; u++) {
                     p.setString(1, tenant);
@@ -221,6 +209,44 @@ public final class DriftDataset {
             }
         }
         injectDrift(redis);
+    }
+
+    private void addOrderRow(PreparedStatement o, int ti, int i) throws SQLException {
+        o.setString(1, TENANTS.get(ti));
+        o.setLong(2, i);
+        o.setString(3, status(i));
+        o.setBigDecimal(4, new java.math.BigDecimal(total(i)));
+        o.setBoolean(5, i % 2 == 0);
+        o.setString(6, i % 4 == 0 ? null : "note " + i);
+        o.setString(7, i % 5 == 0 ? "Jose\u0301 Ñúñez" : "customer " + i);
+        if (postgres) {
+            o.setObject(8, updatedAt(ti, i).atOffset(ZoneOffset.UTC));
+        } else {
+            o.setObject(8, java.time.LocalDateTime.ofInstant(updatedAt(ti, i), ZoneOffset.UTC));
+        }
+        o.addBatch();
+    }
+
+    /**
+     * Adds {@code perTenant} more consistent orders to every tenant, in the database and in the cache (ids from
+     * 10001), so that a scan takes many pages; {@link #keysChecked} counts them.
+     */
+    public void addOrders(Connection db, UnifiedJedis redis, int perTenant) throws SQLException {
+        try (PreparedStatement o = db.prepareStatement("INSERT INTO " + schema + ".orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int ti = 0; ti < TENANTS.size(); ti++) {
+                for (int i = 10_001; i <= 10_000 + perTenant; i++) {
+                    addOrderRow(o, ti, i);
+                }
+            }
+            o.executeBatch();
+        }
+        for (int ti = 0; ti < TENANTS.size(); ti++) {
+            String tenant = TENANTS.get(ti);
+            for (int i = 10_001; i <= 10_000 + perTenant; i++) {
+                redis.set(key(tenant, "order", i), orderJson(ti, i, null).getBytes(StandardCharsets.UTF_8));
+            }
+            extraKeysPerTenant.merge(tenant + "/order", (long) perTenant, Long::sum);
+        }
     }
 
     private void injectDrift(UnifiedJedis redis) {
