@@ -101,6 +101,7 @@ public final class ContractLoader {
         CacheSettings cache = cache(required(root, "cache", ""));
         SourceSettings source = source(required(root, "source", ""));
         TenantDiscovery tenants = tenants(required(root, "tenants", ""));
+        ReadOnlySql.check(tenants.sql(), "tenants.sql", source.dialect());
         CheckSettings check = check(root.get("check"));
         JsonNode nsNode = required(root, "namespaces", "");
         if (!nsNode.isArray() || nsNode.isEmpty()) {
@@ -110,6 +111,7 @@ public final class ContractLoader {
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < nsNode.size(); i++) {
             Namespace ns = namespace(nsNode.get(i), "namespaces[" + i + "]", tenants.placeholder());
+            ReadOnlySql.check(ns.sql().text(), "namespaces[" + i + "] (" + ns.name() + ").sql", source.dialect());
             if (!names.add(ns.name())) {
                 throw new ContractException("namespaces[" + i + "].name: '" + ns.name() + "' is used twice; namespace names must be unique");
             }
@@ -172,6 +174,14 @@ public final class ContractLoader {
         }
         if (url.toLowerCase().matches(".*[?&;]password=.*")) {
             throw new ContractException("source.url: contains a password parameter; remove it and use source.auth.passwordEnv or source.auth.secretRef");
+        }
+        // Each would weaken the read-only session JdbcSource sets up: pgjdbc's readOnlyMode=ignore drops the READ ONLY
+        // transactions, and allowMultiQueries lets one query text run several statements on MySQL and MariaDB.
+        for (String option : List.of("readOnlyMode", "allowMultiQueries")) {
+            if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]" + option.toLowerCase(java.util.Locale.ROOT) + "=.*")) {
+                throw new ContractException("source.url: sets " + option + ", which cachecheck controls itself to keep every"
+                        + " source session read-only and one statement per query; remove " + option + " from the URL");
+            }
         }
         return new SourceSettings(url, credentials(node.get("auth"), path + ".auth"));
     }

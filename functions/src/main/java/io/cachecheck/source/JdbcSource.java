@@ -18,6 +18,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.SQLRecoverableException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -52,6 +53,15 @@ public final class JdbcSource implements AutoCloseable {
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
+    /** The text of each prepared statement, for the position in an error ({@link SqlErrors#describe}). */
+    private final Map<String, String> texts = new HashMap<>();
+    /** The text of the statement being executed: the contract's SQL with bind markers, never a value. */
+    private String executing;
+    /**
+     * PostgreSQL: every query runs in its own READ ONLY transaction (auto-commit off), ended after the query
+     * ({@link #makeReadOnly}).
+     */
+    private final boolean transactional;
     /**
      * Whether array lookups may be kept as named server-side statements (PostgreSQL). Off when the URL sets
      * {@code prepareThreshold} itself (for example {@code prepareThreshold=0} behind a transaction-mode pooler), and
@@ -79,12 +89,18 @@ public final class JdbcSource implements AutoCloseable {
         this.backoffMillis = backoffMillis;
         this.timeLeft = timeLeft;
         this.serverPrepare = !settings.url().contains("prepareThreshold");
+        this.transactional = settings.dialect() == SourceSettings.Dialect.POSTGRESQL;
+    }
+
+    /** The contract field of a namespace's query, as errors name it. */
+    private static String field(Namespace ns) {
+        return "namespaces[" + ns.name() + "].sql";
     }
 
     /** Runs the contract's tenant discovery query. */
     public List<Map<String, Object>> query(String sql) {
         return withRetry("tenant discovery", () -> {
-            try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            try (PreparedStatement ps = prepareChecked(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds());
                 try (ResultSet rs = ps.executeQuery()) {
                     List<Map<String, Object>> rows = new ArrayList<>();
@@ -181,7 +197,7 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
                 return null;
-            }, "namespace " + ns.name() + " sql");
+            }, field(ns));
         } catch (RejectedValue e) {
             List<Fetched> out = new ArrayList<>(parts);
             for (int p = 0; p < parts; p++) {
@@ -241,7 +257,7 @@ public final class JdbcSource implements AutoCloseable {
         // size, a plan PostgreSQL can cache, and one bind value instead of one per key (docs/performance.md).
         boolean arrays = settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
         int size = arrays ? keyValues.size() : paddedSize(keyValues.size());
-        String where = "namespace " + ns.name() + " sql";
+        String where = field(ns);
         withRetry("source lookup for namespace " + ns.name(), () -> {
             PreparedStatement ps = statement(ns, tenantPlaceholder, arrays ? -1 : size);
             // Binding is local to the driver (nothing goes to the server until executeQuery), so it is done on the
@@ -516,16 +532,21 @@ public final class JdbcSource implements AutoCloseable {
     private PreparedStatement statement(String cacheKey, java.util.function.Supplier<String> sql, boolean arrays) throws SQLException {
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
-            ps = prepare(sql.get(), arrays);
+            String text = sql.get();
+            ps = prepare(text, arrays);
             statements.put(cacheKey, ps);
+            texts.put(cacheKey, text);
         }
+        executing = texts.get(cacheKey);
         return ps;
     }
 
     /** @param arrays an {@code = ANY(?)} lookup, which may be kept as a named server-side statement */
     private PreparedStatement prepare(String sql, boolean arrays) throws SQLException {
-        PreparedStatement ps = connection().prepareStatement(sql);
-        ps.setFetchSize(500);
+        PreparedStatement ps = prepareChecked(sql);
+        // PostgreSQL reads the whole result (as with auto-commit on) instead of a cursor 500 rows at a time: the
+        // transaction around each query turns auto-commit off, and a lookup's result is one batch anyway.
+        ps.setFetchSize(transactional ? 0 : 500);
         if (arrays && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
             // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
             ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
@@ -546,6 +567,7 @@ public final class JdbcSource implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             statements.clear();
             columns.clear();
+            texts.clear();
             SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
             Properties props = new Properties();
             if (auth.username() != null) {
@@ -564,6 +586,9 @@ public final class JdbcSource implements AutoCloseable {
                 // docs/performance.md). Only the "= ANY(?)" lookups, whose generic plan is an index scan on both
                 // columns, opt in to a named statement (see statement()).
                 props.setProperty("prepareThreshold", "0");
+                // BEGIN READ ONLY for each transaction, never a session-wide SET (see makeReadOnly); the loader refuses
+                // a readOnlyMode in the URL, which would take precedence.
+                props.setProperty("readOnlyMode", "transaction");
             }
             // 10 s to connect. pgjdbc reads connectTimeout in seconds; MySQL Connector/J and MariaDB Connector/J in
             // milliseconds, where "10" would give up after 10 ms on any network slower than loopback.
@@ -573,11 +598,92 @@ public final class JdbcSource implements AutoCloseable {
                 // connection into a 30 s wait per attempt; failover2 + efm2 keep RDS/Aurora failover handling.
                 props.setProperty("wrapperPlugins", "failover2,efm2");
             }
-            connection = DriverManager.getConnection(settings.url(), props);
-            connection.setReadOnly(true);
-            connection.setAutoCommit(true);
+            Connection opened = DriverManager.getConnection(settings.url(), props);
+            try {
+                makeReadOnly(opened);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(opened);
+                throw e;
+            }
+            connection = opened;
         }
         return connection;
+    }
+
+    /**
+     * Makes a new session read-only at the database, and reads back that it is, before any contract query runs on it:
+     * a contract is configuration that people copy and edit, and a validator must not be able to write through it.
+     * Every connection goes through here, the first one and each one opened after a connection error, a failover or a
+     * SnapStart restore, so a new session is never used before it is read-only.
+     *
+     * <ul>
+     *   <li>PostgreSQL: auto-commit off, so that pgjdbc opens every transaction with {@code BEGIN READ ONLY}, and each
+     *       query is committed right after it ({@link #withRetry}). A session default
+     *       ({@code SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY}) is not used: behind PgBouncer in
+     *       transaction mode it would reach one server connection at random and stay there for the pool's other
+     *       clients, while a transaction is exactly what such a pooler keeps on one server connection.</li>
+     *   <li>MySQL and MariaDB: {@code SET SESSION TRANSACTION READ ONLY}, which holds for every auto-commit statement
+     *       of the session.</li>
+     * </ul>
+     */
+    private void makeReadOnly(Connection c) throws SQLException {
+        String readOnly;
+        if (transactional) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT current_setting('transaction_read_only')")) {
+                readOnly = rs.next() ? rs.getString(1) : null;
+            }
+            c.commit();
+        } else {
+            c.setAutoCommit(true);
+            c.setReadOnly(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION TRANSACTION READ ONLY");
+            }
+            readOnly = sessionVariable(c, "transaction_read_only");
+            if (readOnly == null) {
+                readOnly = sessionVariable(c, "tx_read_only"); // MariaDB before 11.1, MySQL 5.7
+            }
+        }
+        if (!"on".equalsIgnoreCase(readOnly) && !"1".equals(readOnly)) {
+            throw new ContractException("source.url: the database session did not become read-only (transaction_read_only"
+                    + " is " + readOnly + " after cachecheck asked for it), so no contract query is run on it; check the"
+                    + " driver options in source.url and any proxy between cachecheck and the database");
+        }
+    }
+
+    /** A MySQL/MariaDB session variable, or null when the server does not know it (error 1193). */
+    private static String sessionVariable(Connection c, String name) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@session." + name)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1193) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Prepares a contract query, refusing one that pgjdbc would split into several statements: on PostgreSQL a stacked
+     * {@code ; COMMIT; ...} would end the READ ONLY transaction. The loader refuses such texts already
+     * (ReadOnlySql); this is the driver's own reading, under both settings of standard_conforming_strings.
+     */
+    private PreparedStatement prepareChecked(String sql) throws SQLException {
+        executing = sql;
+        if (transactional) {
+            for (boolean standardConformingStrings : new boolean[]{true, false}) {
+                long statements = org.postgresql.core.Parser.parseJdbcSql(sql, standardConformingStrings, true, true, false, false)
+                        .stream().filter(q -> !q.nativeSql.isBlank()).count();
+                if (statements > 1) {
+                    throw new SQLException("the query text holds " + statements + " statements as the driver splits it;"
+                            + " a contract query is a single SELECT: remove the ';' and what follows it", "42601");
+                }
+            }
+        }
+        return connection().prepareStatement(sql);
     }
 
     private interface SqlCall<T> {
@@ -613,6 +719,15 @@ public final class JdbcSource implements AutoCloseable {
                 || code == 1044 || code == 1045 || code == 1049 || code == 1142) {
             return "check source.url (host, database name) and source.auth (user, password, grants)";
         }
+        if (state.equals("25006") || code == 1792) {
+            return "a contract query only reads, and cachecheck runs it in a read-only session: make it a plain SELECT"
+                    + " (no data-modifying WITH, no function that writes)";
+        }
+        if (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0") || state.startsWith("45")
+                || state.startsWith("38") || state.startsWith("39") || state.startsWith("2F")) {
+            return "the error is about a value: check the query's casts and the functions it calls against the rows it"
+                    + " reads";
+        }
         return "fix the query or the mapping";
     }
 
@@ -623,11 +738,16 @@ public final class JdbcSource implements AutoCloseable {
                 throw deadlineReached(what, attempt, last);
             }
             try {
-                return call.call();
+                T result = call.call();
+                if (transactional) {
+                    connection.commit(); // ends the query's READ ONLY transaction (makeReadOnly)
+                }
+                return result;
             } catch (SQLException e) {
                 if (!isConnectionProblem(e)) {
-                    throw new ContractException(where + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState()
-                            + "); " + fixFor(e), e);
+                    endTransactionQuietly();
+                    throw new ContractException(where + " failed: " + SqlErrors.describe(e, executing) + "; " + fixFor(e),
+                            SqlErrors.sanitized(e, executing));
                 }
                 last = e;
                 closeQuietly();
@@ -642,10 +762,16 @@ public final class JdbcSource implements AutoCloseable {
                         break;
                     }
                 }
+            } catch (RuntimeException e) {
+                // a refused key value (RejectedValue) is retried in halves on this connection; a mapping error ends
+                // the run: either way the failed query's transaction ends here
+                endTransactionQuietly();
+                throw e;
             }
         }
         throw new SourceUnavailableException(what + " failed after " + (maxRetries + 1) + " attempts (SQLState "
-                + (last == null ? "none" : last.getSQLState()) + "); check the database is reachable", last);
+                + (last == null ? "none" : last.getSQLState()) + "); check the database is reachable",
+                SqlErrors.sanitized(last, executing));
     }
 
     /**
@@ -655,7 +781,7 @@ public final class JdbcSource implements AutoCloseable {
     private static SourceDeadlineException deadlineReached(String what, int attempts, SQLException last) {
         return new SourceDeadlineException(what + " reached the deadline after " + attempts
                 + (attempts == 1 ? " attempt" : " attempts")
-                + (last == null ? "" : ", SQLState " + last.getSQLState()), last);
+                + (last == null ? "" : ", SQLState " + last.getSQLState()), SqlErrors.sanitized(last, null));
     }
 
     /** Connection-class failures are retried on a new connection; anything else is a query problem. */
@@ -675,13 +801,32 @@ public final class JdbcSource implements AutoCloseable {
     private void closeQuietly() {
         statements.clear();
         columns.clear();
+        texts.clear();
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the connection is already broken; nothing to release
-            }
+            closeQuietly(connection);
             connection = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the connection is already broken; nothing to release
+        }
+    }
+
+    /**
+     * Ends the READ ONLY transaction of a query that failed, so that the next query (a retry of half a batch after a
+     * refused key value, for example) does not find it aborted; a connection that cannot roll back is closed.
+     */
+    private void endTransactionQuietly() {
+        if (transactional && connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                closeQuietly();
+            }
         }
     }
 
