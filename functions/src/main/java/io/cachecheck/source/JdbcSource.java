@@ -63,6 +63,15 @@ public final class JdbcSource implements AutoCloseable {
      */
     private final boolean transactional;
     /**
+     * The attempt after the wrapper reported a failover executes on the driver's own statement. The wrapper's failover
+     * plugin (in its default strict-writer mode) takes a refusal by a read-only session (PostgreSQL SQLState 25006;
+     * MySQL errors 1290 and 1836, a read-only server) for a sign of a demoted writer: it reconnects and reports only
+     * that the connection changed, so a query that tries to write would look like a failover on every attempt. Run
+     * once without the wrapper, it gets the database's own answer: the refusal, or, after a genuine failover, its
+     * rows.
+     */
+    private boolean direct;
+    /**
      * Whether array lookups may be kept as named server-side statements (PostgreSQL). Off when the URL sets
      * {@code prepareThreshold} itself (for example {@code prepareThreshold=0} behind a transaction-mode pooler), and
      * switched off for good after the server lost such a statement.
@@ -102,7 +111,7 @@ public final class JdbcSource implements AutoCloseable {
         return withRetry("tenant discovery", () -> {
             try (PreparedStatement ps = prepareChecked(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds());
-                try (ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = execute(ps)) {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     ResultSetMetaData md = rs.getMetaData();
                     while (rs.next()) {
@@ -314,11 +323,19 @@ public final class JdbcSource implements AutoCloseable {
         return SourceRow.of(cols.index, values);
     }
 
+    /**
+     * Executes through the wrapper, so that its failover and monitoring plugins see the query; or, for the one attempt
+     * after the wrapper reported a failover, on the driver's own statement ({@link #direct}).
+     */
+    private ResultSet execute(PreparedStatement ps) throws SQLException {
+        return direct ? ps.unwrap(PreparedStatement.class).executeQuery() : ps.executeQuery();
+    }
+
     private ResultSet executeLookup(PreparedStatement ps) throws SQLException {
         // Set per execution, not when the statement is prepared: statements are reused while the deadline comes nearer.
         ps.setQueryTimeout(queryTimeoutSeconds());
         try {
-            return ps.executeQuery();
+            return execute(ps);
         } catch (SQLException e) {
             String state = e.getSQLState();
             if (state != null && state.startsWith("22")) {
@@ -719,7 +736,8 @@ public final class JdbcSource implements AutoCloseable {
                 || code == 1044 || code == 1045 || code == 1049 || code == 1142) {
             return "check source.url (host, database name) and source.auth (user, password, grants)";
         }
-        if (state.equals("25006") || code == 1792) {
+        if (state.equals("25006") || code == 1792 || code == 1290 || code == 1836
+                || SqlErrors.refusedWrite(e)) {
             return "a contract query only reads, and cachecheck runs it in a read-only session: make it a plain SELECT"
                     + " (no data-modifying WITH, no function that writes)";
         }
@@ -737,6 +755,8 @@ public final class JdbcSource implements AutoCloseable {
             if (millisLeft() <= 0) {
                 throw deadlineReached(what, attempt, last);
             }
+            direct = last instanceof software.amazon.jdbc.plugin.failover.FailoverSuccessSQLException
+                    || last instanceof software.amazon.jdbc.plugin.failover.TransactionStateUnknownSQLException;
             try {
                 T result = call.call();
                 if (transactional) {
@@ -767,6 +787,8 @@ public final class JdbcSource implements AutoCloseable {
                 // the run: either way the failed query's transaction ends here
                 endTransactionQuietly();
                 throw e;
+            } finally {
+                direct = false;
             }
         }
         throw new SourceUnavailableException(what + " failed after " + (maxRetries + 1) + " attempts (SQLState "

@@ -69,6 +69,19 @@ public final class SqlErrors {
             "XX", "internal error of the database",
             "HY", "database error");
 
+    /**
+     * MySQL Connector/J's own refusals of a statement that writes or returns no rows (SQLState S1009, which it also
+     * gives conversion errors that quote values: only these fixed texts are kept).
+     */
+    private static final List<String> DRIVER_REFUSALS = List.of("Connection is read-only.",
+            "Statement.executeQuery() cannot issue statements that do not produce result sets.");
+
+    /** Whether the driver refused a statement that writes, before sending it. */
+    public static boolean refusedWrite(SQLException e) {
+        return "S1009".equals(e.getSQLState()) && e.getMessage() != null
+                && DRIVER_REFUSALS.stream().anyMatch(e.getMessage()::startsWith);
+    }
+
     private SqlErrors() {
     }
 
@@ -95,12 +108,16 @@ public final class SqlErrors {
         ServerErrorMessage server = serverMessage(e);
         String cls = state == null || state.length() < 2 ? "" : state.substring(0, 2);
         StringBuilder out = new StringBuilder();
-        boolean safe = MESSAGE_SAFE_CLASSES.contains(cls);
+        boolean safe = MESSAGE_SAFE_CLASSES.contains(cls)
+                // MySQL Connector/J's own refusal on a read-only connection (S1009 also carries conversion errors, which
+                // quote values)
+                || refusedWrite(e);
         if (safe) {
             String message = server != null && server.getMessage() != null ? server.getMessage() : e.getMessage();
             out.append(firstLine(message));
         } else {
-            out.append(DESCRIPTIONS.getOrDefault(state, CLASS_DESCRIPTIONS.getOrDefault(cls, "the database refused the query")));
+            String description = state == null ? null : DESCRIPTIONS.get(state);
+            out.append(description != null ? description : CLASS_DESCRIPTIONS.getOrDefault(cls, "the database refused the query"));
         }
         out.append(" (SQLState ").append(state == null ? "none" : state);
         if (e.getErrorCode() != 0) {
