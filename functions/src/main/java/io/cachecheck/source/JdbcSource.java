@@ -346,7 +346,7 @@ public final class JdbcSource implements AutoCloseable {
                 // before 1.21) moved the session. From now on this source uses unnamed statements only, and the batch
                 // is retried on a new connection.
                 serverPrepare = false;
-                throw new java.sql.SQLRecoverableException("server-side prepared statement lost (SQLState " + state
+                throw new PreparedStatementLost("server-side prepared statement lost (SQLState " + state
                         + "), as behind a transaction-mode pooler; retrying with unnamed statements", state, e);
             }
             throw e;
@@ -806,9 +806,32 @@ public final class JdbcSource implements AutoCloseable {
                 + (last == null ? "" : ", SQLState " + last.getSQLState()), SqlErrors.sanitized(last, null));
     }
 
+    /**
+     * SQLState classes of errors in the statement itself, never of its connection: data exception, integrity
+     * constraint, read-only transaction, function errors, syntax and access, a SIGNAL's user-defined 45000.
+     */
+    private static final java.util.Set<String> STATEMENT_ERROR_CLASSES =
+            java.util.Set.of("21", "22", "23", "25", "2F", "38", "39", "42", "44", "45", "P0");
+
+    /** A named server-side statement the server no longer has (a transaction-mode pooler): retried on a new connection. */
+    private static final class PreparedStatementLost extends SQLRecoverableException {
+        PreparedStatementLost(String message, String state, Throwable cause) {
+            super(message, state, cause);
+        }
+    }
+
     /** Connection-class failures are retried on a new connection; anything else is a query problem. */
     static boolean isConnectionProblem(SQLException e) {
         String state = e.getSQLState();
+        if (e instanceof PreparedStatementLost) {
+            return true;
+        }
+        if (state != null && STATEMENT_ERROR_CLASSES.contains(state.substring(0, Math.min(2, state.length())))) {
+            // MariaDB Connector/J throws SQLTransientConnectionException for any SQLState class it does not know,
+            // such as 45000 from a SIGNAL in a function the query calls: that is the query's error, and retrying it
+            // on a new connection would only repeat it
+            return false;
+        }
         if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
             return true;
         }

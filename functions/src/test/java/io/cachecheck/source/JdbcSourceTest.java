@@ -38,6 +38,18 @@ class JdbcSourceTest {
     }
 
     @Test
+    void isConnectionProblem_followsTheSqlStateBeforeTheExceptionClass() {
+        // MariaDB Connector/J: an unknown class (a SIGNAL's 45000) comes as a "transient connection" exception
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLTransientConnectionException("bad note", "45000"))).isFalse();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLTransientConnectionException("x", "22007"))).isFalse();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLNonTransientConnectionException("reset", "08000"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLTimeoutException("timeout", "70100"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLException("socket closed"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLException("terminated", "57P01"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLException("read-only", "25006"))).isFalse();
+    }
+
+    @Test
     void arrayLiteral_quotesEveryElementAndEscapesQuotesAndBackslashes() {
         List<String[]> keys = List.of(new String[]{"1", "x"}, new String[]{"a,b", "y"}, new String[]{"q\"uo\\te", "z"}, new String[]{"{}", "w"});
         assertThat(JdbcSource.arrayLiteral(keys, 0)).isEqualTo("{\"1\",\"a,b\",\"q\\\"uo\\\\te\",\"{}\"}");

@@ -128,7 +128,7 @@ class ReadOnlySourceIT {
     private static Contract contract(Driver driver, String tenantsSql, String flagSql) {
         return ContractLoader.withEnvironment(k -> null).parse("""
                 version: 1
-                cache: {url: "redis://127.0.0.1:6379/11"}
+                cache: {url: "redis://127.0.0.1:6379/14"}
                 source: {url: "%s", auth: {username: %s}}
                 tenants: {sql: "%s"}
                 check: {maxRetries: 1, retryBackoffMillis: 10}
