@@ -363,8 +363,14 @@ public final class CacheCheckCli {
             throw new UsageException("--input: " + file + " is empty; write an execution input such as {\"mode\": \"manual\"} (see events/)");
         }
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.STRICT.readTree(text);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
+            String field = Json.duplicateField(e);
+            if (field != null) {
+                // as ValidateInput refuses it in AWS: a plain read would keep the last value and run, say, as a gate
+                throw new UsageException("--input: " + file + ": " + field + " is given twice (" + Json.where(e)
+                        + "); keep one value (a repeated field would silently replace the first)");
+            }
             throw new UsageException("--input: " + file + " is not valid JSON: " + e.getOriginalMessage()
                     + "; write an execution input such as {\"mode\": \"manual\"} (see events/)");
         }

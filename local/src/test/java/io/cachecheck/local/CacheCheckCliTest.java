@@ -71,6 +71,19 @@ class CacheCheckCliTest {
     }
 
     @Test
+    void anInputFileThatGivesAFieldTwice_isRefusedNamingTheFieldAndWhere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("input.json");
+        Files.writeString(file, "{\"mode\": \"manual\",\n \"mode\": \"gate\"}");
+
+        assertThatThrownBy(() -> CacheCheckCli.inputFile(Map.of("input", file.toString())))
+                .hasMessage("--input: " + file + ": mode is given twice (line 2, column 8); keep one value (a repeated field"
+                        + " would silently replace the first)");
+        Files.writeString(file, "{\"mode\": \"gate\", \"gate\": {\"failOnIncomplete\": true, \"failOnIncomplete\": false}}");
+        assertThatThrownBy(() -> CacheCheckCli.inputFile(Map.of("input", file.toString())))
+                .hasMessageStartingWith("--input: " + file + ": gate.failOnIncomplete is given twice (line 1, column ");
+    }
+
+    @Test
     void functionTimeout_mustLeaveTimeAfterTheDeadlineMargin() {
         assertThat(CacheCheckCli.functionTimeout("900", 30)).isEqualTo(900);
         assertThat(CacheCheckCli.functionTimeout("31", 30)).isEqualTo(31);
