@@ -45,13 +45,16 @@ public final class ContractLoader {
     }
 
     public Contract load(Path file) {
-        try {
-            return parse(Files.readString(file));
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new ContractException("contract file " + file + " does not exist; pass the path of your contract YAML");
-        } catch (IOException e) {
-            throw new ContractException("contract file " + file + " cannot be read: " + e.getClass().getSimpleName(), e);
         }
+        String text;
+        try {
+            text = io.cachecheck.config.TextFiles.readUtf8(file);
+        } catch (io.cachecheck.config.TextFiles.Unreadable e) {
+            throw new ContractException("contract file " + file + " " + e.getMessage());
+        }
+        return parse(text);
     }
 
     private static final Pattern YAML_MARK =
@@ -86,12 +89,43 @@ public final class ContractLoader {
         return "contract is not valid YAML" + where + ": " + String.join("; ", sentences);
     }
 
+    /** The path of a key the YAML parser found twice in one mapping ({@code tenants.shardCount}), or null. */
+    private static String duplicateField(JsonProcessingException e) {
+        if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")
+                || !(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+            return null;
+        }
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (com.fasterxml.jackson.core.JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot();
+             c = c.getParent()) {
+            parts.addFirst(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
     public Contract parse(String yaml) {
         JsonNode root;
-        try {
-            root = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(yaml);
+        YAMLMapper mapper = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        try (com.fasterxml.jackson.core.JsonParser documents = mapper.createParser(yaml)) {
+            root = mapper.readTree(documents);
+            // only the first document would be read: a second one (after ---) would be silently ignored
+            for (com.fasterxml.jackson.core.JsonToken next = documents.nextToken(); next != null; next = documents.nextToken()) {
+                if (next != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) { // an empty document, as a trailing --- makes
+                    throw new ContractException("contract holds a second YAML document (from line "
+                            + documents.currentTokenLocation().getLineNr() + ", after a --- line); cachecheck reads one"
+                            + " document per file: merge the two, or put each contract in its own file");
+                }
+            }
         } catch (JsonProcessingException e) {
-            throw new ContractException(yamlError(e), e);
+            String duplicate = duplicateField(e);
+            throw duplicate != null
+                    ? new ContractException(duplicate + ": is given twice" + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ")") + "; keep one value (a repeated key would silently replace"
+                    + " the first)")
+                    : new ContractException(yamlError(e), e);
+        } catch (IOException e) {
+            throw new ContractException("contract cannot be read (" + e.getClass().getSimpleName() + ")", e);
         }
         if (root == null || !root.isObject()) {
             throw new ContractException("contract is empty or not a YAML mapping; see docs/contract.md for an example");
@@ -128,7 +162,7 @@ public final class ContractLoader {
 
     private CacheSettings cache(JsonNode node) {
         String path = "cache";
-        allowOnly(node, path, "url", "mode", "readFrom", "auth", "ignoreKeyPrefixes");
+        allowOnly(node, path, "url", "mode", "readFrom", "auth", "ignoreKeyPrefixes", "databases");
         String url = interpolate(text(node, "url", path), path + ".url");
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
             throw new ContractException("cache.url: '" + redactUrl(url) + "' must start with redis:// or rediss:// (TLS)");
@@ -147,6 +181,8 @@ public final class ContractLoader {
         if (readFrom.equals("replicas") && !mode.equals("cluster")) {
             throw new ContractException("cache.readFrom: replicas is only supported with mode: cluster; point cache.url at the replica instead");
         }
+        int databases = node.has("databases") ? intField(node, "databases", path, 1, 1_000_000) : CacheUrl.DEFAULT_DATABASES;
+        CacheUrl.check(url, "cache.url", mode.equals("cluster"), databases);
         List<String> ignore = new ArrayList<>();
         JsonNode prefixes = node.get("ignoreKeyPrefixes");
         if (prefixes != null) {

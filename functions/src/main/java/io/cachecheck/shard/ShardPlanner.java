@@ -58,7 +58,11 @@ public final class ShardPlanner {
             }
             Object id = row.get(idColumn);
             if (id == null) {
-                continue;
+                // Dropping the row would check the run as if the tenant did not exist, and a run could then say
+                // CONSISTENT without a word about it; a NULL id is a data or query problem to fix first.
+                throw new ContractException("tenants.sql: a row has NULL as its tenant id (column " + idColumn + "); every"
+                        + " row must name one tenant: filter such rows out (WHERE " + idColumn + " IS NOT NULL) or fix the"
+                        + " data");
             }
             String shard;
             if (spec.shardColumn() != null) {
@@ -86,8 +90,10 @@ public final class ShardPlanner {
     static String shardValue(String tenant, Object value) {
         String shard = value == null ? null : value.toString().trim();
         if (shard == null || !SHARD_VALUE.matcher(shard).matches()) {
+            // the value itself is row content, so it is described, not quoted
             throw new ContractException("tenants.shardColumn: tenant '" + tenant + "' has shard value "
-                    + (shard == null ? "NULL" : "'" + shard + "'") + "; shard values name work items and files, so they must be"
+                    + (shard == null ? "NULL" : shard.isEmpty() ? "'' (empty)" : "of " + shard.length() + " characters, not all of"
+                    + " them allowed") + "; shard values name work items and files, so they must be"
                     + " 1-64 letters, digits, '_', '.', ':' or '-'; fix the data or map it in tenants.sql (e.g. with a CASE"
                     + " or md5), or use shardCount instead");
         }

@@ -10,6 +10,7 @@ import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
+import io.cachecheck.config.TextFiles;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
@@ -264,6 +265,9 @@ public final class CacheCheckCli {
 
     private int execute(Contract contract, Map<String, String> options, Path outDir) {
         JsonNode input = options.containsKey("input") ? inputFile(options) : executionInput(options);
+        if (options.containsKey("run-id")) {
+            runId(options.get("run-id"));
+        }
         String runId = options.getOrDefault("run-id", "local-"
                 + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                 + "-" + UUID.randomUUID().toString().substring(0, 8));
@@ -295,7 +299,7 @@ public final class CacheCheckCli {
                 .contract(() -> contract).redactor(redactor)
                 .progress(shard -> quiet ? (a, b) -> { } : new ProgressPrinter(shard, err, 2000))
                 .build();
-        String definition = options.containsKey("definition") ? read(Path.of(options.get("definition")))
+        String definition = options.containsKey("definition") ? read("definition", Path.of(options.get("definition")))
                 : LocalWorkflow.packagedDefinition();
         Duration timeout = Duration.ofSeconds(functionTimeout(options.getOrDefault("function-timeout", "900"),
                 resolved.get(Settings.DEADLINE_MARGIN_SECONDS)));
@@ -313,6 +317,18 @@ public final class CacheCheckCli {
         LocalWorkflow.Run run = workflow.run(runId, input);
         return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()),
                 !options.containsKey("input"));
+    }
+
+    /**
+     * Checks --run-id before anything uses it: it names the audit log and the baseline, so a run id such as
+     * {@code ../../x} would reach outside --out (the store refuses it, but only as a Java error).
+     */
+    static String runId(String id) {
+        try {
+            return RunIds.check("--run-id", id);
+        } catch (InvalidInputException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Execution input fields that a CLI option sets, so an input error can name the option the user typed. */
@@ -355,9 +371,9 @@ public final class CacheCheckCli {
         Path file = Path.of(options.get("input"));
         String text;
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UsageException("--input: cannot read " + file + " (" + e.getMessage() + ")");
+            text = TextFiles.readUtf8(file);
+        } catch (TextFiles.Unreadable e) {
+            throw new UsageException("--input: " + file + " " + e.getMessage());
         }
         if (text.isBlank()) {
             throw new UsageException("--input: " + file + " is empty; write an execution input such as {\"mode\": \"manual\"} (see events/)");
@@ -601,11 +617,12 @@ public final class CacheCheckCli {
         throw new UsageException("--" + option + ": '" + text + "' is not a positive number, e.g. 50");
     }
 
-    private static String read(Path file) {
+    /** The text of a file an option names, or an error naming the option. */
+    private static String read(String option, Path file) {
         try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
+            return TextFiles.readUtf8(file);
+        } catch (TextFiles.Unreadable e) {
+            throw new UsageException("--" + option + ": " + file + " " + e.getMessage());
         }
     }
 
