@@ -54,7 +54,8 @@ public final class ShardPlanner {
         for (Map<String, Object> row : rows) {
             String idColumn = spec.idColumn() == null ? row.keySet().iterator().next() : spec.idColumn().toLowerCase();
             if (!row.containsKey(idColumn)) {
-                throw new ContractException("tenants.idColumn: column '" + spec.idColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
+                throw new ContractException("tenants.idColumn: column '" + spec.idColumn() + "' is not returned by tenants.sql; it returns "
+                        + row.keySet() + "; select it in tenants.sql, or set tenants.idColumn to one of those");
             }
             Object id = row.get(idColumn);
             if (id == null) {
@@ -68,7 +69,8 @@ public final class ShardPlanner {
             if (spec.shardColumn() != null) {
                 String column = spec.shardColumn().toLowerCase();
                 if (!row.containsKey(column)) {
-                    throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
+                    throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql;"
+                            + " it returns " + row.keySet() + "; select it in tenants.sql, or set tenants.shardColumn to one of those");
                 }
                 try {
                     shard = shardValue(id.toString(), row.get(column));

@@ -792,7 +792,7 @@ public final class JdbcSource implements AutoCloseable {
             }
         }
         throw new SourceUnavailableException(what + " failed after " + (maxRetries + 1) + " attempts (SQLState "
-                + (last == null ? "none" : last.getSQLState()) + "); check the database is reachable",
+                + (last == null ? "none" : last.getSQLState()) + "); check that the database in source.url is reachable",
                 SqlErrors.sanitized(last, executing));
     }
 

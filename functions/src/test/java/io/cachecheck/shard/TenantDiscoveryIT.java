@@ -69,4 +69,30 @@ class TenantDiscoveryIT {
         assertThat(discover("SELECT tenant_id FROM " + SCHEMA + ".tenants WHERE active AND tenant_id IS NOT NULL").ids())
                 .containsExactly("acme", "globex");
     }
+
+    @Test
+    void anIdColumnThatTenantsSqlDoesNotReturn_namesTheColumnsItDoes() {
+        assertThatThrownBy(() -> discoverWithIdColumn("SELECT tenant_id, active FROM " + SCHEMA + ".tenants WHERE tenant_id IS NOT NULL"))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("tenants.idColumn: column 'tenant' is not returned by tenants.sql; it returns [tenant_id, active];"
+                        + " select it in tenants.sql, or set tenants.idColumn to one of those");
+    }
+
+    private static ShardPlanner.Tenants discoverWithIdColumn(String tenantsSql) {
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse("""
+                version: 1
+                cache: {url: "redis://127.0.0.1:6379/14"}
+                source: {url: "jdbc:aws-wrapper:postgresql://127.0.0.1:5432/test", auth: {username: postgres}}
+                tenants: {sql: "%s", idColumn: tenant}
+                namespaces:
+                  - name: item
+                    keyPattern: "td:{tenant_id}:item:{id}"
+                    valueType: string
+                    sql: "SELECT id, v FROM items WHERE tenant_id = :tenant_id AND id IN (:id)"
+                    column: v
+                """.formatted(tenantsSql));
+        try (JdbcSource source = new JdbcSource(contract.source(), SecretResolver.withEnvironment(k -> null), 0, 10)) {
+            return ShardPlanner.discover(contract, source);
+        }
+    }
 }

@@ -254,8 +254,9 @@ public final class CacheCheckCli {
         try {
             new DemoData(jdbc, contract.source().credentials().username(), "cachecheck_demo", redis).seed();
         } catch (SQLException | RuntimeException e) {
-            throw new UsageException("cannot seed the demo dataset (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, or set"
+            throw new UsageException("cannot seed the demo dataset (" + (e instanceof SQLException sql
+                    ? io.cachecheck.source.SqlErrors.describe(sql, null) : e.getClass().getSimpleName() + ": " + e.getMessage())
+                    + "); start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, or set"
                     + " CACHECHECK_DEMO_PG / CACHECHECK_DEMO_REDIS to host:port");
         }
         Map<String, String> demoOptions = new HashMap<>(options);
@@ -569,7 +570,7 @@ public final class CacheCheckCli {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number");
+        throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number; use one such as 4");
     }
 
     /**
@@ -633,7 +634,7 @@ public final class CacheCheckCli {
             }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("cannot read " + name);
+            throw new UsageException("cannot read the packaged " + name + "; rebuild the jar (mvn package)");
         }
     }
 }

@@ -133,7 +133,7 @@ class CacheCheckCliTest {
                 .hasMessageContaining("--function-timeout: 30 s leaves no time to validate")
                 .hasMessageContaining("use more than 30");
         assertThatThrownBy(() -> CacheCheckCli.functionTimeout("0", 30))
-                .hasMessage("--function-timeout: '0' is not a positive whole number");
+                .hasMessage("--function-timeout: '0' is not a positive whole number; use one such as 4");
     }
 
     @Test
