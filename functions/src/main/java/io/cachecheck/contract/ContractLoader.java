@@ -7,7 +7,6 @@ import io.cachecheck.error.ContractException;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -139,7 +138,8 @@ public final class ContractLoader {
         CheckSettings check = check(root.get("check"));
         JsonNode nsNode = required(root, "namespaces", "");
         if (!nsNode.isArray() || nsNode.isEmpty()) {
-            throw new ContractException("namespaces: must be a non-empty list of key namespaces");
+            throw new ContractException("namespaces: must be a non-empty list of key namespaces; add one entry per cached key"
+                    + " pattern (name, keyPattern, valueType, sql, fields), see docs/contract.md");
         }
         List<Namespace> namespaces = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -329,7 +329,7 @@ public final class ContractLoader {
         Map<String, String> keyColumns = new LinkedHashMap<>();
         JsonNode kc = node.get("keyColumns");
         if (kc != null && !kc.isObject()) {
-            throw new ContractException(path + ".keyColumns: must map key placeholders to result columns");
+            throw new ContractException(path + ".keyColumns: must map key placeholders to result columns, e.g. keyColumns: {order_id: id}");
         }
         for (String placeholder : pattern.placeholders()) {
             if (!placeholder.equals(tenantPlaceholder)) {
@@ -341,7 +341,7 @@ public final class ContractLoader {
             kc.fieldNames().forEachRemaining(k -> {
                 if (!keyColumns.containsKey(k)) {
                     throw new ContractException(where + ".keyColumns." + k + ": '" + k + "' is not a non-tenant placeholder of keyPattern '"
-                            + pattern.text() + "'");
+                            + pattern.text() + "'; use one of " + keyColumns.keySet());
                 }
             });
         }
@@ -485,7 +485,8 @@ public final class ContractLoader {
 
     private static void allowOnly(JsonNode node, String path, String... allowed) {
         if (!node.isObject()) {
-            throw new ContractException((path.isEmpty() ? "contract" : path) + ": must be a mapping");
+            throw new ContractException((path.isEmpty() ? "contract" : path) + ": must be a mapping of fields (key: value"
+                    + " lines, or {key: value}); see docs/contract.md");
         }
         Set<String> set = Set.of(allowed);
         node.fieldNames().forEachRemaining(name -> {

@@ -380,4 +380,15 @@ class ContractLoaderTest {
         assertThatThrownBy(() -> loader().parse(VALID + "check:\n  batchSize: 500\n  maxBufferedKeys: 100\n"))
                 .isInstanceOf(ContractException.class).hasMessageContaining("check.maxBufferedKeys");
     }
+
+    @Test
+    void parse_whenAShapeIsWrong_saysWhatToWrite() {
+        assertThatThrownBy(() -> loader().parse("version: 1\ncache: redis://x\n"))
+                .hasMessage("cache: must be a mapping of fields (key: value lines, or {key: value}); see docs/contract.md");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("    ignore: [cached_at]", "    keyColumns: {id: order_id}")))
+                .hasMessage("namespaces[0] (order_summary).keyColumns.id: 'id' is not a non-tenant placeholder of keyPattern"
+                        + " 't:{tenant_id}:order:{order_id}'; use one of [order_id]");
+        assertThatThrownBy(() -> loader().parse(VALID.substring(0, VALID.indexOf("namespaces:")) + "namespaces: []\n"))
+                .hasMessageStartingWith("namespaces: must be a non-empty list of key namespaces; add one entry per cached key");
+    }
 }
