@@ -18,7 +18,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.SQLRecoverableException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -59,7 +58,7 @@ public final class JdbcSource implements AutoCloseable {
     private String executing;
     /**
      * PostgreSQL: every query runs in its own READ ONLY transaction (auto-commit off), ended after the query
-     * ({@link #makeReadOnly}).
+     * ({@link ReadOnlySession}).
      */
     private final boolean transactional;
     /**
@@ -603,7 +602,7 @@ public final class JdbcSource implements AutoCloseable {
                 // docs/performance.md). Only the "= ANY(?)" lookups, whose generic plan is an index scan on both
                 // columns, opt in to a named statement (see statement()).
                 props.setProperty("prepareThreshold", "0");
-                // BEGIN READ ONLY for each transaction, never a session-wide SET (see makeReadOnly); the loader refuses
+                // BEGIN READ ONLY for each transaction, never a session-wide SET (see ReadOnlySession); the loader refuses
                 // a readOnlyMode in the URL, which would take precedence.
                 props.setProperty("readOnlyMode", "transaction");
             }
@@ -617,7 +616,7 @@ public final class JdbcSource implements AutoCloseable {
             }
             Connection opened = DriverManager.getConnection(settings.url(), props);
             try {
-                makeReadOnly(opened);
+                ReadOnlySession.open(opened, transactional);
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(opened);
                 throw e;
@@ -628,77 +627,13 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /**
-     * Makes a new session read-only at the database, and reads back that it is, before any contract query runs on it:
-     * a contract is configuration that people copy and edit, and a validator must not be able to write through it.
-     * Every connection goes through here, the first one and each one opened after a connection error, a failover or a
-     * SnapStart restore, so a new session is never used before it is read-only.
-     *
-     * <ul>
-     *   <li>PostgreSQL: auto-commit off, so that pgjdbc opens every transaction with {@code BEGIN READ ONLY}, and each
-     *       query is committed right after it ({@link #withRetry}). A session default
-     *       ({@code SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY}) is not used: behind PgBouncer in
-     *       transaction mode it would reach one server connection at random and stay there for the pool's other
-     *       clients, while a transaction is exactly what such a pooler keeps on one server connection.</li>
-     *   <li>MySQL and MariaDB: {@code SET SESSION TRANSACTION READ ONLY}, which holds for every auto-commit statement
-     *       of the session.</li>
-     * </ul>
-     */
-    private void makeReadOnly(Connection c) throws SQLException {
-        String readOnly;
-        if (transactional) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT current_setting('transaction_read_only')")) {
-                readOnly = rs.next() ? rs.getString(1) : null;
-            }
-            c.commit();
-        } else {
-            c.setAutoCommit(true);
-            c.setReadOnly(true);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET SESSION TRANSACTION READ ONLY");
-            }
-            readOnly = sessionVariable(c, "transaction_read_only");
-            if (readOnly == null) {
-                readOnly = sessionVariable(c, "tx_read_only"); // MariaDB before 11.1, MySQL 5.7
-            }
-        }
-        if (!"on".equalsIgnoreCase(readOnly) && !"1".equals(readOnly)) {
-            throw new ContractException("source.url: the database session did not become read-only (transaction_read_only"
-                    + " is " + readOnly + " after cachecheck asked for it), so no contract query is run on it; check the"
-                    + " driver options in source.url and any proxy between cachecheck and the database");
-        }
-    }
-
-    /** A MySQL/MariaDB session variable, or null when the server does not know it (error 1193). */
-    private static String sessionVariable(Connection c, String name) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@session." + name)) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            if (e.getErrorCode() == 1193) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Prepares a contract query, refusing one that pgjdbc would split into several statements: on PostgreSQL a stacked
-     * {@code ; COMMIT; ...} would end the READ ONLY transaction. The loader refuses such texts already
-     * (ReadOnlySql); this is the driver's own reading, under both settings of standard_conforming_strings.
+     * Prepares a contract query; on PostgreSQL, one that pgjdbc would split into several statements is refused
+     * first ({@link ReadOnlySession#requireOneStatement}).
      */
     private PreparedStatement prepareChecked(String sql) throws SQLException {
         executing = sql;
         if (transactional) {
-            for (boolean standardConformingStrings : new boolean[]{true, false}) {
-                long statements = org.postgresql.core.Parser.parseJdbcSql(sql, standardConformingStrings, true, true, false, false)
-                        .stream().filter(q -> !q.nativeSql.isBlank()).count();
-                if (statements > 1) {
-                    throw new SQLException("the query text holds " + statements + " statements as the driver splits it;"
-                            + " a contract query is a single SELECT: remove the ';' and what follows it", "42601");
-                }
-            }
+            ReadOnlySession.requireOneStatement(sql);
         }
         return connection().prepareStatement(sql);
     }
@@ -760,7 +695,7 @@ public final class JdbcSource implements AutoCloseable {
             try {
                 T result = call.call();
                 if (transactional) {
-                    connection.commit(); // ends the query's READ ONLY transaction (makeReadOnly)
+                    connection.commit(); // ends the query's READ ONLY transaction (ReadOnlySession)
                 }
                 return result;
             } catch (SQLException e) {
