@@ -42,7 +42,8 @@ public sealed interface BaselineSelection {
         try {
             return run(text);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException("baseline: '" + text + "' is neither latest, none nor a run id; " + e.getMessage());
+            throw new InvalidInputException("baseline: '" + text + "' is neither latest, none nor a run id; "
+                    + e.getMessage().replaceFirst("^baseline: ", ""));
         }
     }
 }

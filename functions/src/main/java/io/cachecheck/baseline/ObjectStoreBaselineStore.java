@@ -81,7 +81,7 @@ public final class ObjectStoreBaselineStore implements BaselineStore {
     /** Run ids become object keys, so only safe characters are allowed (no '/', no '..'). */
     static void checkRunId(String runId) {
         if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..") || runId.equals("latest")) {
-            throw new InvalidInputException("run id '" + runId + "' is not usable as a baseline name; use 1-128 letters, digits,"
+            throw new InvalidInputException("baseline: run id '" + runId + "' is not usable as a baseline name; use 1-128 letters, digits,"
                     + " '.', '_', ':' or '-', starting with a letter or digit");
         }
     }

@@ -7,7 +7,6 @@ import io.cachecheck.error.ContractException;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,13 +44,16 @@ public final class ContractLoader {
     }
 
     public Contract load(Path file) {
-        try {
-            return parse(Files.readString(file));
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new ContractException("contract file " + file + " does not exist; pass the path of your contract YAML");
-        } catch (IOException e) {
-            throw new ContractException("contract file " + file + " cannot be read: " + e.getClass().getSimpleName(), e);
         }
+        String text;
+        try {
+            text = io.cachecheck.config.TextFiles.readUtf8(file);
+        } catch (io.cachecheck.config.TextFiles.Unreadable e) {
+            throw new ContractException("contract file " + file + " " + e.getMessage());
+        }
+        return parse(text);
     }
 
     private static final Pattern YAML_MARK =
@@ -86,12 +88,43 @@ public final class ContractLoader {
         return "contract is not valid YAML" + where + ": " + String.join("; ", sentences);
     }
 
+    /** The path of a key the YAML parser found twice in one mapping ({@code tenants.shardCount}), or null. */
+    private static String duplicateField(JsonProcessingException e) {
+        if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")
+                || !(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+            return null;
+        }
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (com.fasterxml.jackson.core.JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot();
+             c = c.getParent()) {
+            parts.addFirst(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
     public Contract parse(String yaml) {
         JsonNode root;
-        try {
-            root = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(yaml);
+        YAMLMapper mapper = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        try (com.fasterxml.jackson.core.JsonParser documents = mapper.createParser(yaml)) {
+            root = mapper.readTree(documents);
+            // only the first document would be read: a second one (after ---) would be silently ignored
+            for (com.fasterxml.jackson.core.JsonToken next = documents.nextToken(); next != null; next = documents.nextToken()) {
+                if (next != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) { // an empty document, as a trailing --- makes
+                    throw new ContractException("contract holds a second YAML document (from line "
+                            + documents.currentTokenLocation().getLineNr() + ", after a --- line); cachecheck reads one"
+                            + " document per file: merge the two, or put each contract in its own file");
+                }
+            }
         } catch (JsonProcessingException e) {
-            throw new ContractException(yamlError(e), e);
+            String duplicate = duplicateField(e);
+            throw duplicate != null
+                    ? new ContractException(duplicate + ": is given twice" + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ")") + "; keep one value (a repeated key would silently replace"
+                    + " the first)")
+                    : new ContractException(yamlError(e), e);
+        } catch (IOException e) {
+            throw new ContractException("contract cannot be read (" + e.getClass().getSimpleName() + ")", e);
         }
         if (root == null || !root.isObject()) {
             throw new ContractException("contract is empty or not a YAML mapping; see docs/contract.md for an example");
@@ -101,15 +134,18 @@ public final class ContractLoader {
         CacheSettings cache = cache(required(root, "cache", ""));
         SourceSettings source = source(required(root, "source", ""));
         TenantDiscovery tenants = tenants(required(root, "tenants", ""));
+        ReadOnlySql.check(tenants.sql(), "tenants.sql", source.dialect());
         CheckSettings check = check(root.get("check"));
         JsonNode nsNode = required(root, "namespaces", "");
         if (!nsNode.isArray() || nsNode.isEmpty()) {
-            throw new ContractException("namespaces: must be a non-empty list of key namespaces");
+            throw new ContractException("namespaces: must be a non-empty list of key namespaces; add one entry per cached key"
+                    + " pattern (name, keyPattern, valueType, sql, fields), see docs/contract.md");
         }
         List<Namespace> namespaces = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < nsNode.size(); i++) {
             Namespace ns = namespace(nsNode.get(i), "namespaces[" + i + "]", tenants.placeholder());
+            ReadOnlySql.check(ns.sql().text(), "namespaces[" + i + "] (" + ns.name() + ").sql", source.dialect());
             if (!names.add(ns.name())) {
                 throw new ContractException("namespaces[" + i + "].name: '" + ns.name() + "' is used twice; namespace names must be unique");
             }
@@ -126,7 +162,7 @@ public final class ContractLoader {
 
     private CacheSettings cache(JsonNode node) {
         String path = "cache";
-        allowOnly(node, path, "url", "mode", "readFrom", "auth", "ignoreKeyPrefixes");
+        allowOnly(node, path, "url", "mode", "readFrom", "auth", "ignoreKeyPrefixes", "databases");
         String url = interpolate(text(node, "url", path), path + ".url");
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
             throw new ContractException("cache.url: '" + redactUrl(url) + "' must start with redis:// or rediss:// (TLS)");
@@ -145,6 +181,8 @@ public final class ContractLoader {
         if (readFrom.equals("replicas") && !mode.equals("cluster")) {
             throw new ContractException("cache.readFrom: replicas is only supported with mode: cluster; point cache.url at the replica instead");
         }
+        int databases = node.has("databases") ? intField(node, "databases", path, 1, 1_000_000) : CacheUrl.DEFAULT_DATABASES;
+        CacheUrl.check(url, "cache.url", mode.equals("cluster"), databases);
         List<String> ignore = new ArrayList<>();
         JsonNode prefixes = node.get("ignoreKeyPrefixes");
         if (prefixes != null) {
@@ -172,6 +210,14 @@ public final class ContractLoader {
         }
         if (url.toLowerCase().matches(".*[?&;]password=.*")) {
             throw new ContractException("source.url: contains a password parameter; remove it and use source.auth.passwordEnv or source.auth.secretRef");
+        }
+        // Each would weaken the read-only session JdbcSource sets up: pgjdbc's readOnlyMode=ignore drops the READ ONLY
+        // transactions, and allowMultiQueries lets one query text run several statements on MySQL and MariaDB.
+        for (String option : List.of("readOnlyMode", "allowMultiQueries")) {
+            if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]" + option.toLowerCase(java.util.Locale.ROOT) + "=.*")) {
+                throw new ContractException("source.url: sets " + option + ", which cachecheck controls itself to keep every"
+                        + " source session read-only and one statement per query; remove " + option + " from the URL");
+            }
         }
         return new SourceSettings(url, credentials(node.get("auth"), path + ".auth"));
     }
@@ -285,7 +331,7 @@ public final class ContractLoader {
         Map<String, String> keyColumns = new LinkedHashMap<>();
         JsonNode kc = node.get("keyColumns");
         if (kc != null && !kc.isObject()) {
-            throw new ContractException(path + ".keyColumns: must map key placeholders to result columns");
+            throw new ContractException(path + ".keyColumns: must map key placeholders to result columns, e.g. keyColumns: {order_id: id}");
         }
         for (String placeholder : pattern.placeholders()) {
             if (!placeholder.equals(tenantPlaceholder)) {
@@ -297,7 +343,7 @@ public final class ContractLoader {
             kc.fieldNames().forEachRemaining(k -> {
                 if (!keyColumns.containsKey(k)) {
                     throw new ContractException(where + ".keyColumns." + k + ": '" + k + "' is not a non-tenant placeholder of keyPattern '"
-                            + pattern.text() + "'");
+                            + pattern.text() + "'; use one of " + keyColumns.keySet());
                 }
             });
         }
@@ -446,7 +492,8 @@ public final class ContractLoader {
 
     private static void allowOnly(JsonNode node, String path, String... allowed) {
         if (!node.isObject()) {
-            throw new ContractException((path.isEmpty() ? "contract" : path) + ": must be a mapping");
+            throw new ContractException((path.isEmpty() ? "contract" : path) + ": must be a mapping of fields (key: value"
+                    + " lines, or {key: value}); see docs/contract.md");
         }
         Set<String> set = Set.of(allowed);
         node.fieldNames().forEachRemaining(name -> {

@@ -49,15 +49,17 @@ public final class KeyPattern {
             if (c == '{') {
                 int end = text.indexOf('}', i);
                 if (end < 0) {
-                    throw new ContractException(path + ": unclosed '{' at position " + i + " in key pattern '" + text + "'");
+                    throw new ContractException(path + ": unclosed '{' at position " + i + " in key pattern '" + text + "'; close the"
+                            + " placeholder with '}'");
                 }
                 String name = text.substring(i + 1, end);
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                     throw new ContractException(path + ": placeholder '{" + name + "}' in key pattern '" + text
-                            + "' is not a valid name (letters, digits, underscore)");
+                            + "' is not a valid name; use letters, digits and underscores, starting with a letter (e.g. {order_id})");
                 }
                 if (names.contains(name)) {
-                    throw new ContractException(path + ": placeholder {" + name + "} appears twice in key pattern '" + text + "'");
+                    throw new ContractException(path + ": placeholder {" + name + "} appears twice in key pattern '" + text
+                            + "'; give each part of the key its own placeholder name");
                 }
                 if (!names.isEmpty() && literal.length() == 0) {
                     throw new ContractException(path + ": placeholders {" + names.get(names.size() - 1) + "} and {" + name
@@ -68,7 +70,8 @@ public final class KeyPattern {
                 names.add(name);
                 i = end + 1;
             } else if (c == '}') {
-                throw new ContractException(path + ": unmatched '}' at position " + i + " in key pattern '" + text + "'");
+                throw new ContractException(path + ": unmatched '}' at position " + i + " in key pattern '" + text
+                        + "'; remove it, or open the placeholder with '{'");
             } else if (c == '*' || c == '?' || c == '[') {
                 throw new ContractException(path + ": key pattern '" + text + "' contains glob character '" + c
                         + "'; use named placeholders such as {order_id} instead");
@@ -79,7 +82,8 @@ public final class KeyPattern {
         }
         literals.add(literal.toString().getBytes(StandardCharsets.UTF_8));
         if (names.isEmpty()) {
-            throw new ContractException(path + ": key pattern '" + text + "' has no placeholder; it needs at least the tenant placeholder");
+            throw new ContractException(path + ": key pattern '" + text + "' has no placeholder; add the tenant placeholder and"
+                    + " the row key, e.g. t:{tenant_id}:order:{order_id}");
         }
         return new KeyPattern(text, literals.toArray(new byte[0][]), Collections.unmodifiableList(names));
     }

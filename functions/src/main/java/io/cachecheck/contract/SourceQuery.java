@@ -52,7 +52,7 @@ public final class SourceQuery {
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 int end = sql.indexOf("*/", i + 2);
                 if (end < 0) {
-                    throw new ContractException(path + ": unterminated /* comment in sql");
+                    throw new ContractException(path + ": unterminated /* comment in sql; close it with */");
                 }
                 piece.append(sql, i, end + 2);
                 i = end + 2;
@@ -93,7 +93,7 @@ public final class SourceQuery {
             }
             i++;
         }
-        throw new ContractException(path + ": unterminated " + quote + " quote in sql");
+        throw new ContractException(path + ": unterminated " + quote + " quote in sql; close it (a quote inside a literal is written twice)");
     }
 
     public String text() {

@@ -39,7 +39,23 @@ final class Handlers {
 
     static <T> T read(InputStream in, Class<T> type) throws IOException {
         try {
-            return Json.MAPPER.readValue(in, type);
+            // read as a tree first: the parser names a repeated field by its whole path (gate.maxDriftRatio), which
+            // a JsonNode field of the request type would report only as "input"
+            com.fasterxml.jackson.databind.JsonNode tree = Json.STRICT.readTree(in);
+            if (tree == null || tree.isMissingNode()) {
+                throw new InvalidInputException("input: the request is empty; send a JSON object (see the events/ samples)");
+            }
+            return Json.MAPPER.treeToValue(tree, type);
+        } catch (com.fasterxml.jackson.core.exc.StreamReadException e) {
+            String field = Json.duplicateField(e);
+            if (field == null) {
+                throw e;
+            }
+            // ValidateInput's request carries the execution input under "input": name the field as the user wrote it
+            boolean inInput = field.startsWith("input.");
+            throw new InvalidInputException((inInput ? field.substring("input.".length()) : field) + ": is given twice in the "
+                    + (inInput ? "execution input" : "request") + "; keep one value (a repeated field would silently"
+                    + " replace the first)");
         } catch (JsonMappingException e) {
             String path = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")

@@ -17,13 +17,13 @@ public record Limits(int maxKeysPerRun, int maxKeysPerTenant, double maxWritesPe
 
     public Limits {
         if (maxKeysPerRun < 1) {
-            throw new InvalidInputException("remediation.maxKeysPerRun must be at least 1, was " + maxKeysPerRun);
+            throw new InvalidInputException("remediation.maxKeysPerRun: " + maxKeysPerRun + " is invalid; use a whole number of 1 or more");
         }
         if (maxKeysPerTenant < 1) {
-            throw new InvalidInputException("remediation.maxKeysPerTenant must be at least 1, was " + maxKeysPerTenant);
+            throw new InvalidInputException("remediation.maxKeysPerTenant: " + maxKeysPerTenant + " is invalid; use a whole number of 1 or more");
         }
         if (!(maxWritesPerSecond > 0) || Double.isInfinite(maxWritesPerSecond)) {
-            throw new InvalidInputException("remediation.maxWritesPerSecond must be a positive number, was " + maxWritesPerSecond);
+            throw new InvalidInputException("remediation.maxWritesPerSecond: " + maxWritesPerSecond + " is invalid; use a number above 0");
         }
     }
 

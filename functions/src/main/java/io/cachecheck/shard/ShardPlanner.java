@@ -54,17 +54,23 @@ public final class ShardPlanner {
         for (Map<String, Object> row : rows) {
             String idColumn = spec.idColumn() == null ? row.keySet().iterator().next() : spec.idColumn().toLowerCase();
             if (!row.containsKey(idColumn)) {
-                throw new ContractException("tenants.idColumn: column '" + spec.idColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
+                throw new ContractException("tenants.idColumn: column '" + spec.idColumn() + "' is not returned by tenants.sql; it returns "
+                        + row.keySet() + "; select it in tenants.sql, or set tenants.idColumn to one of those");
             }
             Object id = row.get(idColumn);
             if (id == null) {
-                continue;
+                // Dropping the row would check the run as if the tenant did not exist, and a run could then say
+                // CONSISTENT without a word about it; a NULL id is a data or query problem to fix first.
+                throw new ContractException("tenants.sql: a row has NULL as its tenant id (column " + idColumn + "); every"
+                        + " row must name one tenant: filter such rows out (WHERE " + idColumn + " IS NOT NULL) or fix the"
+                        + " data");
             }
             String shard;
             if (spec.shardColumn() != null) {
                 String column = spec.shardColumn().toLowerCase();
                 if (!row.containsKey(column)) {
-                    throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql; it returns " + row.keySet());
+                    throw new ContractException("tenants.shardColumn: column '" + spec.shardColumn() + "' is not returned by tenants.sql;"
+                            + " it returns " + row.keySet() + "; select it in tenants.sql, or set tenants.shardColumn to one of those");
                 }
                 try {
                     shard = shardValue(id.toString(), row.get(column));
@@ -86,8 +92,10 @@ public final class ShardPlanner {
     static String shardValue(String tenant, Object value) {
         String shard = value == null ? null : value.toString().trim();
         if (shard == null || !SHARD_VALUE.matcher(shard).matches()) {
+            // the value itself is row content, so it is described, not quoted
             throw new ContractException("tenants.shardColumn: tenant '" + tenant + "' has shard value "
-                    + (shard == null ? "NULL" : "'" + shard + "'") + "; shard values name work items and files, so they must be"
+                    + (shard == null ? "NULL" : shard.isEmpty() ? "'' (empty)" : "of " + shard.length() + " characters, not all of"
+                    + " them allowed") + "; shard values name work items and files, so they must be"
                     + " 1-64 letters, digits, '_', '.', ':' or '-'; fix the data or map it in tenants.sql (e.g. with a CASE"
                     + " or md5), or use shardCount instead");
         }

@@ -54,6 +54,24 @@ public final class JdbcSource implements AutoCloseable {
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
+    /** The text of each prepared statement, for the position in an error ({@link SqlErrors#describe}). */
+    private final Map<String, String> texts = new HashMap<>();
+    /** The text of the statement being executed: the contract's SQL with bind markers, never a value. */
+    private String executing;
+    /**
+     * PostgreSQL: every query runs in its own READ ONLY transaction (auto-commit off), ended after the query
+     * ({@link ReadOnlySession}).
+     */
+    private final boolean transactional;
+    /**
+     * The attempt after the wrapper reported a failover executes on the driver's own statement. The wrapper's failover
+     * plugin (in its default strict-writer mode) takes a refusal by a read-only session (PostgreSQL SQLState 25006;
+     * MySQL errors 1290 and 1836, a read-only server) for a sign of a demoted writer: it reconnects and reports only
+     * that the connection changed, so a query that tries to write would look like a failover on every attempt. Run
+     * once without the wrapper, it gets the database's own answer: the refusal, or, after a genuine failover, its
+     * rows.
+     */
+    private boolean direct;
     /**
      * Whether array lookups may be kept as named server-side statements (PostgreSQL). Off when the URL sets
      * {@code prepareThreshold} itself (for example {@code prepareThreshold=0} behind a transaction-mode pooler), and
@@ -88,14 +106,20 @@ public final class JdbcSource implements AutoCloseable {
         this.backoffMillis = backoffMillis;
         this.timeLeft = timeLeft;
         this.serverPrepare = !settings.url().contains("prepareThreshold");
+        this.transactional = settings.dialect() == SourceSettings.Dialect.POSTGRESQL;
+    }
+
+    /** The contract field of a namespace's query, as errors name it. */
+    private static String field(Namespace ns) {
+        return "namespaces[" + ns.name() + "].sql";
     }
 
     /** Runs the contract's tenant discovery query. */
     public List<Map<String, Object>> query(String sql) {
         return withRetry("tenant discovery", () -> {
-            try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            try (PreparedStatement ps = prepareChecked(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds());
-                try (ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = execute(ps)) {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     ResultSetMetaData md = rs.getMetaData();
                     while (rs.next()) {
@@ -197,7 +221,7 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
                 return null;
-            }, "namespace " + ns.name() + " sql");
+            }, field(ns));
         } catch (RejectedValue e) {
             List<Fetched> out = new ArrayList<>(parts);
             for (int p = 0; p < parts; p++) {
@@ -272,7 +296,7 @@ public final class JdbcSource implements AutoCloseable {
         // size, a plan PostgreSQL can cache, and one bind value instead of one per key (docs/performance.md).
         boolean arrays = settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
         int size = arrays ? keyValues.size() : paddedSize(keyValues.size());
-        String where = "namespace " + ns.name() + " sql";
+        String where = field(ns);
         // A collection's rows are bounded per batch: at most maxMembers + 1 per key (one more than is compared, to
         // see that a key has too many). Reaching the limit means some key may be cut short (see fetchInto).
         long rowLimit = into.members() == null ? 0 : Math.min(Integer.MAX_VALUE, keyValues.size() * (maxMembers + 1L));
@@ -354,11 +378,19 @@ public final class JdbcSource implements AutoCloseable {
         return SourceRow.of(cols.index, values);
     }
 
+    /**
+     * Executes through the wrapper, so that its failover and monitoring plugins see the query; or, for the one attempt
+     * after the wrapper reported a failover, on the driver's own statement ({@link #direct}).
+     */
+    private ResultSet execute(PreparedStatement ps) throws SQLException {
+        return direct ? ps.unwrap(PreparedStatement.class).executeQuery() : ps.executeQuery();
+    }
+
     private ResultSet executeLookup(PreparedStatement ps) throws SQLException {
         // Set per execution, not when the statement is prepared: statements are reused while the deadline comes nearer.
         ps.setQueryTimeout(queryTimeoutSeconds());
         try {
-            return ps.executeQuery();
+            return execute(ps);
         } catch (SQLException e) {
             String state = e.getSQLState();
             if (state != null && state.startsWith("22")) {
@@ -369,7 +401,7 @@ public final class JdbcSource implements AutoCloseable {
                 // before 1.21) moved the session. From now on this source uses unnamed statements only, and the batch
                 // is retried on a new connection.
                 serverPrepare = false;
-                throw new java.sql.SQLRecoverableException("server-side prepared statement lost (SQLState " + state
+                throw new PreparedStatementLost("server-side prepared statement lost (SQLState " + state
                         + "), as behind a transaction-mode pooler; retrying with unnamed statements", state, e);
             }
             throw e;
@@ -595,16 +627,21 @@ public final class JdbcSource implements AutoCloseable {
     private PreparedStatement statement(String cacheKey, java.util.function.Supplier<String> sql, boolean arrays) throws SQLException {
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
-            ps = prepare(sql.get(), arrays);
+            String text = sql.get();
+            ps = prepare(text, arrays);
             statements.put(cacheKey, ps);
+            texts.put(cacheKey, text);
         }
+        executing = texts.get(cacheKey);
         return ps;
     }
 
     /** @param arrays an {@code = ANY(?)} lookup, which may be kept as a named server-side statement */
     private PreparedStatement prepare(String sql, boolean arrays) throws SQLException {
-        PreparedStatement ps = connection().prepareStatement(sql);
-        ps.setFetchSize(500);
+        PreparedStatement ps = prepareChecked(sql);
+        // PostgreSQL reads the whole result (as with auto-commit on) instead of a cursor 500 rows at a time: the
+        // transaction around each query turns auto-commit off, and a lookup's result is one batch anyway.
+        ps.setFetchSize(transactional ? 0 : 500);
         if (arrays && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
             // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
             ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
@@ -625,6 +662,7 @@ public final class JdbcSource implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             statements.clear();
             columns.clear();
+            texts.clear();
             SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
             Properties props = new Properties();
             if (auth.username() != null) {
@@ -643,6 +681,9 @@ public final class JdbcSource implements AutoCloseable {
                 // docs/performance.md). Only the "= ANY(?)" lookups, whose generic plan is an index scan on both
                 // columns, opt in to a named statement (see statement()).
                 props.setProperty("prepareThreshold", "0");
+                // BEGIN READ ONLY for each transaction, never a session-wide SET (see ReadOnlySession); the loader refuses
+                // a readOnlyMode in the URL, which would take precedence.
+                props.setProperty("readOnlyMode", "transaction");
             }
             // 10 s to connect. pgjdbc reads connectTimeout in seconds; MySQL Connector/J and MariaDB Connector/J in
             // milliseconds, where "10" would give up after 10 ms on any network slower than loopback.
@@ -652,11 +693,28 @@ public final class JdbcSource implements AutoCloseable {
                 // connection into a 30 s wait per attempt; failover2 + efm2 keep RDS/Aurora failover handling.
                 props.setProperty("wrapperPlugins", "failover2,efm2");
             }
-            connection = DriverManager.getConnection(settings.url(), props);
-            connection.setReadOnly(true);
-            connection.setAutoCommit(true);
+            Connection opened = DriverManager.getConnection(settings.url(), props);
+            try {
+                ReadOnlySession.open(opened, transactional);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(opened);
+                throw e;
+            }
+            connection = opened;
         }
         return connection;
+    }
+
+    /**
+     * Prepares a contract query; on PostgreSQL, one that pgjdbc would split into several statements is refused
+     * first ({@link ReadOnlySession#requireOneStatement}).
+     */
+    private PreparedStatement prepareChecked(String sql) throws SQLException {
+        executing = sql;
+        if (transactional) {
+            ReadOnlySession.requireOneStatement(sql);
+        }
+        return connection().prepareStatement(sql);
     }
 
     private interface SqlCall<T> {
@@ -692,6 +750,16 @@ public final class JdbcSource implements AutoCloseable {
                 || code == 1044 || code == 1045 || code == 1049 || code == 1142) {
             return "check source.url (host, database name) and source.auth (user, password, grants)";
         }
+        if (state.equals("25006") || code == 1792 || code == 1290 || code == 1836
+                || SqlErrors.refusedWrite(e)) {
+            return "a contract query only reads, and cachecheck runs it in a read-only session: make it a plain SELECT"
+                    + " (no data-modifying WITH, no function that writes)";
+        }
+        if (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0") || state.startsWith("45")
+                || state.startsWith("38") || state.startsWith("39") || state.startsWith("2F")) {
+            return "the error is about a value: check the query's casts and the functions it calls against the rows it"
+                    + " reads";
+        }
         return "fix the query or the mapping";
     }
 
@@ -701,12 +769,19 @@ public final class JdbcSource implements AutoCloseable {
             if (millisLeft() <= 0) {
                 throw deadlineReached(what, attempt, last);
             }
+            direct = last instanceof software.amazon.jdbc.plugin.failover.FailoverSuccessSQLException
+                    || last instanceof software.amazon.jdbc.plugin.failover.TransactionStateUnknownSQLException;
             try {
-                return call.call();
+                T result = call.call();
+                if (transactional) {
+                    connection.commit(); // ends the query's READ ONLY transaction (ReadOnlySession)
+                }
+                return result;
             } catch (SQLException e) {
                 if (!isConnectionProblem(e)) {
-                    throw new ContractException(where + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState()
-                            + "); " + fixFor(e), e);
+                    endTransactionQuietly();
+                    throw new ContractException(where + " failed: " + SqlErrors.describe(e, executing) + "; " + fixFor(e),
+                            SqlErrors.sanitized(e, executing));
                 }
                 last = e;
                 closeQuietly();
@@ -721,10 +796,18 @@ public final class JdbcSource implements AutoCloseable {
                         break;
                     }
                 }
+            } catch (RuntimeException e) {
+                // a refused key value (RejectedValue) is retried in halves on this connection; a mapping error ends
+                // the run: either way the failed query's transaction ends here
+                endTransactionQuietly();
+                throw e;
+            } finally {
+                direct = false;
             }
         }
         throw new SourceUnavailableException(what + " failed after " + (maxRetries + 1) + " attempts (SQLState "
-                + (last == null ? "none" : last.getSQLState()) + "); check the database is reachable", last);
+                + (last == null ? "none" : last.getSQLState()) + "); check that the database in source.url is reachable",
+                SqlErrors.sanitized(last, executing));
     }
 
     /**
@@ -734,12 +817,35 @@ public final class JdbcSource implements AutoCloseable {
     private static SourceDeadlineException deadlineReached(String what, int attempts, SQLException last) {
         return new SourceDeadlineException(what + " reached the deadline after " + attempts
                 + (attempts == 1 ? " attempt" : " attempts")
-                + (last == null ? "" : ", SQLState " + last.getSQLState()), last);
+                + (last == null ? "" : ", SQLState " + last.getSQLState()), SqlErrors.sanitized(last, null));
+    }
+
+    /**
+     * SQLState classes of errors in the statement itself, never of its connection: data exception, integrity
+     * constraint, read-only transaction, function errors, syntax and access, a SIGNAL's user-defined 45000.
+     */
+    private static final java.util.Set<String> STATEMENT_ERROR_CLASSES =
+            java.util.Set.of("21", "22", "23", "25", "2F", "38", "39", "42", "44", "45", "P0");
+
+    /** A named server-side statement the server no longer has (a transaction-mode pooler): retried on a new connection. */
+    private static final class PreparedStatementLost extends SQLRecoverableException {
+        PreparedStatementLost(String message, String state, Throwable cause) {
+            super(message, state, cause);
+        }
     }
 
     /** Connection-class failures are retried on a new connection; anything else is a query problem. */
     static boolean isConnectionProblem(SQLException e) {
         String state = e.getSQLState();
+        if (e instanceof PreparedStatementLost) {
+            return true;
+        }
+        if (state != null && STATEMENT_ERROR_CLASSES.contains(state.substring(0, Math.min(2, state.length())))) {
+            // MariaDB Connector/J throws SQLTransientConnectionException for any SQLState class it does not know,
+            // such as 45000 from a SIGNAL in a function the query calls: that is the query's error, and retrying it
+            // on a new connection would only repeat it
+            return false;
+        }
         if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
             return true;
         }
@@ -754,13 +860,32 @@ public final class JdbcSource implements AutoCloseable {
     private void closeQuietly() {
         statements.clear();
         columns.clear();
+        texts.clear();
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the connection is already broken; nothing to release
-            }
+            closeQuietly(connection);
             connection = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the connection is already broken; nothing to release
+        }
+    }
+
+    /**
+     * Ends the READ ONLY transaction of a query that failed, so that the next query (a retry of half a batch after a
+     * refused key value, for example) does not find it aborted; a connection that cannot roll back is closed.
+     */
+    private void endTransactionQuietly() {
+        if (transactional && connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                closeQuietly();
+            }
         }
     }
 

@@ -39,7 +39,8 @@ public final class DirectoryObjectStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new CacheCheckException("cannot read " + resolve(key) + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new CacheCheckException("cannot read " + resolve(key) + " (" + e.getClass().getSimpleName()
+                    + "); check that the output directory (--out) and its files are readable", e);
         }
     }
 

@@ -77,6 +77,9 @@ public final class ContractSource {
             URI uri = URI.create(url);
             String scheme = settings.get(Settings.CACHE_TLS) ? "rediss" : uri.getScheme();
             url = scheme + "://" + endpoint + (uri.getRawPath() == null ? "" : uri.getRawPath());
+            // the database number was checked with the contract; the endpoint brings the host and port
+            io.cachecheck.contract.CacheUrl.check(url, Settings.CACHE_ENDPOINT.name() + " (the host:port of cache.url)",
+                    cache.cluster(), Integer.MAX_VALUE);
         }
         return new Contract(contract.version(), new CacheSettings(url, cache.cluster(), cache.readReplicas(), cacheCredentials,
                 cache.ignoreKeyPrefixes()),

@@ -32,6 +32,11 @@ public final class ExecutionInputParser {
     private ExecutionInputParser() {
     }
 
+    /**
+     * Validates a parsed execution input. A field given twice cannot be seen in a {@link JsonNode} any more (the
+     * parser kept the last value), so it is refused where the JSON text is read: {@link Json#STRICT}, used by every
+     * handler's request (ValidateInput's included) and by the CLI's {@code --input}.
+     */
     public static ExecutionInput parse(JsonNode input) {
         if (input == null || !input.isObject()) {
             throw new InvalidInputException("execution input: must be a JSON object such as {\"mode\": \"manual\"}");

@@ -1,6 +1,11 @@
 package io.cachecheck.workflow;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -15,7 +20,37 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * Reads JSON that people write (execution inputs, handler requests) and refuses an object that names a field
+     * twice: a plain read keeps the last value, so {@code {"mode": "manual", "mode": "gate"}} would silently run as a
+     * gate. {@link #duplicateField} names the field.
+     */
+    public static final ObjectReader STRICT = MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private Json() {
+    }
+
+    /**
+     * The path of the field that a {@link #STRICT} read found twice, such as {@code mode} or
+     * {@code gate.maxDriftRatio} ({@code list[0].name} inside arrays); null when the error is another one.
+     */
+    public static String duplicateField(JacksonException e) {
+        if (!(e instanceof StreamReadException read) || read.getOriginalMessage() == null
+                || !read.getOriginalMessage().startsWith("Duplicate field") || read.getProcessor() == null) {
+            return null;
+        }
+        JsonParser parser = read.getProcessor();
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            parts.addFirst(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
+    /** "line L, column C" of a parse error, or "" without a location. */
+    public static String where(JacksonException e) {
+        return e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     public static byte[] bytes(Object value) {

@@ -20,7 +20,7 @@ public final class RunIds {
         if (id == null || !SAFE.matcher(id).matches() || id.contains("..") || id.equals("latest")) {
             throw new InvalidInputException(field + ": '" + id + "' is not a valid id; use 1-128 letters, digits, _ . : -"
                     + " starting with a letter or digit, not 'latest'"
-                    + " (the state machine passes $$.Execution.Name)");
+                    + (field.equals("runId") ? " (the state machine passes $$.Execution.Name)" : ""));
         }
         return id;
     }

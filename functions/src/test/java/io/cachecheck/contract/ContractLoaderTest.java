@@ -347,9 +347,104 @@ class ContractLoaderTest {
     }
 
     @Test
-    void parse_whenKeyDuplicated_rejects() {
+    void parse_whenKeyDuplicated_rejectsNamingItsPath() {
         assertThatThrownBy(() -> loader().parse(VALID.replace("  shardCount: 4", "  shardCount: 4\n  shardCount: 5")))
-                .isInstanceOf(ContractException.class).hasMessageContaining("Duplicate field 'shardCount'");
+                .isInstanceOf(ContractException.class)
+                .hasMessage("tenants.shardCount: is given twice (line 11); keep one value (a repeated key would silently"
+                        + " replace the first)");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("status: status", "status: status\n      status: other")))
+                .hasMessageStartingWith("namespaces[0].fields.status: is given twice (line ");
+    }
+
+    @Test
+    void parse_whenSeveralYamlDocuments_refusesTheSecondInsteadOfIgnoringIt() {
+        assertThatThrownBy(() -> loader().parse(VALID + "---\n" + VALID))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("contract holds a second YAML document (from line 22, after a --- line); cachecheck reads one"
+                        + " document per file: merge the two, or put each contract in its own file");
+        // a leading ---, and an empty document after a trailing ---, are one contract
+        assertThat(loader().parse("---\n" + VALID + "---\n# end\n").namespaces()).hasSize(1);
+    }
+
+    @Test
+    void parse_whenCacheUrlIsMalformed_namesCacheUrlAndTheForm() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://[10.0.0.5]:6379/3")))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("cache.url: 'redis://[10.0.0.5]:6379/3' is not a valid URL (Malformed IPv6 address at"
+                        + " character 10); write redis://host:port/db, with an IPv6 address in brackets (redis://[::1]:6379/0)");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://cache_1:6379/3")))
+                .hasMessageStartingWith("cache.url: 'redis://cache_1:6379/3' has no host and port that can be read; write");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://127.0.0.1:70000/3")))
+                .hasMessage("cache.url: port 70000 is out of range; use 1-65535 (Redis listens on 6379 by default)");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3?protocol=3")))
+                .hasMessageStartingWith("cache.url: '?protocol=3' is not used; remove it");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://app@127.0.0.1:6379/3")))
+                .hasMessage("cache.url: a user name in the URL is not used; remove it and set cache.auth.username");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/x")))
+                .hasMessage("cache.url: database 'x' is not a number; use redis://host:port/0");
+    }
+
+    @Test
+    void parse_whenTheDatabaseNumberIsBeyondTheServersDatabases_refusesAtLoad() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/99")))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("cache.url: database 99 does not exist on a server with 16 databases (0-15); use one of those,"
+                        + " or, if the server is configured with more (databases in redis.conf), set cache.databases to that"
+                        + " number");
+        assertThat(loader().parse(VALID.replace("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/15")).cache().url())
+                .endsWith("/15");
+        assertThat(loader().parse(VALID.replace("  url: redis://127.0.0.1:6379/3", "  url: redis://127.0.0.1:6379/99\n  databases: 100"))
+                .cache().url()).endsWith("/99");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("  url: redis://127.0.0.1:6379/3",
+                "  url: redis://127.0.0.1:6379/3\n  mode: cluster")))
+                .hasMessage("cache.url: Redis Cluster has only database 0; remove /3");
+    }
+
+    @Test
+    void parse_whenSourceUrlWeakensTheReadOnlySession_refusesTheOption() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("5432/test", "5432/test?readOnlyMode=ignore")))
+                .isInstanceOf(ContractException.class)
+                .hasMessage("source.url: sets readOnlyMode, which cachecheck controls itself to keep every source session"
+                        + " read-only and one statement per query; remove readOnlyMode from the URL");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("jdbc:aws-wrapper:postgresql://127.0.0.1:5432/test",
+                "jdbc:aws-wrapper:mysql://127.0.0.1:3306/test?useSSL=false&allowMultiQueries=true")))
+                .hasMessageContaining("remove allowMultiQueries from the URL");
+    }
+
+    @Test
+    void parse_whenAQueryWritesOrStacksStatements_namesTheField() {
+        assertThatThrownBy(() -> loader().parse(VALID.replace("SELECT tenant_id FROM tenants WHERE active",
+                "DELETE FROM tenants WHERE tenant_id = 'x' RETURNING tenant_id")))
+                .isInstanceOf(ContractException.class)
+                .hasMessageStartingWith("tenants.sql: starts with DELETE, not SELECT or WITH; a contract query only reads");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("order_id IN (:order_id)",
+                "order_id IN (:order_id); DROP TABLE orders; --")))
+                .hasMessageStartingWith("namespaces[0] (order_summary).sql: holds more than one statement (the ';' at line 1,"
+                        + " column ");
+    }
+
+    @Test
+    void load_whenTheFileIsNotUtf8Text_saysWhereAndToSaveItAsUtf8(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("contract.yaml");
+        java.nio.file.Files.write(file, VALID.getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        assertThatThrownBy(() -> loader().load(file)).isInstanceOf(ContractException.class)
+                .hasMessage("contract file " + file + " is UTF-16 (it starts with that byte order mark); save it as UTF-8");
+        java.nio.file.Files.write(file, VALID.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        assertThatThrownBy(() -> loader().load(file))
+                .hasMessage("contract file " + file + " holds a NUL byte at line 1, column 2, as a UTF-16 or binary file"
+                        + " does; save it as UTF-8 text");
+        java.nio.file.Files.write(file, VALID.replace("cached_at", "cach\u00e9d_at").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> loader().load(file))
+                .hasMessage("contract file " + file + " is not UTF-8: byte 0xE9 at line 19, column 18 is not valid UTF-8"
+                        + " (a Latin-1 or Windows-1252 file?); save the file as UTF-8");
+        assertThatThrownBy(() -> loader().load(dir))
+                .hasMessage("contract file " + dir + " is a directory; pass the path of the file");
+        assertThatThrownBy(() -> loader().load(dir.resolve("missing.yaml")))
+                .hasMessageEndingWith("does not exist; pass the path of your contract YAML");
+        // a UTF-8 byte order mark is still UTF-8
+        java.nio.file.Files.write(file, ("\uFEFF" + VALID).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(loader().load(file).namespaces()).hasSize(1);
     }
 
     @Test
@@ -362,5 +457,16 @@ class ContractLoaderTest {
     void parse_whenBatchLargerThanBuffer_rejects() {
         assertThatThrownBy(() -> loader().parse(VALID + "check:\n  batchSize: 500\n  maxBufferedKeys: 100\n"))
                 .isInstanceOf(ContractException.class).hasMessageContaining("check.maxBufferedKeys");
+    }
+
+    @Test
+    void parse_whenAShapeIsWrong_saysWhatToWrite() {
+        assertThatThrownBy(() -> loader().parse("version: 1\ncache: redis://x\n"))
+                .hasMessage("cache: must be a mapping of fields (key: value lines, or {key: value}); see docs/contract.md");
+        assertThatThrownBy(() -> loader().parse(VALID.replace("    ignore: [cached_at]", "    keyColumns: {id: order_id}")))
+                .hasMessage("namespaces[0] (order_summary).keyColumns.id: 'id' is not a non-tenant placeholder of keyPattern"
+                        + " 't:{tenant_id}:order:{order_id}'; use one of [order_id]");
+        assertThatThrownBy(() -> loader().parse(VALID.substring(0, VALID.indexOf("namespaces:")) + "namespaces: []\n"))
+                .hasMessageStartingWith("namespaces: must be a non-empty list of key namespaces; add one entry per cached key");
     }
 }

@@ -64,4 +64,21 @@ class KeyPatternTest {
     void parse_whenGlob_rejects() {
         assertThatThrownBy(() -> KeyPattern.parse("t:{tenant_id}:*", "p")).hasMessageContaining("glob character '*'");
     }
+
+    @Test
+    void parse_whenMalformed_namesThePatternAndTheFix() {
+        assertThatThrownBy(() -> KeyPattern.parse("t:{tenant_id:x", "p"))
+                .hasMessage("p: unclosed '{' at position 2 in key pattern 't:{tenant_id:x'; close the placeholder with '}'");
+        assertThatThrownBy(() -> KeyPattern.parse("t:{tenant_id}:x}", "p"))
+                .hasMessage("p: unmatched '}' at position 15 in key pattern 't:{tenant_id}:x}'; remove it, or open the"
+                        + " placeholder with '{'");
+        assertThatThrownBy(() -> KeyPattern.parse("t:{tenant_id}:{id}:{id}", "p"))
+                .hasMessageEndingWith("; give each part of the key its own placeholder name");
+        assertThatThrownBy(() -> KeyPattern.parse("t:{tenant_id}:{1d}", "p"))
+                .hasMessageEndingWith("is not a valid name; use letters, digits and underscores, starting with a letter"
+                        + " (e.g. {order_id})");
+        assertThatThrownBy(() -> KeyPattern.parse("t:orders", "p"))
+                .hasMessage("p: key pattern 't:orders' has no placeholder; add the tenant placeholder and the row key, e.g."
+                        + " t:{tenant_id}:order:{order_id}");
+    }
 }

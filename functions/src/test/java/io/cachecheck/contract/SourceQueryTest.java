@@ -38,4 +38,12 @@ class SourceQueryTest {
         assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id);").combinable("tenant_id")).isFalse();
         assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id NOT IN (:id)").combinable("tenant_id")).isFalse();
     }
+
+    @Test
+    void parse_whenAQuoteOrCommentIsNotClosed_saysHowToCloseIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("SELECT id FROM t /* note"))
+                .hasMessage("namespaces[0].sql: unterminated /* comment in sql; close it with */");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND x = 'it"))
+                .hasMessage("namespaces[0].sql: unterminated ' quote in sql; close it (a quote inside a literal is written twice)");
+    }
 }

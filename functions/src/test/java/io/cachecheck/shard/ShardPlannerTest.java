@@ -116,7 +116,9 @@ class ShardPlannerTest {
         assertThat(ShardPlanner.shardValue("acme", 7)).isEqualTo("7");
         assertThatThrownBy(() -> ShardPlanner.shardValue("acme", "eu west/1"))
                 .isInstanceOf(io.cachecheck.error.ContractException.class)
-                .hasMessageContaining("tenants.shardColumn: tenant 'acme' has shard value 'eu west/1'");
+                .hasMessageContaining("tenants.shardColumn: tenant 'acme' has shard value of 9 characters, not all of them"
+                        + " allowed; shard values name work items and files")
+                .hasMessageNotContaining("eu west/1");
         assertThatThrownBy(() -> ShardPlanner.shardValue("globex", null))
                 .isInstanceOf(io.cachecheck.error.ContractException.class)
                 .hasMessageContaining("tenant 'globex' has shard value NULL");

@@ -21,6 +21,35 @@ class JdbcSourceTest {
     }
 
     @Test
+    void fixFor_aRefusedWrite_saysTheQueryMustOnlyRead_andADataError_pointsAtTheValues() {
+        String readOnly = "a contract query only reads, and cachecheck runs it in a read-only session: make it a plain"
+                + " SELECT (no data-modifying WITH, no function that writes)";
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("cannot execute DELETE in a read-only transaction", "25006")))
+                .isEqualTo(readOnly);
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("Cannot execute statement in a READ ONLY transaction", "25006", 1792)))
+                .isEqualTo(readOnly);
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("The MySQL server is running with the --read-only option", "HY000", 1290)))
+                .isEqualTo(readOnly);
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("Connection is read-only. Queries leading to data modification"
+                + " are not allowed.", "S1009"))).isEqualTo(readOnly);
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("invalid input syntax", "22P02")))
+                .startsWith("the error is about a value");
+        assertThat(JdbcSource.fixFor(new java.sql.SQLException("raised", "P0001"))).startsWith("the error is about a value");
+    }
+
+    @Test
+    void isConnectionProblem_followsTheSqlStateBeforeTheExceptionClass() {
+        // MariaDB Connector/J: an unknown class (a SIGNAL's 45000) comes as a "transient connection" exception
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLTransientConnectionException("bad note", "45000"))).isFalse();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLTransientConnectionException("x", "22007"))).isFalse();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLNonTransientConnectionException("reset", "08000"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLTimeoutException("timeout", "70100"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLException("socket closed"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLException("terminated", "57P01"))).isTrue();
+        assertThat(JdbcSource.isConnectionProblem(new java.sql.SQLException("read-only", "25006"))).isFalse();
+    }
+
+    @Test
     void arrayLiteral_quotesEveryElementAndEscapesQuotesAndBackslashes() {
         List<String[]> keys = List.of(new String[]{"1", "x"}, new String[]{"a,b", "y"}, new String[]{"q\"uo\\te", "z"}, new String[]{"{}", "w"});
         assertThat(JdbcSource.arrayLiteral(keys, 0)).isEqualTo("{\"1\",\"a,b\",\"q\\\"uo\\\\te\",\"{}\"}");

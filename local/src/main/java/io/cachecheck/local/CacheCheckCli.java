@@ -10,6 +10,7 @@ import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
+import io.cachecheck.config.TextFiles;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
@@ -253,8 +254,9 @@ public final class CacheCheckCli {
         try {
             new DemoData(jdbc, contract.source().credentials().username(), "cachecheck_demo", redis).seed();
         } catch (SQLException | RuntimeException e) {
-            throw new UsageException("cannot seed the demo dataset (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, or set"
+            throw new UsageException("cannot seed the demo dataset (" + (e instanceof SQLException sql
+                    ? io.cachecheck.source.SqlErrors.describe(sql, null) : e.getClass().getSimpleName() + ": " + e.getMessage())
+                    + "); start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, or set"
                     + " CACHECHECK_DEMO_PG / CACHECHECK_DEMO_REDIS to host:port");
         }
         Map<String, String> demoOptions = new HashMap<>(options);
@@ -264,6 +266,9 @@ public final class CacheCheckCli {
 
     private int execute(Contract contract, Map<String, String> options, Path outDir) {
         JsonNode input = options.containsKey("input") ? inputFile(options) : executionInput(options);
+        if (options.containsKey("run-id")) {
+            runId(options.get("run-id"));
+        }
         String runId = options.getOrDefault("run-id", "local-"
                 + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                 + "-" + UUID.randomUUID().toString().substring(0, 8));
@@ -295,7 +300,7 @@ public final class CacheCheckCli {
                 .contract(() -> contract).redactor(redactor)
                 .progress(shard -> quiet ? (a, b) -> { } : new ProgressPrinter(shard, err, 2000))
                 .build();
-        String definition = options.containsKey("definition") ? read(Path.of(options.get("definition")))
+        String definition = options.containsKey("definition") ? read("definition", Path.of(options.get("definition")))
                 : LocalWorkflow.packagedDefinition();
         Duration timeout = Duration.ofSeconds(functionTimeout(options.getOrDefault("function-timeout", "900"),
                 resolved.get(Settings.DEADLINE_MARGIN_SECONDS)));
@@ -313,6 +318,18 @@ public final class CacheCheckCli {
         LocalWorkflow.Run run = workflow.run(runId, input);
         return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()),
                 !options.containsKey("input"));
+    }
+
+    /**
+     * Checks --run-id before anything uses it: it names the audit log and the baseline, so a run id such as
+     * {@code ../../x} would reach outside --out (the store refuses it, but only as a Java error).
+     */
+    static String runId(String id) {
+        try {
+            return RunIds.check("--run-id", id);
+        } catch (InvalidInputException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Execution input fields that a CLI option sets, so an input error can name the option the user typed. */
@@ -355,16 +372,22 @@ public final class CacheCheckCli {
         Path file = Path.of(options.get("input"));
         String text;
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UsageException("--input: cannot read " + file + " (" + e.getMessage() + ")");
+            text = TextFiles.readUtf8(file);
+        } catch (TextFiles.Unreadable e) {
+            throw new UsageException("--input: " + file + " " + e.getMessage());
         }
         if (text.isBlank()) {
             throw new UsageException("--input: " + file + " is empty; write an execution input such as {\"mode\": \"manual\"} (see events/)");
         }
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.STRICT.readTree(text);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
+            String field = Json.duplicateField(e);
+            if (field != null) {
+                // as ValidateInput refuses it in AWS: a plain read would keep the last value and run, say, as a gate
+                throw new UsageException("--input: " + file + ": " + field + " is given twice (" + Json.where(e)
+                        + "); keep one value (a repeated field would silently replace the first)");
+            }
             throw new UsageException("--input: " + file + " is not valid JSON: " + e.getOriginalMessage()
                     + "; write an execution input such as {\"mode\": \"manual\"} (see events/)");
         }
@@ -547,7 +570,7 @@ public final class CacheCheckCli {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number");
+        throw new UsageException("--" + option + ": '" + text + "' is not a positive whole number; use one such as 4");
     }
 
     /**
@@ -595,11 +618,12 @@ public final class CacheCheckCli {
         throw new UsageException("--" + option + ": '" + text + "' is not a positive number, e.g. 50");
     }
 
-    private static String read(Path file) {
+    /** The text of a file an option names, or an error naming the option. */
+    private static String read(String option, Path file) {
         try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
+            return TextFiles.readUtf8(file);
+        } catch (TextFiles.Unreadable e) {
+            throw new UsageException("--" + option + ": " + file + " " + e.getMessage());
         }
     }
 
@@ -610,7 +634,7 @@ public final class CacheCheckCli {
             }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("cannot read " + name);
+            throw new UsageException("cannot read the packaged " + name + "; rebuild the jar (mvn package)");
         }
     }
 }

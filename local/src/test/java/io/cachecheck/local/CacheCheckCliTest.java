@@ -71,6 +71,61 @@ class CacheCheckCliTest {
     }
 
     @Test
+    void anInputFileThatGivesAFieldTwice_isRefusedNamingTheFieldAndWhere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("input.json");
+        Files.writeString(file, "{\"mode\": \"manual\",\n \"mode\": \"gate\"}");
+
+        assertThatThrownBy(() -> CacheCheckCli.inputFile(Map.of("input", file.toString())))
+                .hasMessage("--input: " + file + ": mode is given twice (line 2, column 8); keep one value (a repeated field"
+                        + " would silently replace the first)");
+        Files.writeString(file, "{\"mode\": \"gate\", \"gate\": {\"failOnIncomplete\": true, \"failOnIncomplete\": false}}");
+        assertThatThrownBy(() -> CacheCheckCli.inputFile(Map.of("input", file.toString())))
+                .hasMessageStartingWith("--input: " + file + ": gate.failOnIncomplete is given twice (line 1, column ");
+    }
+
+    @Test
+    void anInputFileThatIsNotUtf8OrIsADirectory_saysSoAndHowToFixIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("input.json");
+        Files.write(file, "{\"mode\": \"man\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> CacheCheckCli.inputFile(Map.of("input", file.toString())))
+                .hasMessage("--input: " + file + " is not UTF-8: byte 0xE9 at line 1, column 14 is not valid UTF-8 (a Latin-1"
+                        + " or Windows-1252 file?); save the file as UTF-8");
+        assertThatThrownBy(() -> CacheCheckCli.inputFile(Map.of("input", dir.toString())))
+                .hasMessage("--input: " + dir + " is a directory; pass the path of the file");
+    }
+
+    @Test
+    void aRunIdThatWouldLeaveTheStore_isRefusedNamingTheOption(@TempDir Path dir) throws Exception {
+        Path contract = dir.resolve("contract.yaml");
+        Files.writeString(contract, CONTRACT_ON_CLOSED_PORTS);
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+
+        int code = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", dir.resolve("out").toString(),
+                "--run-id", "../../x", "--quiet"});
+
+        assertThat(code).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+        assertThat(stderr.toString(StandardCharsets.UTF_8).trim()).isEqualTo("error: --run-id: '../../x' is not a valid id;"
+                + " use 1-128 letters, digits, _ . : - starting with a letter or digit, not 'latest'");
+    }
+
+    /** Nothing listens on these ports: a refusal must come before any connection. */
+    private static final String CONTRACT_ON_CLOSED_PORTS = """
+            version: 1
+            cache: {url: "redis://127.0.0.1:1/2"}
+            source: {url: "jdbc:aws-wrapper:postgresql://127.0.0.1:1/test", auth: {username: postgres}}
+            tenants: {sql: "SELECT tenant_id FROM tenants"}
+            namespaces:
+              - name: item
+                keyPattern: "t:{tenant_id}:item:{id}"
+                valueType: string
+                sql: "SELECT id, v FROM items WHERE tenant_id = :tenant_id AND id IN (:id)"
+                column: v
+            """;
+
+    @Test
     void functionTimeout_mustLeaveTimeAfterTheDeadlineMargin() {
         assertThat(CacheCheckCli.functionTimeout("900", 30)).isEqualTo(900);
         assertThat(CacheCheckCli.functionTimeout("31", 30)).isEqualTo(31);
@@ -78,7 +133,7 @@ class CacheCheckCliTest {
                 .hasMessageContaining("--function-timeout: 30 s leaves no time to validate")
                 .hasMessageContaining("use more than 30");
         assertThatThrownBy(() -> CacheCheckCli.functionTimeout("0", 30))
-                .hasMessage("--function-timeout: '0' is not a positive whole number");
+                .hasMessage("--function-timeout: '0' is not a positive whole number; use one such as 4");
     }
 
     @Test
