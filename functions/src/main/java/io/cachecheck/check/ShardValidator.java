@@ -908,7 +908,7 @@ public final class ShardValidator {
         // The raw-value digest and the source version only serve a differing key (its finding and its re-check),
         // so they are computed once the key is known to differ: for every consistent key they cost one SHA-256 and
         // a version parse and format (docs/performance.md, "Engine levers, second round").
-        Canonicalizer.Decoded decoded = Canonicalizer.decode(ns, value, contract.check().maxValueBytes());
+        io.cachecheck.decode.Decoded decoded = CachedValueDecoder.decode(ns, value, contract.check().maxValueBytes());
         if (decoded.corrupt()) {
             o.valueDigest = rawDigest(value);
             o.sourceVersion = Canonicalizer.sourceVersion(ns, row);

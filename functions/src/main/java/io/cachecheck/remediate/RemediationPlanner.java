@@ -1,10 +1,10 @@
 package io.cachecheck.remediate;
 
-import io.cachecheck.check.Canonicalizer;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.decode.CorruptReasons;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,7 +86,7 @@ public final class RemediationPlanner {
         if (!f.driftClass().isDrift()) {
             return f.driftClass() == DriftClass.IN_FLIGHT ? "in-flight" : "not-drift";
         }
-        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith(Canonicalizer.TOO_LARGE)) {
+        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith(CorruptReasons.TOO_LARGE)) {
             // larger than check.maxValueBytes: never decoded nor compared, so not proven wrong; a tool limit is no
             // reason to delete a value (raise the limit to check it)
             return "not-compared-too-large";
