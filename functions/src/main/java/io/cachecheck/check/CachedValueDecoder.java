@@ -6,13 +6,12 @@ import io.cachecheck.contract.Namespace;
 import io.cachecheck.contract.ValueType;
 import io.cachecheck.decode.Decoded;
 import io.cachecheck.decode.FieldShape;
-import io.cachecheck.decode.ValueDecoder;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 
-/** Decodes what a pipelined read returned as its namespace declares, through the decode layer. */
+/** Decodes what a pipelined read returned as its namespace declares ({@code valueType} and {@code decode}). */
 public final class CachedValueDecoder {
     /** Per thread, the shape of each namespace's cached values. */
     private static final ThreadLocal<IdentityHashMap<Namespace, FieldShape>> SHAPES =
@@ -29,10 +28,10 @@ public final class CachedValueDecoder {
         FieldShape shape = ns.unknownFields() == Namespace.UnknownFields.REPORT && ns.valueType() != ValueType.STRING
                 ? shape(ns) : null;
         if (value instanceof CachedValue.Text text) {
-            return ValueDecoder.string(text.bytes(), ns.valueType() != ValueType.STRING, shape, maxValueBytes);
+            return ns.decode().decodeString(text.bytes(), shape, maxValueBytes);
         }
         if (value instanceof CachedValue.Hash hash) {
-            return ValueDecoder.hash(hash.fields(), shape, maxValueBytes);
+            return ns.decode().decodeHash(hash.fields(), shape, maxValueBytes);
         }
         throw new IllegalArgumentException("cannot decode " + value.getClass().getSimpleName());
     }
@@ -48,7 +47,7 @@ public final class CachedValueDecoder {
             for (FieldMapping f : ns.fields()) {
                 names.add(f.field());
             }
-            shape = FieldShape.of(names, ns.valueType() == ValueType.JSON);
+            shape = FieldShape.of(names, ns.nestedFields());
             if (cache.size() > 64) {
                 cache.clear(); // a warm Lambda loads a new contract per invocation: keep only recent namespaces
             }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.cachecheck.contract.FieldMapping;
 import io.cachecheck.contract.Namespace;
-import io.cachecheck.contract.ValueType;
 import io.cachecheck.decode.Decoded;
 import io.cachecheck.source.SourceRow;
 import io.cachecheck.source.TemporalValue;
@@ -83,7 +82,7 @@ public final class Canonicalizer {
         s.setLength(0);
         List<String> differing = null;
         for (FieldMapping f : ns.fields()) {
-            Object cv = lookup(cache.fields(), f.field(), ns.valueType());
+            Object cv = lookup(cache.fields(), f.field(), ns.nestedFields());
             Object sv = row.get(f.column());
             int cStart = c.length();
             int sStart = s.length();
@@ -107,7 +106,7 @@ public final class Canonicalizer {
         // Versions only explain a difference (freshness of a STALE key, the versions shown in a finding); parsing
         // and formatting them for every consistent key was a quarter of the validator's CPU (docs/performance.md).
         if (ns.version() != null && differing != null) {
-            Object cv = lookup(cache.fields(), ns.version().field(), ns.valueType());
+            Object cv = lookup(cache.fields(), ns.version().field(), ns.nestedFields());
             Object sv = row.get(ns.version().column());
             Comparable<?>[] versions = versionPair(cv, sv);
             cacheVersion = display(versions[0], cv);
@@ -135,7 +134,7 @@ public final class Canonicalizer {
         StringBuilder c = new StringBuilder(128);
         for (FieldMapping f : ns.fields()) {
             c.append(f.field()).append('=');
-            plain(lookup(cache.fields(), f.field(), ns.valueType()), c);
+            plain(lookup(cache.fields(), f.field(), ns.nestedFields()), c);
             c.append('\n');
         }
         return sha256(c);
@@ -154,8 +153,8 @@ public final class Canonicalizer {
         return sha256(s);
     }
 
-    private static Object lookup(Map<String, Object> fields, String field, ValueType type) {
-        if (type != ValueType.JSON || field.indexOf('.') < 0) {
+    private static Object lookup(Map<String, Object> fields, String field, boolean nested) {
+        if (!nested || field.indexOf('.') < 0) {
             return fields.get(field);
         }
         // A dotted name is a path through nested objects only: a top-level key spelled "price.amount" is not what the

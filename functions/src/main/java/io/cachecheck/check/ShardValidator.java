@@ -920,6 +920,13 @@ public final class ShardValidator {
             o.sourceDigest = row == null ? null : Canonicalizer.sourceOnlyDigest(ns, row);
             return o;
         }
+        if (row == null && decoded.cachedNull()) {
+            // the application cached that there is no row (Spring's NullValue), and there is none: they agree
+            o.driftClass = DriftClass.CONSISTENT;
+            o.cacheDigest = Canonicalizer.cacheOnlyDigest(ns, decoded);
+            o.sourceDigest = o.cacheDigest;
+            return o;
+        }
         if (row == null) {
             o.valueDigest = rawDigest(value);
             o.driftClass = DriftClass.ORPHAN;

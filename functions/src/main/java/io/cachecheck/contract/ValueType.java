@@ -9,6 +9,15 @@ public enum ValueType {
     /** A Redis string holding one scalar, compared with a single column. */
     STRING;
 
+    /** The decode layer's name for this storage. */
+    public io.cachecheck.decode.chain.DecodeChain.Layout layout() {
+        return switch (this) {
+            case JSON -> io.cachecheck.decode.chain.DecodeChain.Layout.JSON;
+            case HASH -> io.cachecheck.decode.chain.DecodeChain.Layout.HASH;
+            case STRING -> io.cachecheck.decode.chain.DecodeChain.Layout.STRING;
+        };
+    }
+
     static ValueType parse(String text, String path) {
         return switch (text.toLowerCase(java.util.Locale.ROOT)) {
             case "json" -> JSON;

@@ -13,7 +13,7 @@ public final class CorruptReasons {
     private CorruptReasons() {
     }
 
-    static String tooLarge(long size, long maxValueBytes) {
+    public static String tooLarge(long size, long maxValueBytes) {
         return TOO_LARGE + ": " + size + " bytes > check.maxValueBytes " + maxValueBytes;
     }
 }

@@ -22,6 +22,9 @@ public final class RemediationPlanner {
     private static final Comparator<PlannedAction> ORDER = Comparator.comparing(PlannedAction::tenant)
             .thenComparing(PlannedAction::namespace).thenComparing(PlannedAction::key);
 
+    /** The exclusion of a CORRUPT value in a namespace without {@code remediateUndecodable: true}. */
+    public static final String NOT_COMPARED_UNDECODABLE = "not-compared-undecodable";
+
     private RemediationPlanner() {
     }
 
@@ -93,6 +96,11 @@ public final class RemediationPlanner {
         }
         if (!Confinement.namespaceExists(contract, f.namespace())) {
             return "unknown-namespace";
+        }
+        if (f.driftClass() == DriftClass.CORRUPT && !contract.namespace(f.namespace()).remediateUndecodable()) {
+            // never decoded into fields (or not as the contract describes them), so never compared: nothing proves
+            // the value wrong, and a wrong decode declaration would otherwise plan to delete the whole cache
+            return NOT_COMPARED_UNDECODABLE;
         }
         if (realKey != null && Confinement.check(contract, f.tenant(), f.namespace(), realKey) == null) {
             return "outside-tenant-pattern";

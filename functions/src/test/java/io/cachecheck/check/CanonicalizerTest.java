@@ -183,7 +183,8 @@ class CanonicalizerTest {
     @Test
     void decode_whenValueBroken_reportsReasonWithoutValue() {
         assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("{\"total\":".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
-        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text(new byte[] {(byte) 0xff, 0, 1}), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text(new byte[] {(byte) 0xff, 0, 1}), 100).corruptReason()).isEqualTo("not-utf8");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("total=1".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
         byte[] badUtf8InString = "{\"name\":\"x?y\"}".getBytes(StandardCharsets.US_ASCII);
         badUtf8InString[10] = (byte) 0xc3; // a lead byte followed by 'y', not a continuation byte
         assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text(badUtf8InString), 100).corruptReason()).isEqualTo("not-utf8");

@@ -3,7 +3,10 @@ package io.cachecheck.remediate;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 
-/** Test helper: a contract with a JSON namespace (no rebuild) and a hash namespace (rebuild) under a test-specific key prefix. */
+/**
+ * Test helper: a contract with a JSON namespace (no rebuild) and a hash namespace (rebuild, and CORRUPT values may be
+ * remediated) under a test-specific key prefix.
+ */
 public final class TestContracts {
     private TestContracts() {
     }
@@ -34,6 +37,7 @@ public final class TestContracts {
                     keyPattern: "%1$s:t:{tenant_id}:profile:{order_id}"
                     valueType: hash
                     rebuild: true
+                    remediateUndecodable: true
                     ttlSeconds: 600
                     sql: SELECT order_id, status FROM %2$s WHERE tenant_id = :tenant_id AND order_id IN (:order_id)
                     fields:

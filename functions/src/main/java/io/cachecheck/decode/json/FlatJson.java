@@ -1,11 +1,8 @@
-package io.cachecheck.decode;
+package io.cachecheck.decode.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -21,17 +18,12 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** The fast path of JSON decoding: a JSON object whose values are all scalars, streamed straight into a field map. */
-final class FlatJson {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
+public final class FlatJson {
     private FlatJson() {
     }
 
     /** The top-level fields of a JSON object tree. */
-    static Map<String, Object> treeFields(JsonNode node) {
+    public static Map<String, Object> treeFields(JsonNode node) {
         Map<String, Object> fields = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
@@ -47,10 +39,13 @@ final class FlatJson {
      * {@link BigDecimal#ZERO}, integers as int, long or big-integer nodes). Building the tree and copying it was the
      * largest CPU cost per key (docs/performance.md). Returns null for anything else (not an object, a nested
      * container, a duplicate field, trailing tokens, a syntax error): the caller then takes the tree path, which
-     * classifies it exactly as before.
+     * classifies it exactly as before. The caller checks the encoding first ({@link StrictJson#notUtf8Start}).
      */
-    static Map<String, Object> object(byte[] bytes) {
-        try (JsonParser p = JSON.createParser(bytes)) {
+    public static Map<String, Object> object(byte[] bytes) {
+        if (StrictJson.notUtf8Start(bytes)) {
+            return null;
+        }
+        try (JsonParser p = StrictJson.FLAT.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

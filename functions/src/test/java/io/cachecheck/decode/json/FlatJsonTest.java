@@ -1,4 +1,4 @@
-package io.cachecheck.decode;
+package io.cachecheck.decode.json;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
