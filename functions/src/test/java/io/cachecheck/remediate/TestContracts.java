@@ -15,8 +15,22 @@ public final class TestContracts {
         return contract(prefix, "orders");
     }
 
+    /** The same contract, with CORRUPT values of the JSON namespace remediable too ({@code remediateUndecodable}). */
+    public static Contract remediatingUndecodable(String prefix) {
+        return ContractLoader.create().parse(text(prefix, "orders").replace("""
+                    valueType: json
+                """, """
+                    valueType: json
+                    remediateUndecodable: true
+                """));
+    }
+
     public static Contract contract(String prefix, String table) {
-        return ContractLoader.create().parse("""
+        return ContractLoader.create().parse(text(prefix, table));
+    }
+
+    private static String text(String prefix, String table) {
+        return """
                 version: 1
                 cache:
                   url: redis://127.0.0.1:6379/7
@@ -42,6 +56,6 @@ public final class TestContracts {
                     sql: SELECT order_id, status FROM %2$s WHERE tenant_id = :tenant_id AND order_id IN (:order_id)
                     fields:
                       status: status
-                """.formatted(prefix, table));
+                """.formatted(prefix, table);
     }
 }
