@@ -350,6 +350,9 @@ public final class Canonicalizer {
             if (n.isNumber()) {
                 return epoch(n.decimalValue());
             }
+            if (n.isArray()) {
+                return jacksonDateTime(n);
+            }
             c = n.isTextual() ? n.textValue() : null;
         }
         if (!(c instanceof String s)) {
@@ -437,7 +440,49 @@ public final class Canonicalizer {
         out.append(instant.getEpochSecond()).append('.').append(nanos - nanos % unitNanos(precision));
     }
 
+    /**
+     * A LocalDateTime as Jackson's JavaTimeModule writes it by default ({@code [2025,3,31,3,34,16,100000000]}: the
+     * seconds and nanoseconds are left out when zero, so the array is exact to the nanosecond), taken as UTC like any
+     * zone-less time.
+     */
+    private static TemporalValue jacksonDateTime(JsonNode n) {
+        int[] p = ints(n, 5, 7);
+        if (p == null) {
+            return null;
+        }
+        try {
+            LocalDateTime t = LocalDateTime.of(p[0], p[1], p[2], p[3], p[4], p.length > 5 ? p[5] : 0, p.length > 6 ? p[6] : 0);
+            return new TemporalValue(t.toInstant(ZoneOffset.UTC), 9);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The elements of an array of {@code min} to {@code max} integers, or null. */
+    private static int[] ints(JsonNode n, int min, int max) {
+        if (n.size() < min || n.size() > max) {
+            return null;
+        }
+        int[] out = new int[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!n.get(i).isIntegralNumber() || !n.get(i).canConvertToInt()) {
+                return null;
+            }
+            out[i] = n.get(i).intValue();
+        }
+        return out;
+    }
+
     private static LocalDate asDate(Object c) {
+        if (c instanceof JsonNode n && n.isArray()) {
+            // a LocalDate as Jackson's JavaTimeModule writes it by default: [2025,3,31]
+            int[] p = ints(n, 3, 3);
+            try {
+                return p == null ? null : LocalDate.of(p[0], p[1], p[2]);
+            } catch (java.time.DateTimeException e) {
+                return null;
+            }
+        }
         String s = c instanceof JsonNode n && n.isTextual() ? n.textValue() : c instanceof String str ? str : null;
         if (s == null) {
             return null;

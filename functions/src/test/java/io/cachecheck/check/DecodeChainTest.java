@@ -102,6 +102,34 @@ class DecodeChainTest {
         assertThat(Canonicalizer.compare(ns, d, row(1000, "12.51")).differingFields()).containsExactly("total");
     }
 
+    public static class Dated {
+        public long id = 1000;
+        public java.time.LocalDate day = java.time.LocalDate.parse("2025-03-31");
+        public java.time.LocalDateTime at = java.time.LocalDateTime.parse("2025-03-31T03:34:16.100");
+        public java.time.LocalDateTime whole = java.time.LocalDateTime.parse("2025-03-31T03:34");
+    }
+
+    @Test
+    void compare_javaTimeAsJacksonWritesItByDefault_arraysMatchDateAndTimestampColumns() {
+        Namespace ns = namespace("json", "[json, jackson-typed]", "fields: {id: id, day: day, at: at, whole: whole}");
+        GenericJackson2JsonRedisSerializer serializer = GenericJackson2JsonRedisSerializer.builder()
+                .objectMapper(new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()))
+                .defaultTyping(true).build();
+        byte[] value = serializer.serialize(new Dated());
+        assertThat(new String(value)).contains("\"day\":[2025,3,31]", "\"at\":[2025,3,31,3,34,16,100000000]", "\"whole\":[2025,3,31,3,34]");
+        Decoded d = text(ns, value);
+        Map<String, Object> m = new HashMap<>();
+        m.put("id", BigDecimal.valueOf(1000));
+        m.put("day", java.time.LocalDate.parse("2025-03-31"));
+        m.put("at", new io.cachecheck.source.TemporalValue(java.time.Instant.parse("2025-03-31T03:34:16.100Z"), 6));
+        m.put("whole", new io.cachecheck.source.TemporalValue(java.time.Instant.parse("2025-03-31T03:34:00Z"), 0));
+
+        assertThat(Canonicalizer.compare(ns, d, new SourceRow(m)).equal()).isTrue();
+        m.put("day", java.time.LocalDate.parse("2025-04-01"));
+        m.put("at", new io.cachecheck.source.TemporalValue(java.time.Instant.parse("2025-03-31T03:34:16.101Z"), 6));
+        assertThat(Canonicalizer.compare(ns, d, new SourceRow(m)).differingFields()).containsExactly("day", "at");
+    }
+
     @Test
     void decode_springNullValue_isACachedNull() {
         Decoded d = text(json("[json, jackson-typed]"), new GenericJackson2JsonRedisSerializer().serialize(NullValue.INSTANCE));
