@@ -181,6 +181,17 @@ class DecodeChainTest {
     }
 
     @Test
+    void decode_zstdThenMsgpack_readsCompressedMessagePack() throws Exception {
+        Namespace ns = json("[zstd, msgpack]");
+        byte[] packed = new ObjectMapper(new org.msgpack.jackson.dataformat.MessagePackFactory()).writeValueAsBytes(new Order());
+
+        Decoded d = text(ns, com.github.luben.zstd.Zstd.compress(packed));
+
+        assertThat(Canonicalizer.compare(ns, d, row(1000, "12.50")).equal()).isTrue();
+        assertThat(text(ns, packed).corruptReason()).startsWith("zstd: ").endsWith("; looks like MessagePack; declare decode: [msgpack]");
+    }
+
+    @Test
     void decode_envelope_takesTheValueField() {
         Namespace ns = json("[json, {envelope: value}]");
         Decoded d = text(ns, "{\"value\":{\"id\":1000,\"total\":12.5},\"expires\":1743392056100}".getBytes());
