@@ -17,7 +17,8 @@ public final class GzipDecoder implements ByteDecoder {
     @Override
     public byte[] decode(byte[] bytes, ReadLimits limits) throws UndecodableException {
         BoundedOutput out = new BoundedOutput(bytes.length * 4, limits.maxBytes(), "gzip");
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 8192)) {
+        // the input is in memory: a read buffer larger than it would only be allocated and not used
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), Math.max(512, Math.min(8192, bytes.length)))) {
             while (true) {
                 if (out.full()) {
                     if (in.read() < 0) {

@@ -17,6 +17,9 @@ import io.cachecheck.decode.UndecodableException;
  * one-shot decoder needs no window buffer, so a frame that claims a huge window costs nothing more.
  */
 public final class ZstdDecoder implements ByteDecoder {
+    /** A decompressor allocates about 150 KB of tables; one per thread, reused (it is not thread-safe). */
+    private static final ThreadLocal<ZstdDecompressor> DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressor::new);
+
     @Override
     public byte[] decode(byte[] bytes, ReadLimits limits) throws UndecodableException {
         long max = limits.maxBytes();
@@ -34,7 +37,7 @@ public final class ZstdDecoder implements ByteDecoder {
         while (true) {
             byte[] out = new byte[(int) Math.min(capacity, max)];
             try {
-                int n = new ZstdDecompressor().decompress(bytes, 0, bytes.length, out, 0, out.length);
+                int n = DECOMPRESSOR.get().decompress(bytes, 0, bytes.length, out, 0, out.length);
                 return n == out.length ? out : java.util.Arrays.copyOf(out, n);
             } catch (MalformedInputException e) {
                 String m = e.getMessage() == null ? "" : e.getMessage();
