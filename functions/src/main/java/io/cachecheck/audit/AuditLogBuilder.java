@@ -96,7 +96,7 @@ public final class AuditLogBuilder {
             List<TenantNamespaceResult> namespaces = new ArrayList<>(byTenant.getOrDefault(tenant, Map.of()).values());
             tenantReports.add(tenantReport(tenant, namespaces, incompleteTenants.get(tenant)));
         }
-        List<NamespaceReport> namespaceReports = namespaceReports(byTenant);
+        List<NamespaceReport> namespaceReports = namespaceReports(byTenant, findings);
 
         long unmapped = counts.get(DriftClass.UNMAPPED);
         long keysChecked = tenantReports.stream().mapToLong(TenantReport::keysChecked).sum() + unmapped;
@@ -150,7 +150,8 @@ public final class AuditLogBuilder {
                 score(stale + orphan + corrupt, checked), namespaces, note);
     }
 
-    private static List<NamespaceReport> namespaceReports(Map<String, Map<String, TenantNamespaceResult>> byTenant) {
+    private static List<NamespaceReport> namespaceReports(Map<String, Map<String, TenantNamespaceResult>> byTenant,
+                                                          List<Finding> findings) {
         Map<String, long[]> sums = new LinkedHashMap<>();
         Map<String, Boolean> complete = new LinkedHashMap<>();
         for (Map<String, TenantNamespaceResult> perNs : byTenant.values()) {
@@ -168,7 +169,7 @@ public final class AuditLogBuilder {
         }
         List<NamespaceReport> out = new ArrayList<>();
         sums.forEach((ns, s) -> out.add(new NamespaceReport(ns, s[0], s[1], s[2], s[3], s[4], s[5], s[6],
-                score(s[2] + s[3] + s[4], s[0]), complete.get(ns))));
+                score(s[2] + s[3] + s[4], s[0]), complete.get(ns), s[4] == 0 ? null : FormatDiagnosis.of(ns, s[0], findings))));
         return out;
     }
 

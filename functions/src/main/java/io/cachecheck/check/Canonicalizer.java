@@ -1,32 +1,18 @@
 package io.cachecheck.check;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DecimalNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.cachecheck.cache.CachedValue;
 import io.cachecheck.contract.FieldMapping;
 import io.cachecheck.contract.Namespace;
-import io.cachecheck.contract.ValueType;
+import io.cachecheck.decode.Decoded;
 import io.cachecheck.source.SourceRow;
 import io.cachecheck.source.TemporalValue;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Instant;
@@ -36,8 +22,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,21 +44,9 @@ import java.util.TreeMap;
  * Canonical forms never leave this class except as digests.
  */
 public final class Canonicalizer {
-    /** The CORRUPT reason of a value larger than check.maxValueBytes, which is never decoded nor compared. */
-    public static final String TOO_LARGE = "too-large";
-
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-    /**
-     * Cached JSON is read strictly: a field written twice is ambiguous (parsers disagree on which one wins), so the
-     * value is CORRUPT ({@code duplicate-field}) instead of compared by its last occurrence.
-     */
-    private static final ObjectMapper CACHED_JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final BigDecimal EPOCH_MILLIS_THRESHOLD = new BigDecimal("100000000000");
     private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -88,226 +60,12 @@ public final class Canonicalizer {
     private Canonicalizer() {
     }
 
-    /** A decoded cached value: its fields (field name to JsonNode or String), or why it could not be decoded. */
-    public record Decoded(Map<String, Object> fields, String corruptReason, List<String> corruptFields) {
-        public boolean corrupt() {
-            return corruptReason != null;
-        }
-
-        static Decoded corrupt(String reason) {
-            return new Decoded(null, reason, List.of());
-        }
-    }
-
     /**
      * The outcome of comparing one key. Digests are raw SHA-256 bytes. The versions and their order are set only when
      * the values differ (null and 0 when equal).
      */
     public record Comparison(boolean equal, byte[] cacheDigest, byte[] sourceDigest, List<String> differingFields,
                              String cacheVersion, String sourceVersion, int versionOrder) {
-    }
-
-    /** Decodes a cached value for a namespace. {@link CachedValue.Missing} must be handled by the caller. */
-    public static Decoded decode(Namespace ns, CachedValue value, int maxValueBytes) {
-        if (value instanceof CachedValue.WrongType w) {
-            return Decoded.corrupt("wrong-type: expected " + w.expected());
-        }
-        Map<String, Object> fields;
-        if (value instanceof CachedValue.Text text) {
-            byte[] bytes = text.bytes();
-            if (bytes.length > maxValueBytes) {
-                return Decoded.corrupt(TOO_LARGE + ": " + bytes.length + " bytes > check.maxValueBytes " + maxValueBytes);
-            }
-            if (ns.valueType() == ValueType.STRING) {
-                String s = utf8(bytes);
-                if (s == null) {
-                    return Decoded.corrupt("not-utf8");
-                }
-                fields = Map.of("value", s);
-            } else {
-                fields = flatJsonObject(bytes);
-                if (fields == null) {
-                    JsonNode node;
-                    try {
-                        node = CACHED_JSON.readTree(bytes);
-                    } catch (IOException e) {
-                        String message = e.getMessage() == null ? "" : e.getMessage();
-                        return Decoded.corrupt(message.startsWith("Duplicate field") ? "duplicate-field"
-                                : message.startsWith("Invalid UTF-8") ? "not-utf8" : "invalid-json");
-                    }
-                    if (node == null || !node.isObject()) {
-                        return Decoded.corrupt("not-a-json-object");
-                    }
-                    fields = treeFields(node);
-                }
-            }
-        } else if (value instanceof CachedValue.Hash hash) {
-            fields = new HashMap<>(hash.fields().size() * 2);
-            long size = 0;
-            for (Map.Entry<byte[], byte[]> e : hash.fields().entrySet()) {
-                size += e.getKey().length + e.getValue().length;
-                String name = utf8(e.getKey());
-                String v = utf8(e.getValue());
-                if (name == null || v == null) {
-                    return Decoded.corrupt("not-utf8");
-                }
-                fields.put(name, v);
-            }
-            if (size > maxValueBytes) {
-                return Decoded.corrupt(TOO_LARGE + ": " + size + " bytes > check.maxValueBytes " + maxValueBytes);
-            }
-        } else {
-            throw new IllegalArgumentException("cannot decode " + value.getClass().getSimpleName());
-        }
-        if (ns.unknownFields() == Namespace.UnknownFields.REPORT && ns.valueType() != ValueType.STRING) {
-            Shape shape = shape(ns);
-            List<String> unexpected = null;
-            for (Map.Entry<String, Object> e : fields.entrySet()) {
-                unexpected = unexpected(shape, null, e.getKey(), e.getValue(), unexpected);
-            }
-            if (unexpected != null) {
-                java.util.Collections.sort(unexpected);
-                return new Decoded(null, "unexpected-fields", unexpected);
-            }
-        }
-        return new Decoded(fields, null, List.of());
-    }
-
-    static Map<String, Object> treeFields(JsonNode node) {
-        Map<String, Object> fields = new HashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            fields.put(e.getKey(), e.getValue());
-        }
-        return fields;
-    }
-
-    /**
-     * Streams a JSON object whose values are all scalars straight into a field map, with the same nodes that
-     * {@code readTree} would build (floats as {@link DecimalNode} with trailing zeros stripped and zero as
-     * {@link BigDecimal#ZERO}, integers as int, long or big-integer nodes). Building the tree and copying it was the
-     * largest CPU cost per key (docs/performance.md). Returns null for anything else (not an object, a nested
-     * container, a duplicate field, trailing tokens, a syntax error): the caller then takes the tree path, which
-     * classifies it exactly as before.
-     */
-    static Map<String, Object> flatJsonObject(byte[] bytes) {
-        try (JsonParser p = JSON.createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            Map<String, Object> fields = new HashMap<>();
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonNode node;
-                switch (p.nextToken()) {
-                    case VALUE_STRING -> node = TextNode.valueOf(p.getText());
-                    case VALUE_NUMBER_INT -> node = switch (p.getNumberType()) {
-                        case INT -> IntNode.valueOf(p.getIntValue());
-                        case LONG -> LongNode.valueOf(p.getLongValue());
-                        default -> BigIntegerNode.valueOf(p.getBigIntegerValue());
-                    };
-                    case VALUE_NUMBER_FLOAT -> {
-                        BigDecimal d = p.getDecimalValue();
-                        node = DecimalNode.valueOf(d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros());
-                    }
-                    case VALUE_TRUE -> node = BooleanNode.TRUE;
-                    case VALUE_FALSE -> node = BooleanNode.FALSE;
-                    case VALUE_NULL -> node = NullNode.getInstance();
-                    default -> {
-                        return null;
-                    }
-                }
-                if (fields.put(name, node) != null) {
-                    return null;
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null;
-            }
-            return fields;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The cached field names a namespace accepts (mapped, ignored, version), as a tree. For JSON a dotted name is a
-     * path through nested objects, so {@code price.amount} makes {@code price} a node that lists the names allowed
-     * inside it; a leaf ({@link #ANY}) accepts any value. A hash is flat: its names are taken literally.
-     */
-    private static final class Shape {
-        static final Shape ANY = new Shape();
-        final Map<String, Shape> children = new HashMap<>();
-
-        static Shape of(Namespace ns) {
-            Shape root = new Shape();
-            List<String> names = new ArrayList<>(ns.ignore());
-            if (ns.version() != null) {
-                names.add(ns.version().field());
-            }
-            for (FieldMapping f : ns.fields()) {
-                names.add(f.field());
-            }
-            for (String name : names) {
-                if (ns.valueType() != ValueType.JSON) {
-                    root.children.put(name, ANY);
-                    continue;
-                }
-                Shape node = root;
-                String[] parts = name.split("\\.");
-                // the loader refuses a name that is also the parent of another; were one to get here, the leaf wins
-                for (int i = 0; i < parts.length && node != ANY; i++) {
-                    if (i == parts.length - 1) {
-                        node.children.put(parts[i], ANY);
-                    } else {
-                        node = node.children.computeIfAbsent(parts[i], k -> new Shape());
-                    }
-                }
-            }
-            return root;
-        }
-    }
-
-    /** Per thread, the shape of each namespace's cached values. */
-    private static final ThreadLocal<java.util.IdentityHashMap<Namespace, Shape>> SHAPES =
-            ThreadLocal.withInitial(java.util.IdentityHashMap::new);
-
-    private static Shape shape(Namespace ns) {
-        java.util.IdentityHashMap<Namespace, Shape> cache = SHAPES.get();
-        Shape shape = cache.get(ns);
-        if (shape == null) {
-            shape = Shape.of(ns);
-            if (cache.size() > 64) {
-                cache.clear(); // a warm Lambda loads a new contract per invocation: keep only recent namespaces
-            }
-            cache.put(ns, shape);
-        }
-        return shape;
-    }
-
-    /**
-     * Adds {@code name} to {@code out} when {@code parent} does not list it; when it names an object whose fields the
-     * contract lists (the parent of a dotted path), checks those fields too, reporting each by its full path
-     * ({@code price.extra}). The fields of a flat value allocate nothing here unless one of them is unexpected.
-     */
-    private static List<String> unexpected(Shape parent, String prefix, String name, Object value, List<String> out) {
-        Shape shape = parent.children.get(name);
-        if (shape == null) {
-            if (out == null) {
-                out = new ArrayList<>();
-            }
-            out.add(prefix == null ? name : prefix + '.' + name);
-        } else if (shape != Shape.ANY && value instanceof JsonNode n && n.isObject()) {
-            String path = prefix == null ? name : prefix + '.' + name;
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> child = it.next();
-                out = unexpected(shape, path, child.getKey(), child.getValue(), out);
-            }
-        }
-        return out;
     }
 
     /** Compares a decoded (non-corrupt) cached value with its source row. */
@@ -324,7 +82,7 @@ public final class Canonicalizer {
         s.setLength(0);
         List<String> differing = null;
         for (FieldMapping f : ns.fields()) {
-            Object cv = lookup(cache.fields(), f.field(), ns.valueType());
+            Object cv = lookup(cache.fields(), f.field(), ns.nestedFields());
             Object sv = row.get(f.column());
             int cStart = c.length();
             int sStart = s.length();
@@ -348,7 +106,7 @@ public final class Canonicalizer {
         // Versions only explain a difference (freshness of a STALE key, the versions shown in a finding); parsing
         // and formatting them for every consistent key was a quarter of the validator's CPU (docs/performance.md).
         if (ns.version() != null && differing != null) {
-            Object cv = lookup(cache.fields(), ns.version().field(), ns.valueType());
+            Object cv = lookup(cache.fields(), ns.version().field(), ns.nestedFields());
             Object sv = row.get(ns.version().column());
             Comparable<?>[] versions = versionPair(cv, sv);
             cacheVersion = display(versions[0], cv);
@@ -376,7 +134,7 @@ public final class Canonicalizer {
         StringBuilder c = new StringBuilder(128);
         for (FieldMapping f : ns.fields()) {
             c.append(f.field()).append('=');
-            plain(lookup(cache.fields(), f.field(), ns.valueType()), c);
+            plain(lookup(cache.fields(), f.field(), ns.nestedFields()), c);
             c.append('\n');
         }
         return sha256(c);
@@ -395,8 +153,8 @@ public final class Canonicalizer {
         return sha256(s);
     }
 
-    private static Object lookup(Map<String, Object> fields, String field, ValueType type) {
-        if (type != ValueType.JSON || field.indexOf('.') < 0) {
+    private static Object lookup(Map<String, Object> fields, String field, boolean nested) {
+        if (!nested || field.indexOf('.') < 0) {
             return fields.get(field);
         }
         // A dotted name is a path through nested objects only: a top-level key spelled "price.amount" is not what the
@@ -592,6 +350,9 @@ public final class Canonicalizer {
             if (n.isNumber()) {
                 return epoch(n.decimalValue());
             }
+            if (n.isArray()) {
+                return jacksonDateTime(n);
+            }
             c = n.isTextual() ? n.textValue() : null;
         }
         if (!(c instanceof String s)) {
@@ -679,7 +440,49 @@ public final class Canonicalizer {
         out.append(instant.getEpochSecond()).append('.').append(nanos - nanos % unitNanos(precision));
     }
 
+    /**
+     * A LocalDateTime as Jackson's JavaTimeModule writes it by default ({@code [2025,3,31,3,34,16,100000000]}: the
+     * seconds and nanoseconds are left out when zero, so the array is exact to the nanosecond), taken as UTC like any
+     * zone-less time.
+     */
+    private static TemporalValue jacksonDateTime(JsonNode n) {
+        int[] p = ints(n, 5, 7);
+        if (p == null) {
+            return null;
+        }
+        try {
+            LocalDateTime t = LocalDateTime.of(p[0], p[1], p[2], p[3], p[4], p.length > 5 ? p[5] : 0, p.length > 6 ? p[6] : 0);
+            return new TemporalValue(t.toInstant(ZoneOffset.UTC), 9);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The elements of an array of {@code min} to {@code max} integers, or null. */
+    private static int[] ints(JsonNode n, int min, int max) {
+        if (n.size() < min || n.size() > max) {
+            return null;
+        }
+        int[] out = new int[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!n.get(i).isIntegralNumber() || !n.get(i).canConvertToInt()) {
+                return null;
+            }
+            out[i] = n.get(i).intValue();
+        }
+        return out;
+    }
+
     private static LocalDate asDate(Object c) {
+        if (c instanceof JsonNode n && n.isArray()) {
+            // a LocalDate as Jackson's JavaTimeModule writes it by default: [2025,3,31]
+            int[] p = ints(n, 3, 3);
+            try {
+                return p == null ? null : LocalDate.of(p[0], p[1], p[2]);
+            } catch (java.time.DateTimeException e) {
+                return null;
+            }
+        }
         String s = c instanceof JsonNode n && n.isTextual() ? n.textValue() : c instanceof String str ? str : null;
         if (s == null) {
             return null;
@@ -824,25 +627,6 @@ public final class Canonicalizer {
             return null;
         }
         return row.get(ns.version().column()) instanceof TemporalValue t ? t.instant() : null;
-    }
-
-    static String utf8(byte[] bytes) {
-        boolean ascii = true;
-        for (byte b : bytes) {
-            if (b < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static final ThreadLocal<byte[]> ASCII_BUFFER = ThreadLocal.withInitial(() -> new byte[512]);

@@ -36,7 +36,7 @@ final class Classifier {
         // The raw-value digest and the source version only serve a differing key (its finding and its re-check),
         // so they are computed once the key is known to differ: for every consistent key they cost one SHA-256 and
         // a version parse and format (docs/performance.md, "Engine levers, second round").
-        Canonicalizer.Decoded decoded = Canonicalizer.decode(ns, value, maxValueBytes);
+        io.cachecheck.decode.Decoded decoded = CachedValueDecoder.decode(ns, value, maxValueBytes);
         if (decoded.corrupt()) {
             o.valueDigest = rawDigest(value);
             o.sourceVersion = Canonicalizer.sourceVersion(ns, row);
@@ -46,6 +46,13 @@ final class Classifier {
             o.fields = decoded.corruptFields();
             o.cacheDigest = o.valueDigest;
             o.sourceDigest = row == null ? null : Canonicalizer.sourceOnlyDigest(ns, row);
+            return o;
+        }
+        if (row == null && decoded.cachedNull()) {
+            // the application cached that there is no row (Spring's NullValue), and there is none: they agree
+            o.driftClass = DriftClass.CONSISTENT;
+            o.cacheDigest = Canonicalizer.cacheOnlyDigest(ns, decoded);
+            o.sourceDigest = o.cacheDigest;
             return o;
         }
         if (row == null) {

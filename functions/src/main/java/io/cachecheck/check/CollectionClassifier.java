@@ -37,7 +37,7 @@ final class CollectionClassifier {
         }
         CachedValue.Members members = (CachedValue.Members) value;
         if (members.members().size() > maxMembers) {
-            Outcome tooMany = corrupt(o, ns, value, rows, Canonicalizer.TOO_LARGE + ": more than check.maxMembers " + maxMembers + " members");
+            Outcome tooMany = corrupt(o, ns, value, rows, io.cachecheck.decode.CorruptReasons.TOO_LARGE + ": more than check.maxMembers " + maxMembers + " members");
             // SRANDMEMBER picks another sample of a set this large at every read: digest the verdict, not the sample,
             // so that the re-check does not take the new sample for a change (IN_FLIGHT)
             tooMany.valueDigest = Canonicalizer.sha256((ns.valueType().redisType() + '\n' + tooMany.reason)
@@ -50,11 +50,11 @@ final class CollectionClassifier {
             bytes += m.length;
         }
         if (bytes > maxValueBytes) {
-            return corrupt(o, ns, value, rows, Canonicalizer.TOO_LARGE + ": " + bytes + " bytes > check.maxValueBytes " + maxValueBytes);
+            return corrupt(o, ns, value, rows, io.cachecheck.decode.CorruptReasons.TOO_LARGE + ": " + bytes + " bytes > check.maxValueBytes " + maxValueBytes);
         }
         List<String> texts = new ArrayList<>(members.members().size());
         for (byte[] m : members.members()) {
-            String text = Canonicalizer.utf8(m);
+            String text = io.cachecheck.decode.Utf8.decode(m);
             if (text == null) {
                 return corrupt(o, ns, value, rows, "not-utf8");
             }
@@ -71,7 +71,7 @@ final class CollectionClassifier {
         if (rows.tooMany()) {
             // not compared: the source holds more than the cap for this key, so no cached value within it could be
             // judged equal or not without reading them all
-            return corrupt(o, ns, value, null, Canonicalizer.TOO_LARGE + ": the source has more than check.maxMembers "
+            return corrupt(o, ns, value, null, io.cachecheck.decode.CorruptReasons.TOO_LARGE + ": the source has more than check.maxMembers "
                     + maxMembers + " rows for the key");
         }
         List<String> cached = CollectionComparison.cachedMembers(texts, rows.rows(), ns.memberColumn());

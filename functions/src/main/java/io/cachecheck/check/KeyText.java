@@ -8,7 +8,7 @@ public final class KeyText {
     }
 
     public static String display(byte[] key) {
-        String decoded = Canonicalizer.utf8(key);
+        String decoded = io.cachecheck.decode.Utf8.decode(key);
         if (decoded != null && decoded.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
             return decoded;
         }

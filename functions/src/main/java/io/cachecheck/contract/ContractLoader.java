@@ -3,6 +3,7 @@ package io.cachecheck.contract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.cachecheck.decode.chain.DecodeChain;
 import io.cachecheck.error.ContractException;
 
 import java.io.IOException;
@@ -294,8 +295,8 @@ public final class ContractLoader {
         if (node == null || !node.isObject()) {
             throw new ContractException(path + ": must be a mapping with name, keyPattern, valueType, sql and fields");
         }
-        allowOnly(node, path, "name", "keyPattern", "valueType", "sql", "keyColumns", "fields", "column", "ignore",
-                "version", "unknownFields", "rebuild", "ttlSeconds", "member", "score");
+        allowOnly(node, path, "name", "keyPattern", "valueType", "decode", "sql", "keyColumns", "fields", "column", "ignore",
+                "version", "unknownFields", "rebuild", "ttlSeconds", "remediateUndecodable", "member", "score");
         String name = text(node, "name", path);
         if (!NAME.matcher(name).matches()) {
             throw new ContractException(path + ".name: '" + name + "' may only contain letters, digits, '_', '.' and '-'");
@@ -307,6 +308,12 @@ public final class ContractLoader {
                     + "} placeholder; every key must name its tenant (or set tenants.placeholder)");
         }
         ValueType type = ValueType.parse(text(node, "valueType", path), path + ".valueType");
+        if (type.collection() && (node.has("decode") || node.has("remediateUndecodable"))) {
+            throw new ContractException(path + "." + (node.has("decode") ? "decode" : "remediateUndecodable") + ": a "
+                    + type.name().toLowerCase(java.util.Locale.ROOT) + " is compared member by member as text; decode and"
+                    + " remediateUndecodable are for values stored as strings or hashes, so remove it");
+        }
+        DecodeChain decode = DecodeChain.parse(node.get("decode"), path + ".decode", type.layout());
         SourceQuery sql = SourceQuery.parse(text(node, "sql", path), path + ".sql");
         for (String param : sql.parameterNames()) {
             if (!pattern.placeholders().contains(param)) {
@@ -354,7 +361,8 @@ public final class ContractLoader {
         long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
         if (type.collection()) {
             return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns),
-                    CollectionContract.mappings(node, path, type, sql), Set.of(), null, Namespace.UnknownFields.REPORT, rebuild, ttl);
+                    CollectionContract.mappings(node, path, type, sql), Set.of(), null, Namespace.UnknownFields.REPORT, rebuild, ttl,
+                    decode, false);
         }
         CollectionContract.refuseOnScalar(node, path, type);
         List<FieldMapping> fields = new ArrayList<>();
@@ -407,16 +415,18 @@ public final class ContractLoader {
             allowOnly(v, path + ".version", "field", "column");
             version = new VersionMapping(text(v, "field", path + ".version"), text(v, "column", path + ".version"));
         }
-        if (type == ValueType.JSON) {
+        if (type == ValueType.JSON || decode.readsTree()) {
             checkJsonPaths(path, fields, ignore, version);
         }
         String unknown = optionalText(node, "unknownFields", path, "report");
         if (!unknown.equals("report") && !unknown.equals("ignore")) {
             throw new ContractException(path + ".unknownFields: '" + unknown + "' is unknown; use report or ignore");
         }
+        boolean remediateUndecodable = node.has("remediateUndecodable") && bool(node, "remediateUndecodable", path);
         // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
         return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
-                unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl);
+                unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl,
+                decode, remediateUndecodable);
     }
 
     /** A cached field named in a namespace: where it is declared and what it is, for error messages. */

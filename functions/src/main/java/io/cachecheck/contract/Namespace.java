@@ -1,5 +1,7 @@
 package io.cachecheck.contract;
 
+import io.cachecheck.decode.chain.DecodeChain;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,10 +21,19 @@ import java.util.Set;
  * @param unknownFields what to do with a cached field that is neither mapped nor ignored
  * @param rebuild       whether remediation may REPOPULATE this namespace from the source row
  * @param ttlSeconds    TTL to set when repopulating; 0 = no TTL
+ * @param decode        how the stored bytes become the compared fields (the valueType default when not declared)
+ * @param remediateUndecodable whether remediation may act on this namespace's CORRUPT values, which were never
+ *                      compared (default false: they are excluded from the plan)
  */
 public record Namespace(String name, KeyPattern keyPattern, ValueType valueType, SourceQuery sql,
                         Map<String, String> keyColumns, List<FieldMapping> fields, Set<String> ignore,
-                        VersionMapping version, UnknownFields unknownFields, boolean rebuild, long ttlSeconds) {
+                        VersionMapping version, UnknownFields unknownFields, boolean rebuild, long ttlSeconds,
+                        DecodeChain decode, boolean remediateUndecodable) {
+
+    /** Whether mapped field names are paths into a value tree (dotted through objects), not flat hash fields. */
+    public boolean nestedFields() {
+        return valueType == ValueType.JSON || decode.readsTree();
+    }
 
     /** The column holding each member of a collection namespace (set, zset, list); null for other value types. */
     public String memberColumn() {

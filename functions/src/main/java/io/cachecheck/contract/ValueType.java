@@ -25,6 +25,16 @@ public enum ValueType {
         return this == JSON ? "string" : name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The decode layer's name for this storage. */
+    public io.cachecheck.decode.chain.DecodeChain.Layout layout() {
+        return switch (this) {
+            case JSON -> io.cachecheck.decode.chain.DecodeChain.Layout.JSON;
+            case HASH -> io.cachecheck.decode.chain.DecodeChain.Layout.HASH;
+            // a collection's members are Redis strings, compared as text (a contract cannot declare a decode chain)
+            case STRING, SET, ZSET, LIST -> io.cachecheck.decode.chain.DecodeChain.Layout.STRING;
+        };
+    }
+
     static ValueType parse(String text, String path) {
         return switch (text.toLowerCase(java.util.Locale.ROOT)) {
             case "json" -> JSON;

@@ -1,10 +1,10 @@
 package io.cachecheck.remediate;
 
-import io.cachecheck.check.Canonicalizer;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.decode.CorruptReasons;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +21,9 @@ import java.util.TreeMap;
 public final class RemediationPlanner {
     private static final Comparator<PlannedAction> ORDER = Comparator.comparing(PlannedAction::tenant)
             .thenComparing(PlannedAction::namespace).thenComparing(PlannedAction::key);
+
+    /** The exclusion of a CORRUPT value in a namespace without {@code remediateUndecodable: true}. */
+    public static final String NOT_COMPARED_UNDECODABLE = "not-compared-undecodable";
 
     private RemediationPlanner() {
     }
@@ -86,13 +89,18 @@ public final class RemediationPlanner {
         if (!f.driftClass().isDrift()) {
             return f.driftClass() == DriftClass.IN_FLIGHT ? "in-flight" : "not-drift";
         }
-        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith(Canonicalizer.TOO_LARGE)) {
+        if (f.driftClass() == DriftClass.CORRUPT && f.reason() != null && f.reason().startsWith(CorruptReasons.TOO_LARGE)) {
             // larger than check.maxValueBytes: never decoded nor compared, so not proven wrong; a tool limit is no
             // reason to delete a value (raise the limit to check it)
             return "not-compared-too-large";
         }
         if (!Confinement.namespaceExists(contract, f.namespace())) {
             return "unknown-namespace";
+        }
+        if (f.driftClass() == DriftClass.CORRUPT && !contract.namespace(f.namespace()).remediateUndecodable()) {
+            // never decoded into fields (or not as the contract describes them), so never compared: nothing proves
+            // the value wrong, and a wrong decode declaration would otherwise plan to delete the whole cache
+            return NOT_COMPARED_UNDECODABLE;
         }
         if (realKey != null && Confinement.check(contract, f.tenant(), f.namespace(), realKey) == null) {
             return "outside-tenant-pattern";

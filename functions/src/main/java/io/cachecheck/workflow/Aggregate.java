@@ -357,6 +357,11 @@ public final class Aggregate {
         for (String line : incompleteLines(log.shards(), "plain".equals(log.keyScheme()))) {
             out.append("  ").append(line).append('\n');
         }
+        for (io.cachecheck.audit.NamespaceReport ns : log.namespaces() == null ? List.<io.cachecheck.audit.NamespaceReport>of() : log.namespaces()) {
+            if (ns.wrongFormat() != null) {
+                out.append("Wrong format? ").append(ns.wrongFormat().message()).append('\n');
+            }
+        }
         out.append(baselineLine(log)).append('\n');
         out.append(remediationLine(log)).append('\n');
         out.append("Audit log: ").append(gate.auditLogRef());

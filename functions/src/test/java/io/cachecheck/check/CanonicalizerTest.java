@@ -4,6 +4,7 @@ import io.cachecheck.cache.CachedValue;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.decode.Decoded;
 import io.cachecheck.source.SourceRow;
 import io.cachecheck.source.TemporalValue;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,8 @@ class CanonicalizerTest {
     private static final SourceRow PRODUCT = new SourceRow(Map.of(
             "sku", "A-1", "amount", new BigDecimal("5.48"), "currency", "EUR", "city", "Lyon"));
 
-    private static Canonicalizer.Decoded decode(String namespace, String json) {
-        return Canonicalizer.decode(CONTRACT.namespace(namespace), new CachedValue.Text(json.getBytes(StandardCharsets.UTF_8)), 1 << 20);
+    private static Decoded decode(String namespace, String json) {
+        return CachedValueDecoder.decode(CONTRACT.namespace(namespace), new CachedValue.Text(json.getBytes(StandardCharsets.UTF_8)), 1 << 20);
     }
 
     private static SourceRow row(Object total, Object at, Object paid, Object note, Object name) {
@@ -73,7 +74,7 @@ class CanonicalizerTest {
     }
 
     private static Canonicalizer.Comparison compare(String json, SourceRow row) {
-        Canonicalizer.Decoded d = Canonicalizer.decode(NS, new CachedValue.Text(json.getBytes(StandardCharsets.UTF_8)), 1 << 20);
+        Decoded d = CachedValueDecoder.decode(NS, new CachedValue.Text(json.getBytes(StandardCharsets.UTF_8)), 1 << 20);
         assertThat(d.corrupt()).as("decoded %s", d.corruptReason()).isFalse();
         return Canonicalizer.compare(NS, d, row);
     }
@@ -181,45 +182,46 @@ class CanonicalizerTest {
 
     @Test
     void decode_whenValueBroken_reportsReasonWithoutValue() {
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text(new byte[] {(byte) 0xff, 0, 1}), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("{\"total\":".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text(new byte[] {(byte) 0xff, 0, 1}), 100).corruptReason()).isEqualTo("not-utf8");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("total=1".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
         byte[] badUtf8InString = "{\"name\":\"x?y\"}".getBytes(StandardCharsets.US_ASCII);
         badUtf8InString[10] = (byte) 0xc3; // a lead byte followed by 'y', not a continuation byte
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text(badUtf8InString), 100).corruptReason()).isEqualTo("not-utf8");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("[1,2]".getBytes()), 100).corruptReason()).isEqualTo("not-a-json-object");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{} {}".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":1,\"total\":2}".getBytes()), 100).corruptReason())
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text(badUtf8InString), 100).corruptReason()).isEqualTo("not-utf8");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("[1,2]".getBytes()), 100).corruptReason()).isEqualTo("not-a-json-object");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("{} {}".getBytes()), 100).corruptReason()).isEqualTo("invalid-json");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("{\"total\":1,\"total\":2}".getBytes()), 100).corruptReason())
                 .isEqualTo("duplicate-field");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text("{\"meta\":{\"a\":1,\"a\":1}}".getBytes()), 100).corruptReason())
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text("{\"meta\":{\"a\":1,\"a\":1}}".getBytes()), 100).corruptReason())
                 .isEqualTo("duplicate-field");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.Text(new byte[200]), 100).corruptReason()).startsWith("too-large: 200 bytes");
-        assertThat(Canonicalizer.decode(NS, new CachedValue.WrongType("string"), 100).corruptReason()).isEqualTo("wrong-type: expected string");
-        Canonicalizer.Decoded unexpected = Canonicalizer.decode(NS, new CachedValue.Text("{\"total\":1,\"secret\":2,\"nested\":{\"x\":1}}".getBytes()), 100);
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.Text(new byte[200]), 100).corruptReason()).startsWith("too-large: 200 bytes");
+        assertThat(CachedValueDecoder.decode(NS, new CachedValue.WrongType("string"), 100).corruptReason()).isEqualTo("wrong-type: expected string");
+        Decoded unexpected = CachedValueDecoder.decode(NS, new CachedValue.Text("{\"total\":1,\"secret\":2,\"nested\":{\"x\":1}}".getBytes()), 100);
         assertThat(unexpected.corruptReason()).isEqualTo("unexpected-fields");
         assertThat(unexpected.corruptFields()).containsExactly("secret");
-        assertThat(Canonicalizer.decode(CONTRACT.namespace("s"), new CachedValue.Text(new byte[] {(byte) 0xc3, 0x28}), 100).corruptReason())
+        assertThat(CachedValueDecoder.decode(CONTRACT.namespace("s"), new CachedValue.Text(new byte[] {(byte) 0xc3, 0x28}), 100).corruptReason())
                 .isEqualTo("not-utf8");
     }
 
     @Test
     void decode_whenNestedObjectsHoldOnlyMappedOrIgnoredFields_comparesThePaths() {
-        Canonicalizer.Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.480,\"currency\":\"EUR\",\"note\":\"x\"},"
+        Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.480,\"currency\":\"EUR\",\"note\":\"x\"},"
                 + "\"ship\":{\"addr\":{\"city\":\"Lyon\"}},\"cached_at\":1}");
         assertThat(d.corrupt()).as("%s %s", d.corruptReason(), d.corruptFields()).isFalse();
         assertThat(Canonicalizer.compare(CONTRACT.namespace("p"), d, PRODUCT).equal()).isTrue();
-        Canonicalizer.Decoded stale = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.49,\"currency\":\"EUR\"},"
+        Decoded stale = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.49,\"currency\":\"EUR\"},"
                 + "\"ship\":{\"addr\":{\"city\":\"Lyon\"}}}");
         assertThat(Canonicalizer.compare(CONTRACT.namespace("p"), stale, PRODUCT).differingFields()).containsExactly("price.amount");
     }
 
     @Test
     void decode_whenNestedObjectHasAnExtraField_reportsItsFullPath() {
-        Canonicalizer.Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.48,\"currency\":\"EUR\",\"extra\":\"x\"},"
+        Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.48,\"currency\":\"EUR\",\"extra\":\"x\"},"
                 + "\"ship\":{\"addr\":{\"city\":\"Lyon\",\"zip\":\"69001\"},\"mode\":\"air\"}}");
         assertThat(d.corruptReason()).isEqualTo("unexpected-fields");
         assertThat(d.corruptFields()).containsExactly("price.extra", "ship.addr.zip", "ship.mode");
         // the namespace with dotted fields "nested.x": an extra field inside nested is reported, with the top-level one
-        Canonicalizer.Decoded o = Canonicalizer.decode(NS, new CachedValue.Text(
+        Decoded o = CachedValueDecoder.decode(NS, new CachedValue.Text(
                 "{\"total\":1,\"secret\":2,\"nested\":{\"x\":1,\"y\":{\"z\":1}}}".getBytes(StandardCharsets.UTF_8)), 1 << 20);
         assertThat(o.corruptReason()).isEqualTo("unexpected-fields");
         assertThat(o.corruptFields()).containsExactly("nested.y", "secret");
@@ -228,16 +230,16 @@ class CanonicalizerTest {
     @Test
     void decode_whenDottedFieldsAreWrittenFlat_reportsTheLiteralNamesAndDoesNotReadThem() {
         // {"price.amount": ...} is not the nested price.amount the application reads
-        Canonicalizer.Decoded flat = decode("p", "{\"sku\":\"A-1\",\"price.amount\":5.48,\"price.currency\":\"EUR\","
+        Decoded flat = decode("p", "{\"sku\":\"A-1\",\"price.amount\":5.48,\"price.currency\":\"EUR\","
                 + "\"ship.addr.city\":\"Lyon\"}");
         assertThat(flat.corruptReason()).isEqualTo("unexpected-fields");
         assertThat(flat.corruptFields()).containsExactly("price.amount", "price.currency", "ship.addr.city");
         // also next to a correct nested object (tree path, not the flat fast path)
-        Canonicalizer.Decoded both = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.48,\"currency\":\"EUR\"},"
+        Decoded both = decode("p", "{\"sku\":\"A-1\",\"price\":{\"amount\":5.48,\"currency\":\"EUR\"},"
                 + "\"price.amount\":5.48,\"ship\":{\"addr\":{\"city\":\"Lyon\"}}}");
         assertThat(both.corruptFields()).containsExactly("price.amount");
         // with unknownFields: ignore the flat names are not read: the mapped paths are absent, so the value is stale
-        Canonicalizer.Decoded lenient = decode("p_lenient", "{\"sku\":\"A-1\",\"price.amount\":5.48,\"price.currency\":\"EUR\","
+        Decoded lenient = decode("p_lenient", "{\"sku\":\"A-1\",\"price.amount\":5.48,\"price.currency\":\"EUR\","
                 + "\"ship\":{\"addr\":{\"city\":\"Lyon\"}}}");
         assertThat(lenient.corrupt()).isFalse();
         assertThat(Canonicalizer.compare(CONTRACT.namespace("p_lenient"), lenient, PRODUCT).differingFields())
@@ -246,7 +248,7 @@ class CanonicalizerTest {
 
     @Test
     void decode_whenParentOfANestedPathIsNotAnObject_readsThePathAsAbsent() {
-        Canonicalizer.Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":5.48,\"ship\":null}");
+        Decoded d = decode("p", "{\"sku\":\"A-1\",\"price\":5.48,\"ship\":null}");
         assertThat(d.corrupt()).as("%s %s", d.corruptReason(), d.corruptFields()).isFalse();
         assertThat(Canonicalizer.compare(CONTRACT.namespace("p"), d, PRODUCT).differingFields())
                 .containsExactly("price.amount", "price.currency", "ship.addr.city");
@@ -257,12 +259,12 @@ class CanonicalizerTest {
         // a hash has no nesting: its "price.amount" field is the mapped one, and a "price" field is unknown
         Namespace h = CONTRACT.namespace("h");
         Map<byte[], byte[]> ok = Map.of("price.amount".getBytes(StandardCharsets.UTF_8), "5.48".getBytes(StandardCharsets.UTF_8));
-        Canonicalizer.Decoded d = Canonicalizer.decode(h, new CachedValue.Hash(ok), 1 << 20);
+        Decoded d = CachedValueDecoder.decode(h, new CachedValue.Hash(ok), 1 << 20);
         assertThat(d.corrupt()).isFalse();
         assertThat(Canonicalizer.compare(h, d, PRODUCT).equal()).isTrue();
         Map<byte[], byte[]> parent = Map.of("price.amount".getBytes(StandardCharsets.UTF_8), "5.48".getBytes(StandardCharsets.UTF_8),
                 "price".getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8));
-        Canonicalizer.Decoded p = Canonicalizer.decode(h, new CachedValue.Hash(parent), 1 << 20);
+        Decoded p = CachedValueDecoder.decode(h, new CachedValue.Hash(parent), 1 << 20);
         assertThat(p.corruptReason()).isEqualTo("unexpected-fields");
         assertThat(p.corruptFields()).containsExactly("price");
     }

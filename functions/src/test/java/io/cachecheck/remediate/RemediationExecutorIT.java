@@ -176,7 +176,8 @@ class RemediationExecutorIT {
         redis.hset(wrong, "status", "x");
         redis.hset(repaired, "status", "x");
         String wrongTypeDigest = Canonicalizer.hex(ShardValidator.rawDigest(new CachedValue.WrongType("string")));
-        RemediationPlan plan = RemediationPlanner.plan(contract, List.of(
+        // CORRUPT values are remediated only where the namespace opts in
+        RemediationPlan plan = RemediationPlanner.plan(TestContracts.remediatingUndecodable(prefix), List.of(
                 new Finding("t1", "orders", wrong, DriftClass.CORRUPT, "wrong-type", List.of(), null, null, wrongTypeDigest, null, null, Instant.now()),
                 new Finding("t1", "orders", repaired, DriftClass.CORRUPT, "wrong-type", List.of(), null, null, wrongTypeDigest, null, null, Instant.now())),
                 Limits.defaults());

@@ -42,6 +42,7 @@ class RemediationPlannerTest {
                 finding("t1", "profiles", "rp:t:t1:profile:1", STALE),
                 finding("t1", "profiles", "rp:t:t1:profile:2", ORPHAN),
                 finding("t1", "profiles", "rp:t:t1:profile:3", CORRUPT),
+                finding("t1", "orders", "rp:t:t1:order:4", CORRUPT),
                 finding("t1", "orders", "rp:t:t1:order:3", IN_FLIGHT),
                 finding(null, null, "stray:1", UNMAPPED),
                 finding("t1", "orders", "rp:t:t1:order:1", STALE)), Limits.defaults());
@@ -54,9 +55,29 @@ class RemediationPlannerTest {
                 new PlannedAction("t1", "profiles", "rp:t:t1:profile:2", ValueType.HASH, Action.INVALIDATE, ORPHAN, DIGEST),
                 new PlannedAction("t1", "profiles", "rp:t:t1:profile:3", ValueType.HASH, Action.REPOPULATE, CORRUPT, DIGEST));
         assertThat(plan.excluded()).extracting(Excluded::key, Excluded::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("rp:t:t1:order:4", "not-compared-undecodable"),
                 org.assertj.core.groups.Tuple.tuple("rp:t:t1:order:3", "in-flight"),
                 org.assertj.core.groups.Tuple.tuple("stray:1", "unmapped"),
                 org.assertj.core.groups.Tuple.tuple("rp:t:t1:order:1", "duplicate"));
+    }
+
+    @Test
+    void plan_whenAValueCouldNotBeDecoded_excludesItUnlessTheNamespaceOptsIn() {
+        // orders does not opt in: a wrong decode declaration makes every key CORRUPT, and none may be deleted
+        List<Finding> findings = new ArrayList<>();
+        for (String reason : List.of("not-utf8: looks like Java serialization (stream magic AC ED)", "invalid-json",
+                "unexpected-fields", "wrong-type: expected hash", "gzip: truncated data")) {
+            findings.add(new Finding("t1", "orders", "rp:t:t1:order:" + findings.size(), CORRUPT, reason, List.of(), null, null,
+                    DIGEST, null, null, Instant.EPOCH));
+        }
+        findings.add(new Finding("t1", "profiles", "rp:t:t1:profile:1", CORRUPT, "not-utf8", List.of(), null, null,
+                DIGEST, null, null, Instant.EPOCH));
+
+        RemediationPlan plan = RemediationPlanner.plan(CONTRACT, findings, Limits.defaults());
+
+        assertThat(plan.excluded()).extracting(Excluded::reason).containsOnly("not-compared-undecodable").hasSize(5);
+        assertThat(plan.actions()).extracting(PlannedAction::key, PlannedAction::action)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("rp:t:t1:profile:1", Action.REPOPULATE));
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.cachecheck.bench.jmh;
 
 import io.cachecheck.cache.CachedValue;
+import io.cachecheck.check.CachedValueDecoder;
 import io.cachecheck.check.Canonicalizer;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.KeyPattern;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.decode.Decoded;
 import io.cachecheck.source.SourceRow;
 import io.cachecheck.source.TemporalValue;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -102,17 +104,17 @@ public class EngineBenchmarks {
 
     @Benchmark
     public Canonicalizer.Comparison canonicaliseJson() {
-        return Canonicalizer.compare(ORDER, Canonicalizer.decode(ORDER, json, 1 << 20), orderRow);
+        return Canonicalizer.compare(ORDER, CachedValueDecoder.decode(ORDER, json, 1 << 20), orderRow);
     }
 
     @Benchmark
     public Canonicalizer.Comparison canonicaliseHash() {
-        return Canonicalizer.compare(USER, Canonicalizer.decode(USER, hash, 1 << 20), userRow);
+        return Canonicalizer.compare(USER, CachedValueDecoder.decode(USER, hash, 1 << 20), userRow);
     }
 
     @Benchmark
-    public Canonicalizer.Decoded decodeJson() {
-        return Canonicalizer.decode(ORDER, json, 1 << 20);
+    public Decoded decodeJson() {
+        return CachedValueDecoder.decode(ORDER, json, 1 << 20);
     }
 
     @Benchmark

@@ -8,8 +8,7 @@ import io.cachecheck.decode.UndecodableException;
  */
 final class Reasons {
     static final String PREFIX = "java-serialization: ";
-    /** The same text as Canonicalizer.TOO_LARGE; not imported because the decode layer must not depend on check. */
-    static final String TOO_LARGE = "too-large";
+    static final String TOO_LARGE = io.cachecheck.decode.CorruptReasons.TOO_LARGE;
     private static final int MAX_NAME_LENGTH = 200;
 
     private Reasons() {

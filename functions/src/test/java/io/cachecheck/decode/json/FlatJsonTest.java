@@ -1,4 +1,4 @@
-package io.cachecheck.check;
+package io.cachecheck.decode.json;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The streaming decode of flat JSON objects must build exactly the nodes that the tree decode builds. */
-class FlatJsonDecodeTest {
+class FlatJsonTest {
     private static final ObjectMapper TREE = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -30,9 +30,9 @@ class FlatJsonDecodeTest {
             " { \"a\" : \"x\" } "})
     void flatJsonObject_whenFlat_buildsTheTreeDecodesNodes(String json) throws Exception {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        Map<String, Object> tree = Canonicalizer.treeFields(TREE.readTree(bytes));
+        Map<String, Object> tree = FlatJson.treeFields(TREE.readTree(bytes));
 
-        Map<String, Object> flat = Canonicalizer.flatJsonObject(bytes);
+        Map<String, Object> flat = FlatJson.object(bytes);
 
         assertThat(flat).isEqualTo(tree);
         for (Map.Entry<String, Object> e : tree.entrySet()) {
@@ -51,6 +51,6 @@ class FlatJsonDecodeTest {
     @ValueSource(strings = {"", "[1,2]", "\"text\"", "42", "{\"a\":{\"b\":1}}", "{\"a\":[1]}", "{\"a\":1,\"a\":2}",
             "{\"a\":1} {\"b\":2}", "{\"a\":1", "{\"a\":}", "{'a':1}", "{\"a\":NaN}"})
     void flatJsonObject_whenNotAFlatObject_leavesItToTheTreeDecode(String json) {
-        assertThat(Canonicalizer.flatJsonObject(json.getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(FlatJson.object(json.getBytes(StandardCharsets.UTF_8))).isNull();
     }
 }
