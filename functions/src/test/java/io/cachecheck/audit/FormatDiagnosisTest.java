@@ -25,8 +25,7 @@ class FormatDiagnosisTest {
 
     @Test
     void of_whenMostKeysFailTheSameWay_saysTheFormatIsProbablyWrong() {
-        String reason = "not-utf8: looks like Java serialization (stream magic AC ED) (decode: [java]), which this version of"
-                + " cachecheck cannot read yet";
+        String reason = "not-utf8: looks like Java serialization (stream magic AC ED); declare decode: [java]";
         FormatDiagnosis d = FormatDiagnosis.of("order", 10, findings("order", 6, reason));
 
         assertThat(d).isNotNull();

@@ -69,9 +69,7 @@ class DecodeChainTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "[java]|decode[0]: 'java' (Java serialisation (Spring Boot's default cache serialiser)) is not available in this version of cachecheck yet",
-            "[pickle]|decode[0]: 'pickle' (Python pickle (django-redis' default serialiser)) is not available",
-            "[jsn]|decode[0]: unknown decode step 'jsn'; use one of gzip, zlib, deflate, lz4, snappy, zstd, json, msgpack, jackson-typed, envelope, hashField (did you mean json?)",
+            "[jsn]|decode[0]: unknown decode step 'jsn'; use one of gzip, zlib, deflate, lz4, snappy, zstd, json, msgpack, java, php, pickle, jackson-typed, envelope, hashField (did you mean json?)",
             "[json, gzip]|decode[1]: 'gzip' decompresses bytes, so it goes before the reader 'json'",
             "[jackson-typed, json]|decode[0]: 'jackson-typed' works on a read value, so it goes after a reader such as json",
             "[gzip]|decode: no reader; add one that turns the bytes into fields, e.g. [gzip, json]",
@@ -164,8 +162,7 @@ class DecodeChainTest {
         assertThat(text(json(null), gzip(json)).corruptReason())
                 .isEqualTo("not-utf8: looks like gzip-compressed JSON; declare decode: [gzip, json]");
         assertThat(text(json(null), javaSer.toByteArray()).corruptReason())
-                .isEqualTo("not-utf8: looks like Java serialization (stream magic AC ED) (decode: [java]), which this version of"
-                        + " cachecheck cannot read yet");
+                .isEqualTo("not-utf8: looks like Java serialization (stream magic AC ED); declare decode: [java]");
         assertThat(text(json("[gzip, json]"), json).corruptReason())
                 .isEqualTo("gzip: not valid gzip data; looks like JSON; declare decode: [json]");
         assertThat(text(json("[zstd, json]"), com.github.luben.zstd.Zstd.compress(json)).corrupt()).isFalse();

@@ -215,4 +215,22 @@ final class FormatValues {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A value written by another language's own serialiser: {@code tool} runs {@code script} (a test resource) live
+     * when it is installed; otherwise the checked-in {@code fixture}, which that script wrote, is used.
+     */
+    static byte[] writtenBy(String tool, String script, String fixture) throws Exception {
+        Path scriptFile = Path.of(FormatValues.class.getClassLoader().getResource(script).toURI());
+        try {
+            Process p = new ProcessBuilder(tool, scriptFile.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.length > 0) {
+                return out;
+            }
+        } catch (IOException notInstalled) {
+            // fall through to the fixture
+        }
+        return Files.readAllBytes(Path.of(FormatValues.class.getClassLoader().getResource(fixture).toURI()));
+    }
 }

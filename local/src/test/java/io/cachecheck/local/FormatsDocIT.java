@@ -132,6 +132,16 @@ class FormatsDocIT {
                 yield hash;
             }
             case "order-lines" -> isoDates().writeValueAsBytes(new OrderWithLines());
+            case "spring-jdk" -> {
+                // exactly Spring Boot's default: RedisCacheManager's value writer of defaultCacheConfig()
+                java.nio.ByteBuffer b = org.springframework.data.redis.cache.RedisCacheConfiguration.defaultCacheConfig()
+                        .getValueSerializationPair().write(new com.example.shop.OrderDto());
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                yield bytes;
+            }
+            case "laravel" -> FormatValues.writtenBy("php", "formatsdoc/gen_laravel_order.php", "formatsdoc/laravel-order.bin");
+            case "django" -> FormatValues.writtenBy("python3", "formatsdoc/gen_django_order.py", "formatsdoc/django-order.bin");
             default -> throw new AssertionError("docs/formats.md has recipe " + recipe + ", which this test does not write");
         };
     }
@@ -142,7 +152,7 @@ class FormatsDocIT {
             StringBuilder shown = new StringBuilder();
             ((Map<String, byte[]>) hash).forEach((k, v) -> shown.append(String.format("%-6s %s%n", k, new String(v, StandardCharsets.UTF_8))));
             assertThat(r.value()).as(r.id() + ": the hash shown").isEqualTo(shown.toString().strip());
-        } else if (r.valueKind().equals("json")) {
+        } else if (r.valueKind().equals("json") || r.id().equals("laravel")) {
             assertThat(r.value()).as(r.id() + ": the value shown").isEqualTo(new String((byte[]) written, StandardCharsets.UTF_8));
         } else {
             String hex = HexFormat.ofDelimiter(" ").formatHex((byte[]) written);
@@ -171,8 +181,8 @@ class FormatsDocIT {
     @Test
     void everyRecipe_showsWhatItsLibraryWrites_andItsSnippetValidatesIt() throws Exception {
         List<Recipe> recipes = recipes();
-        assertThat(recipes).extracting(Recipe::id).contains("plain-json", "spring-generic", "jackson2-typed", "gzip-json",
-                "msgpack", "keyv-envelope", "dotnet-hash", "order-lines");
+        assertThat(recipes).extracting(Recipe::id).contains("plain-json", "spring-jdk", "spring-generic", "jackson2-typed", "gzip-json",
+                "msgpack", "keyv-envelope", "dotnet-hash", "order-lines", "laravel", "django");
         boolean node = FormatValues.nodeAvailable();
         assumeTrue(node, "node is not installed: the keyv recipe cannot be written by Node");
         FormatsIT.clearRedis();

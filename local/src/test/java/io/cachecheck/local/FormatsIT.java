@@ -438,7 +438,7 @@ class FormatsIT {
                 + " Jackson type information (@class); declare decode: [json, jackson-typed]");
         assertThat(byName.get("spring_undeclared").wrongFormat().corruptKeys()).isEqualTo(12);
         assertThat(byName.get("jdk_as_json").wrongFormat().reason()).isEqualTo("not-utf8: looks like Java serialization (stream"
-                + " magic AC ED) (decode: [java]), which this version of cachecheck cannot read yet");
+                + " magic AC ED); declare decode: [java]");
         assertThat(log.remediation().plan().actions()).isEmpty();
         assertThat(log.remediation().plan().excluded()).extracting(Excluded::reason).containsOnly("not-compared-undecodable").hasSize(24);
         assertThat(Files.readString(out.resolve("fmt-wrong.summary.txt"))).contains(

@@ -9,8 +9,11 @@ import io.cachecheck.decode.compress.Lz4FrameDecoder;
 import io.cachecheck.decode.compress.SnappyDecoder;
 import io.cachecheck.decode.compress.ZstdDecoder;
 import io.cachecheck.decode.jackson.JacksonTypeInfo;
+import io.cachecheck.decode.javaser.JavaSerializationReader;
 import io.cachecheck.decode.json.JsonReader;
 import io.cachecheck.decode.msgpack.MessagePackReader;
+import io.cachecheck.decode.php.PhpSerializeReader;
+import io.cachecheck.decode.pickle.PickleReader;
 import io.cachecheck.error.ContractException;
 
 import java.util.LinkedHashMap;
@@ -35,15 +38,6 @@ public final class DecodeSteps {
     public static final String HASH_FIELD = "hashField";
 
     private static final Map<String, Spec> STEPS = new LinkedHashMap<>();
-    /**
-     * Formats the bytes can be recognised as (so a wrong declaration can name them) whose readers this build does not
-     * have yet. A contract naming one gets an error that says so; nothing pretends to read them.
-     */
-    private static final Map<String, String> NOT_YET_AVAILABLE = Map.of(
-            "java", "Java serialisation (Spring Boot's default cache serialiser)",
-            "php", "PHP serialize() (Laravel's default cache serialiser)",
-            "pickle", "Python pickle (django-redis' default serialiser)");
-
     static {
         bytes("gzip", "gzip (RFC 1952)", GzipDecoder::new);
         bytes("zlib", "zlib (RFC 1950: Deflater, Python zlib.compress, Node zlib.deflateSync)", InflateDecoder::zlib);
@@ -53,9 +47,11 @@ public final class DecodeSteps {
         bytes("zstd", "Zstandard (zstd-jni Zstd.compress, Python zstandard)", ZstdDecoder::new);
         reader("json", "JSON, UTF-8", new JsonReader());
         reader("msgpack", "MessagePack", new MessagePackReader());
-        // Readers written elsewhere are registered here, one line each, e.g.
-        //   reader("java", "Java serialisation", new JavaSerializationReader());
-        // and their name removed from NOT_YET_AVAILABLE.
+        reader("java", "Java serialisation (ObjectOutputStream: Spring Boot's default JdkSerializationRedisSerializer), read without loading any class",
+                new JavaSerializationReader());
+        reader("php", "PHP serialize() (Laravel's default cache serialiser), read without running PHP", new PhpSerializeReader());
+        reader("pickle", "Python pickle, protocols 0 to 5 (Django's RedisCache, django-redis), read without running Python",
+                new PickleReader());
         STEPS.put("jackson-typed", new Spec("jackson-typed", "removes Jackson's type information (@class, wrapper arrays, Spring's NullValue)",
                 (options, path) -> new DecodeStep.Transform("jackson-typed", new JacksonTypeInfo(
                         Options.text(options, path, "typeProperty", JacksonTypeInfo.DEFAULT_TYPE_PROPERTY)))));
@@ -88,11 +84,6 @@ public final class DecodeSteps {
     static DecodeStep create(String name, JsonNode options, String path) {
         Spec spec = STEPS.get(name);
         if (spec == null) {
-            String pending = NOT_YET_AVAILABLE.get(name);
-            if (pending != null) {
-                throw new ContractException(path + ": '" + name + "' (" + pending + ") is not available in this version of"
-                        + " cachecheck yet; values in that format cannot be checked (see docs/formats.md)");
-            }
             throw new ContractException(path + ": unknown decode step '" + name + "'; use one of " + String.join(", ", STEPS.keySet())
                     + io.cachecheck.error.DidYouMean.hint(name, STEPS.keySet()));
         }
