@@ -307,7 +307,11 @@ public final class ContractLoader {
             throw new ContractException(path + ".keyPattern: '" + pattern.text() + "' has no {" + tenantPlaceholder
                     + "} placeholder; every key must name its tenant (or set tenants.placeholder)");
         }
-        ValueType type = ValueType.parse(text(node, "valueType", path), path + ".valueType");
+        // With a decode chain, valueType only says how Redis stores the bytes, which the chain already implies: a string,
+        // or a hash when the chain starts by taking a hash field. Asking for "valueType: json" on Java-serialised bytes
+        // would only confuse.
+        ValueType type = !node.has("valueType") && node.has("decode") ? impliedByDecode(node.get("decode"))
+                : ValueType.parse(text(node, "valueType", path), path + ".valueType");
         if (type.collection() && (node.has("decode") || node.has("remediateUndecodable"))) {
             throw new ContractException(path + "." + (node.has("decode") ? "decode" : "remediateUndecodable") + ": a "
                     + type.name().toLowerCase(java.util.Locale.ROOT) + " is compared member by member as text; decode and"
@@ -427,6 +431,13 @@ public final class ContractLoader {
         return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl,
                 decode, remediateUndecodable);
+    }
+
+    /** The storage a decode chain implies when valueType is left out: a hash for {hashField: ...} first, else a string. */
+    private static ValueType impliedByDecode(JsonNode decode) {
+        JsonNode first = decode != null && decode.isArray() && !decode.isEmpty() ? decode.get(0) : null;
+        return first != null && first.isObject() && first.has(io.cachecheck.decode.chain.DecodeSteps.HASH_FIELD)
+                ? ValueType.HASH : ValueType.JSON;
     }
 
     /** A cached field named in a namespace: where it is declared and what it is, for error messages. */

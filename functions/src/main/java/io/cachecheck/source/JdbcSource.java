@@ -501,7 +501,7 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /** How to read one column, decided once per statement from its metadata. */
-    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, MYSQL_BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, TEXT }
+    private enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, MYSQL_BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, JSON, ARRAY, TEXT }
 
     /**
      * The labels and readers of a statement's result columns. Resolved once per prepared statement: asking the
@@ -541,6 +541,7 @@ public final class JdbcSource implements AutoCloseable {
             }
             case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP_TZ;
             case Types.DATE -> Kind.DATE;
+            case Types.ARRAY -> Kind.ARRAY;
             default -> {
                 String typeName = md.getColumnTypeName(c).toLowerCase(Locale.ROOT);
                 yield typeName.equals("json") || typeName.equals("jsonb") ? Kind.JSON : Kind.TEXT;
@@ -596,6 +597,17 @@ public final class JdbcSource implements AutoCloseable {
                     return JSON.readTree(text);
                 } catch (java.io.IOException e) {
                     return text;
+                }
+            }
+            case ARRAY -> {
+                java.sql.Array array = rs.getArray(c);
+                if (array == null) {
+                    return null;
+                }
+                try {
+                    return SqlArrays.toJson(array.getArray());
+                } finally {
+                    array.free();
                 }
             }
             default -> {

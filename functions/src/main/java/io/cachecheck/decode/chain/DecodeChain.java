@@ -2,6 +2,7 @@ package io.cachecheck.decode.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachecheck.decode.CachedNull;
+import io.cachecheck.decode.javaser.JavaSerializationReader;
 import io.cachecheck.decode.CorruptReasons;
 import io.cachecheck.decode.Decoded;
 import io.cachecheck.decode.FieldShape;
@@ -170,6 +171,9 @@ public final class DecodeChain {
         if (bytes.length > maxValueBytes) {
             return Decoded.corrupt(CorruptReasons.tooLarge(bytes.length, maxValueBytes));
         }
+        if (springNullValue(bytes, maxValueBytes)) {
+            return Decoded.CACHED_NULL;
+        }
         if (!declared) {
             return hinted(ValueDecoder.string(bytes, layout == Layout.JSON, shape, maxValueBytes), bytes, maxValueBytes);
         }
@@ -196,6 +200,24 @@ public final class DecodeChain {
         }
         return Decoded.corrupt("hash-field-missing: the hash has no field " + hashField);
     }
+
+    /**
+     * Whether the value is Spring's cached null. {@code RedisCache} writes {@code NullValue} with JDK serialisation
+     * whatever the configured value serialiser (its {@code BINARY_NULL_VALUE}), so a namespace of JSON values holds
+     * such nulls too. Only a value with the Java stream header is read, and only a NullValue counts.
+     */
+    private static boolean springNullValue(byte[] bytes, int maxValueBytes) {
+        if (bytes.length > 256 || !JavaSerializationReader.hasStreamHeader(bytes)) {
+            return false;
+        }
+        try {
+            return SPRING_NULL_READER.read(bytes, ReadLimits.ofMaxBytes(maxValueBytes)) instanceof CachedNull;
+        } catch (UndecodableException e) {
+            return false;
+        }
+    }
+
+    private static final JavaSerializationReader SPRING_NULL_READER = new JavaSerializationReader();
 
     private Decoded run(byte[] stored, FieldShape shape, int maxValueBytes) {
         ReadLimits limits = ReadLimits.ofMaxBytes(maxValueBytes);

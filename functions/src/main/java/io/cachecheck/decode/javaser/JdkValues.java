@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.cachecheck.decode.UndecodableException;
 
@@ -57,7 +56,7 @@ final class JdkValues {
         // Spring's RedisCache stores a cached null as NullValue.INSTANCE (allowNullValues, the default)
         classes.put("org.springframework.cache.support.NullValue", (o, tree, depth) -> {
             o.data("org.springframework.cache.support.NullValue").requireNoCustomData();
-            return NullNode.instance;
+            return io.cachecheck.decode.CachedNull.INSTANCE; // "there is no such row", not a null value
         });
     }
 
