@@ -188,6 +188,44 @@ class DecodeChainTest {
         assertThat(text(ns, packed).corruptReason()).startsWith("zstd: ").endsWith("; looks like MessagePack; declare decode: [msgpack]");
     }
 
+    private static byte[] run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        return out;
+    }
+
+    @Test
+    void decode_wrongDeclaration_namesPickleAndPhpValues_writtenByPythonAndPhp() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3"))
+                && java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/php")), "python3 and php are not installed");
+        byte[] pickle = run("python3", "-c", "import pickle,sys; sys.stdout.buffer.write(pickle.dumps({'id': 1000, 'total': '12.50'}))");
+        byte[] php = run("php", "-r", "echo serialize(['id' => 1000, 'total' => '12.50']);");
+
+        assertThat(text(json(null), pickle).corruptReason()).isEqualTo("not-utf8: looks like Python pickle (protocol 4);"
+                + " declare decode: [pickle]");
+        assertThat(text(json(null), php).corruptReason()).isEqualTo("invalid-json: looks like PHP serialize();"
+                + " declare decode: [php]");
+    }
+
+    @Test
+    void decode_wrongDeclaration_namesZlibAndLz4() throws Exception {
+        byte[] json = "{\"id\":1000,\"total\":12.50}".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream zlib = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream o = new java.util.zip.DeflaterOutputStream(zlib)) {
+            o.write(json);
+        }
+        ByteArrayOutputStream lz4 = new ByteArrayOutputStream();
+        try (net.jpountz.lz4.LZ4FrameOutputStream o = new net.jpountz.lz4.LZ4FrameOutputStream(lz4)) {
+            o.write(json);
+        }
+
+        assertThat(text(json(null), zlib.toByteArray()).corruptReason())
+                .isEqualTo("not-utf8: looks like zlib-compressed JSON; declare decode: [zlib, json]");
+        assertThat(text(json("[gzip, json]"), lz4.toByteArray()).corruptReason())
+                .isEqualTo("gzip: not valid gzip data; looks like lz4-compressed JSON; declare decode: [lz4, json]");
+    }
+
     @Test
     void decode_envelope_takesTheValueField() {
         Namespace ns = json("[json, {envelope: value}]");

@@ -77,7 +77,8 @@ class FormatsDocIT {
         for (int i = 0; i < ids.size(); i++) {
             int from = starts.get(i)[0];
             int next = page.indexOf("\n## ", from);
-            String section = page.substring(from, next < 0 ? page.length() : next);
+            int end = i + 1 < ids.size() ? Math.min(starts.get(i + 1)[0], next < 0 ? page.length() : next) : next < 0 ? page.length() : next;
+            String section = page.substring(from, end);
             Matcher b = BLOCK.matcher(section);
             String kind = null;
             String value = null;
@@ -131,7 +132,7 @@ class FormatsDocIT {
                         .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE).build().writeValueAsBytes(new Order()));
                 yield hash;
             }
-            case "order-lines" -> isoDates().writeValueAsBytes(new OrderWithLines());
+            case "order-lines", "order-lines-jsonb" -> isoDates().writeValueAsBytes(new OrderWithLines());
             case "spring-jdk" -> {
                 // exactly Spring Boot's default: RedisCacheManager's value writer of defaultCacheConfig()
                 java.nio.ByteBuffer b = org.springframework.data.redis.cache.RedisCacheConfiguration.defaultCacheConfig()
@@ -198,6 +199,9 @@ class FormatsDocIT {
             s.execute("INSERT INTO " + SCHEMA + ".tenants VALUES ('acme', true)");
             s.execute("INSERT INTO " + SCHEMA + ".orders VALUES ('acme', 1000, 'PAID', 111185.20, '2025-03-31T03:34:16.100Z')");
             s.execute("INSERT INTO " + SCHEMA + ".order_lines VALUES ('acme', 1000, 1, 'A-1', 2, 12.50), ('acme', 1000, 2, 'B-7', 1, 0.99)");
+            s.execute("CREATE TABLE " + SCHEMA + ".order_documents AS SELECT tenant_id, order_id, status, total, updated_at,"
+                    + " '[{\"sku\": \"A-1\", \"qty\": 2, \"price\": 12.50}, {\"price\": 0.990, \"qty\": 1, \"sku\": \"B-7\"}]'::jsonb AS lines"
+                    + " FROM " + SCHEMA + ".orders");
         }
         StringBuilder contract = new StringBuilder("""
                 version: 1
@@ -232,6 +236,7 @@ class FormatsDocIT {
         AuditLog consistent = run(contract.toString(), "doc-1", CacheCheckCli.CONSISTENT);
         try (Connection db = DriverManager.getConnection(PG, "postgres", ""); Statement s = db.createStatement()) {
             s.execute("UPDATE " + SCHEMA + ".orders SET status = 'SHIPPED'");
+            s.execute("UPDATE " + SCHEMA + ".order_documents SET status = 'SHIPPED'");
         }
         AuditLog stale = run(contract.toString(), "doc-2", CacheCheckCli.DRIFT);
 
