@@ -312,10 +312,9 @@ public final class ContractLoader {
         // would only confuse.
         ValueType type = !node.has("valueType") && node.has("decode") ? impliedByDecode(node.get("decode"))
                 : ValueType.parse(text(node, "valueType", path), path + ".valueType");
-        if (type.collection() && (node.has("decode") || node.has("remediateUndecodable"))) {
-            throw new ContractException(path + "." + (node.has("decode") ? "decode" : "remediateUndecodable") + ": a "
-                    + type.name().toLowerCase(java.util.Locale.ROOT) + " is compared member by member as text; decode and"
-                    + " remediateUndecodable are for values stored as strings or hashes, so remove it");
+        if (type.collection() && node.has("decode")) {
+            throw new ContractException(path + ".decode: a " + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is compared member by member as text; decode is for values stored as strings or hashes, so remove it");
         }
         DecodeChain decode = DecodeChain.parse(node.get("decode"), path + ".decode", type.layout());
         SourceQuery sql = SourceQuery.parse(text(node, "sql", path), path + ".sql");
@@ -363,10 +362,11 @@ public final class ContractLoader {
         }
         boolean rebuild = node.has("rebuild") && bool(node, "rebuild", path);
         long ttl = node.has("ttlSeconds") ? intField(node, "ttlSeconds", path, 0, Integer.MAX_VALUE) : 0;
+        boolean remediateUndecodable = node.has("remediateUndecodable") && bool(node, "remediateUndecodable", path);
         if (type.collection()) {
             return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns),
                     CollectionContract.mappings(node, path, type, sql), Set.of(), null, Namespace.UnknownFields.REPORT, rebuild, ttl,
-                    decode, false);
+                    decode, remediateUndecodable);
         }
         CollectionContract.refuseOnScalar(node, path, type);
         List<FieldMapping> fields = new ArrayList<>();
@@ -426,7 +426,6 @@ public final class ContractLoader {
         if (!unknown.equals("report") && !unknown.equals("ignore")) {
             throw new ContractException(path + ".unknownFields: '" + unknown + "' is unknown; use report or ignore");
         }
-        boolean remediateUndecodable = node.has("remediateUndecodable") && bool(node, "remediateUndecodable", path);
         // keyColumns keeps key-pattern order: rows are joined to keys on the tuple in that order
         return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl,
