@@ -106,36 +106,43 @@ final class RangeReads {
         if (key == null || keyValues.size() < 2) {
             return null;
         }
+        // First only the bounds: most batches are sparse, and they should cost no set of key texts.
         long low = Long.MAX_VALUE;
         long high = Long.MIN_VALUE;
-        Set<String> wanted = new HashSet<>(keyValues.size() * 2);
-        List<String[]> others = new ArrayList<>(0);
+        int covered = 0;
         for (String[] k : keyValues) {
-            String text = k[0];
-            Long v = canonicalLong(text);
-            if (v == null || v < key.min() || v > key.max()) {
-                others.add(k);
-                continue;
+            Long v = canonicalLong(k[0]);
+            if (v != null && v >= key.min() && v <= key.max()) {
+                covered++;
+                low = Math.min(low, v);
+                high = Math.max(high, v);
             }
-            wanted.add(text);
-            low = Math.min(low, v);
-            high = Math.max(high, v);
         }
-        if (wanted.size() < 2) {
+        if (covered < 2) {
             return null;
         }
         double width = (double) high - (double) low + 1;
         // Unique keys give at most one row per unit of key: until a range has shown the table's density, assume it.
         Double density = rowsPerKeyUnit.get(ns.name());
         double expectedRows = width * (density == null ? 1.0 : density);
-        if (expectedRows > MAX_ROWS_PER_KEY * wanted.size()) {
+        if (expectedRows > MAX_ROWS_PER_KEY * covered) {
             int since = sinceProbe.merge(ns.name(), 1, Integer::sum);
-            boolean probe = width <= (double) PROBE_MAX_UNITS_PER_KEY * wanted.size() && (density == null || since >= PROBE_EVERY);
+            boolean probe = width <= (double) PROBE_MAX_UNITS_PER_KEY * covered && (density == null || since >= PROBE_EVERY);
             if (!probe) {
                 return null;
             }
             sinceProbe.put(ns.name(), 0);
             expectedRows = width;
+        }
+        Set<String> wanted = new HashSet<>(covered * 2);
+        List<String[]> others = new ArrayList<>(keyValues.size() - covered);
+        for (String[] k : keyValues) {
+            Long v = canonicalLong(k[0]);
+            if (v != null && v >= key.min() && v <= key.max()) {
+                wanted.add(k[0]);
+            } else {
+                others.add(k);
+            }
         }
         int limit = (int) Math.min(Integer.MAX_VALUE - 1L, (long) Math.ceil(expectedRows) * ROW_LIMIT_FACTOR + 64);
         return new Plan(low, high, wanted, others, limit);

@@ -706,10 +706,8 @@ class ShardValidatorIT {
     void validate_whenConnectionsKilledMidScan_retriesToTheSameResult() throws Exception {
         UnifiedJedis redis = standaloneRedis();
         DriftDataset data = seedPostgres(redis);
-        // A group of a range-readable namespace holds up to 16 batches before it is looked up (KeyBatcher), so a
-        // small key buffer makes sure lookups, and a source connection to kill, happen during the scan.
         Contract contract = contract(data, "redis://127.0.0.1:6379/" + REDIS_DB, PG_WRAPPER_URL, false,
-                "  scanCount: 5\n  batchSize: 2\n  maxRetries: 3\n  maxBufferedKeys: 8\n");
+                "  scanCount: 5\n  batchSize: 2\n  maxRetries: 3\n");
         AtomicBoolean killed = new AtomicBoolean();
         List<String> kills = new ArrayList<>();
         ProgressListener killer = (scanned, estimated) -> {
