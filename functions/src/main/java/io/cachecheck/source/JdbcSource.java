@@ -337,6 +337,17 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
+    /**
+     * A data exception from a named statement, which is retried at once with unnamed statements, outside the retry
+     * budget: it can happen once per source (see {@link #executeLookup}).
+     */
+    private static final class RetryUnnamed extends SQLRecoverableException {
+        RetryUnnamed(String state, SQLException cause) {
+            super("data exception (SQLState " + state + ") from a server-side prepared statement; retrying with unnamed statements",
+                    state, cause);
+        }
+    }
+
     /** A data exception (SQLState class 22) for one batch: some key value is not valid for its column. */
     private static final class RejectedValue extends RuntimeException {
         final String sqlState;
@@ -454,8 +465,7 @@ public final class JdbcSource implements AutoCloseable {
                     // statement is not believed: this source switches to unnamed statements and retries the batch
                     // on a new connection; a key the column really refuses fails again and is isolated as usual.
                     serverPrepare = false;
-                    throw new java.sql.SQLRecoverableException("data exception (SQLState " + state + ") from a server-side"
-                            + " prepared statement; retrying with unnamed statements", state, e);
+                    throw new RetryUnnamed(state, e);
                 }
                 throw new RejectedValue(state);
             }
@@ -807,6 +817,10 @@ public final class JdbcSource implements AutoCloseable {
                 }
                 last = e;
                 closeQuietly();
+                if (e instanceof RetryUnnamed) {
+                    attempt--; // not a failure of the source: the same batch again, now unnamed
+                    continue;
+                }
                 if (millisLeft() <= 0) {
                     throw deadlineReached(what, attempt + 1, e);
                 }
