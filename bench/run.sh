@@ -5,23 +5,30 @@
 #   bash bench/run.sh --keys 5000000 --xmx 256m     # 5M keys in a 256 MiB heap
 #   bash bench/run.sh --tenants 10000
 #   bash bench/run.sh --grace 0                     # race defence off (re-check immediately), to price it
+#   bash bench/run.sh --coverage 0.1                # the database holds 10x the cached rows
+#   bash bench/run.sh --repeat 3                    # cold, then warm runs in one JVM (the warm target needs it)
 #
 # Options (default):
 #   --keys N (1000000)  --tenants N (287)  --skew S (1.0, Zipf)  --drift F (0.001)  --value-bytes N (200)
+#   --coverage F (1.0: share of the database's rows that are cached; the database holds 1/F times the cached keys)
 #   --xmx SIZE (none: JVM default)  --grace MS (contract default 2000)  --parallelism N / --batch N / --scan-count N
 #   --combine-min-tenants N (contract default 1000; 0 = always share lookups between small tenants)
 #   --naive-sample N (50000; 0 = skip the naive run)  --redis-benchmark N (2000000 requests; 0 = skip)
 #   --repeat N (1: the whole check N times in one JVM; the summary shows the last, warm run and the first, cold one)
 #   --floor 0|1 (1: also time the floor, moving every byte with no validation: io.cachecheck.bench.Floor)
 #   --skip-build  --skip-generate (reuse the data already in db 15 / schema cachecheck_bench)  --jfr FILE (profile)
+#   --pg-reference-us U (3.5: PostgreSQL CPU per key of the point-lookup engine, issue 12; the coverage < 1 target)
+#
+# The last lines printed are the targets of issue 12, one a line: the measured ratio and whether it is met, or what
+# run measures it when this one does not (the floor is measured in the same run: --floor 1).
 #
 # Data lives only in Redis db 15 and PostgreSQL schema cachecheck_bench (both are replaced by the generator).
 # Needs: JDK 17, Maven, redis-benchmark, a local Redis on 6379 and PostgreSQL on 5432 (user postgres, db test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-keys=1000000 tenants=287 skew=1.0 drift=0.001 value_bytes=200 xmx="" grace="" naive_sample=50000 rb_requests=2000000
-build=1 generate=1 jfr="" floor=1 repeat=1 tuning=()
+keys=1000000 tenants=287 skew=1.0 drift=0.001 value_bytes=200 coverage=1.0 xmx="" grace="" naive_sample=50000 rb_requests=2000000
+build=1 generate=1 jfr="" floor=1 repeat=1 pg_reference_us=3.5 tuning=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --keys) keys=$2; shift 2 ;;
@@ -29,6 +36,8 @@ while [[ $# -gt 0 ]]; do
     --skew) skew=$2; shift 2 ;;
     --drift) drift=$2; shift 2 ;;
     --value-bytes) value_bytes=$2; shift 2 ;;
+    --coverage) coverage=$2; shift 2 ;;
+    --pg-reference-us) pg_reference_us=$2; shift 2 ;;
     --xmx) xmx=$2; shift 2 ;;
     --grace) grace=$2; shift 2 ;;
     --parallelism) tuning+=(--parallelism "$2"); shift 2 ;;
@@ -42,7 +51,7 @@ while [[ $# -gt 0 ]]; do
     --skip-build) build=0; shift ;;
     --skip-generate) generate=0; shift ;;
     --jfr) jfr=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see bash bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,9 +68,9 @@ if [[ $build == 1 ]]; then
 fi
 
 if [[ $generate == 1 ]]; then
-  echo "== generate keys=$keys tenants=$tenants skew=$skew drift=$drift valueBytes=$value_bytes"
+  echo "== generate keys=$keys tenants=$tenants skew=$skew drift=$drift valueBytes=$value_bytes coverage=$coverage"
   java -cp "$jar" io.cachecheck.bench.Generate --keys "$keys" --tenants "$tenants" --skew "$skew" --drift "$drift" \
-    --valueBytes "$value_bytes" --out "$out" "${tuning[@]}"
+    --valueBytes "$value_bytes" --coverage "$coverage" --out "$out" "${tuning[@]}"
 fi
 
 rb_rps=""
@@ -158,3 +167,65 @@ if [[ -n $naive ]]; then
   echo "naive (extrapolated)  : $ns s, $nk keys/s  -> validator is $(awk -v a="$kps" -v b="$nk" 'BEGIN{printf "%.1f", a/b}')x faster"
 fi
 echo "load average          : before $load_before, after $load_after (2 cores; other jobs share this machine)"
+
+# The targets of issue 12, last: one line each, the measured ratio and met / not met.
+gen_stale="" gen_orphan="" gen_keys=$keys gen_coverage=$coverage
+if [[ -f $out/generated.txt ]]; then
+  g=$(cat "$out/generated.txt")
+  gen_stale=$(sed -E 's/.*stale=([0-9]+).*/\1/' <<<"$g"); gen_orphan=$(sed -E 's/.*orphan=([0-9]+).*/\1/' <<<"$g")
+  gen_keys=$(sed -E 's/.*keys=([0-9]+).*/\1/' <<<"$g"); gen_coverage=$(sed -E 's/.*coverage=([0-9.]+).*/\1/' <<<"$g")
+fi
+verdict() { awk -v m="$1" -v l="$2" 'BEGIN{print (m <= l ? "met" : "NOT met")}'; }
+echo
+echo "== targets (issue 12; ratios against the same run's floor)"
+if [[ -n $floor_line ]]; then
+  fw=$(ff wallSeconds)
+  first=${cold:-$v}
+  cw=$(sed -E "s/.* wallSeconds=([^ ]*).*/\1/" <<<"$first")
+  r=$(awk -v a="$cw" -v b="$fw" 'BEGIN{printf "%.2f", a/b}')
+  echo "target cold        : cold-JVM run ${cw} s / floor ${fw} s = ${r}x (at most 2.0x): $(verdict "$r" 2.0)"
+  if [[ $repeat -ge 2 ]]; then
+    ww=$(field wallSeconds)
+    r=$(awk -v a="$ww" -v b="$fw" 'BEGIN{printf "%.2f", a/b}')
+    echo "target warm        : run $repeat of $repeat ${ww} s / floor ${fw} s = ${r}x (at most 1.4x): $(verdict "$r" 1.4)"
+  else
+    echo "target warm        : not measured (needs --repeat 3)"
+  fi
+  rk=$(awk -v a="$redis_cpu" -v n="$repeat" -v b="$floor_redis" 'BEGIN{ if (b <= 0) print "n/a"; else printf "%.2f", (a/n)/b}')
+  if [[ $rk == n/a ]]; then
+    echo "target redis CPU   : not measured (no floor Redis CPU)"
+  else
+    echo "target redis CPU   : redis-server CPU per run $(awk -v a="$redis_cpu" -v n="$repeat" 'BEGIN{printf "%.1f", a/n}') s / floor's $floor_redis s = ${rk}x (at most 1.2x): $(verdict "$rk" 1.2)"
+  fi
+else
+  echo "target cold        : not measured (needs --floor 1)"
+  echo "target warm        : not measured (needs --floor 1 and --repeat 3)"
+  echo "target redis CPU   : not measured (needs --floor 1)"
+fi
+wait_ms=$(field recheckWaitMillis) wall_s=$(field wallSeconds)
+r=$(awk -v w="$wait_ms" -v t="$wall_s" 'BEGIN{printf "%.1f", w/10/t}')
+echo "target race defence: grace wait ${wait_ms} ms = ${r}% of the wall time (at most 5% with a version mapping; the bench's"\
+  "user namespace has none, and orphans always wait): $(verdict "$r" 5)"
+us=$(awk -v c="$pg_cpu" -v n="$repeat" -v k="$gen_keys" 'BEGIN{printf "%.2f", c/n/k*1e6}')
+if awk -v c="$gen_coverage" 'BEGIN{exit !(c >= 1)}'; then
+  echo "target source cost : PostgreSQL ${us} us a key at coverage $gen_coverage (at most 1.0): $(verdict "$us" 1.0)"
+else
+  echo "target source cost : PostgreSQL ${us} us a key at coverage $gen_coverage (no worse than the point lookups' $pg_reference_us): $(verdict "$us" "$pg_reference_us")"
+fi
+if [[ $keys -ge 5000000 && -n $xmx ]]; then
+  ok=$([[ $(field verdicts) == *DRIFT* ]] && echo met || echo "NOT met")
+  echo "target 5M in $xmx  : $(field verdicts), peak RSS $((rss_kb / 1024)) MiB: $ok (the 5.5x time ratio: compare with a 1M run in the same minutes)"
+else
+  echo "target 5M          : not measured (bash bench/run.sh --keys 5000000 --xmx 256m; time at most 5.5x a 1M run's)"
+fi
+echo "target tenants     : not measured here (alternate bash bench/run.sh --tenants 10000 with the default; at most 20% fewer keys/s)"
+if [[ -n $gen_stale ]]; then
+  exact=met
+  while read -r line; do
+    s_=$(sed -E 's/.* stale=([0-9]+).*/\1/' <<<"$line"); o_=$(sed -E 's/.* orphan=([0-9]+).*/\1/' <<<"$line")
+    [[ $s_ == "$gen_stale" && $o_ == "$gen_orphan" ]] || exact="NOT met (run ended stale=$s_ orphan=$o_)"
+  done < <(grep '^validator' "$out/validator.txt")
+  echo "target exactness   : every run ends with the generated stale=$gen_stale orphan=$gen_orphan: $exact"
+else
+  echo "target exactness   : not measured (no $out/generated.txt: generate the data with this version)"
+fi

@@ -19,8 +19,23 @@ import java.util.SplittableRandom;
  * @param drift      fraction of keys that disagree with the database (70% stale, 30% orphan)
  * @param hashShare  fraction of keys in the hash namespace; the rest are JSON strings
  * @param seed       random seed
+ * @param coverage   share of the database's rows that are cached (0 < coverage <= 1): the database holds
+ *                   {@code 1 / coverage} times as many rows as the cache holds keys, and the cached ones are a random
+ *                   subset of each tenant's rows, so the cached ids are sparse in the key order when coverage is low
  */
-public record Dataset(int tenants, long keys, double skew, int valueBytes, double drift, double hashShare, long seed) {
+public record Dataset(int tenants, long keys, double skew, int valueBytes, double drift, double hashShare, long seed,
+                      double coverage) {
+    public Dataset {
+        if (!(coverage > 0 && coverage <= 1)) {
+            throw new IllegalArgumentException("--coverage " + coverage + " is out of range; give the share of the rows that are"
+                    + " cached, above 0 and at most 1 (0.1: the database holds 10 times the cached rows)");
+        }
+    }
+
+    public Dataset(int tenants, long keys, double skew, int valueBytes, double drift, double hashShare, long seed) {
+        this(tenants, keys, skew, valueBytes, drift, hashShare, seed, 1.0);
+    }
+
     static final String SCHEMA = "cachecheck_bench";
     static final int REDIS_DB = 15;
     private static final String[] STATUS = {"new", "paid", "packed", "shipped", "delivered", "returned"};
@@ -29,12 +44,28 @@ public record Dataset(int tenants, long keys, double skew, int valueBytes, doubl
     private static final long BASE_MICROS = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
 
     public static Dataset defaults() {
-        return new Dataset(287, 1_000_000, 1.0, 200, 0.001, 0.3, 42);
+        return new Dataset(287, 1_000_000, 1.0, 200, 0.001, 0.3, 42, 1.0);
     }
 
     /** Tenant id of rank r (1-based): fixed width so keys have realistic, equal-length prefixes. */
     static String tenantId(int rank) {
         return String.format("tn%05d", rank);
+    }
+
+    /**
+     * Records (database rows, orphans included) per tenant, largest first: {@link #keysPerTenant()} scaled by
+     * {@code 1 / coverage}. With coverage 1 they are the same.
+     */
+    long[] recordsPerTenant() {
+        long[] keysPer = keysPerTenant();
+        if (coverage == 1.0) {
+            return keysPer;
+        }
+        long[] out = new long[keysPer.length];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = Math.max(1, Math.round(keysPer[r] / coverage));
+        }
+        return out;
     }
 
     /** Keys per tenant, largest first; sums to exactly {@link #keys()}, every tenant has at least one key. */
@@ -65,6 +96,8 @@ public record Dataset(int tenants, long keys, double skew, int valueBytes, doubl
     /** One generated record: its namespace, key, and the values on both sides. */
     static final class Record {
         boolean hash;
+        /** Whether the record is in the cache; false only below coverage 1 (a database row that is not cached). */
+        boolean cached;
         String tenant;
         long id;
         Kind kind;
@@ -91,8 +124,9 @@ public record Dataset(int tenants, long keys, double skew, int valueBytes, doubl
     }
 
     /**
-     * Fills {@code r} with key number {@code index} of the tenant of rank {@code rank}. Ids are 1..n within each
-     * tenant and namespace; the namespace of a key is fixed by its index.
+     * Fills {@code r} with record number {@code index} of the tenant of rank {@code rank}. Ids are 1..n within each
+     * tenant (shared by both namespaces); the namespace of a record is fixed by its index, and so is whether it is
+     * cached (below coverage 1).
      */
     void record(int rank, long index, Record r) {
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + rank * 1_000_003L + index);
@@ -100,7 +134,9 @@ public record Dataset(int tenants, long keys, double skew, int valueBytes, doubl
         r.hash = rnd.nextDouble() < hashShare;
         r.id = index + 1;
         double d = rnd.nextDouble();
-        r.kind = d >= drift ? Kind.CONSISTENT : d < drift * 0.7 ? Kind.STALE : Kind.ORPHAN;
+        // a separate stream, so that coverage 1 gives exactly the data of earlier rounds
+        r.cached = coverage == 1.0 || new SplittableRandom(~(seed * 31 + rank) * 0x9E3779B97F4A7C15L + index).nextDouble() < coverage;
+        r.kind = !r.cached || d >= drift ? Kind.CONSISTENT : d < drift * 0.7 ? Kind.STALE : Kind.ORPHAN;
         int pad = Math.max(8, valueBytes - 150);
         if (!r.hash) {
             r.status = STATUS[rnd.nextInt(STATUS.length)];

@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  * java -cp bench/target/benchmarks.jar io.cachecheck.bench.Generate --keys 1000000 --tenants 287 --out bench/target/run
  * </pre>
  * Options (default): keys (1000000), tenants (287), skew (1.0, Zipf exponent), valueBytes (200), drift (0.001),
- * hashShare (0.3), seed (42), out (bench/target/run), redis (127.0.0.1:6379), jdbc
+ * hashShare (0.3), seed (42), coverage (1.0: the share of the database's rows that are cached; 0.1 writes 10 times
+ * as many rows as keys), out (bench/target/run), redis (127.0.0.1:6379), jdbc
  * (jdbc:postgresql://127.0.0.1:5432/test), user (postgres), and contract tuning written into the contract's check
  * section: scanCount, batchSize, parallelism, graceMillis, maxBufferedKeys (engine defaults when absent).
  */
@@ -41,7 +42,7 @@ public final class Generate {
         Args args = new Args(argv);
         Dataset d = new Dataset((int) args.number("tenants", 287), args.number("keys", 1_000_000), args.decimal("skew", 1.0),
                 (int) args.number("valueBytes", 200), args.decimal("drift", 0.001), args.decimal("hashShare", 0.3),
-                args.number("seed", 42));
+                args.number("seed", 42), args.decimal("coverage", 1.0));
         Path out = Path.of(args.text("out", "bench/target/run"));
         String jdbc = args.text("jdbc", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = args.text("user", "postgres");
@@ -49,7 +50,7 @@ public final class Generate {
         Files.createDirectories(out);
 
         long t0 = System.nanoTime();
-        long[] perTenant = d.keysPerTenant();
+        long[] perTenant = d.recordsPerTenant();
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
             createSchema(c, d);
         }
@@ -65,9 +66,12 @@ public final class Generate {
         }
         long t2 = System.nanoTime();
         Files.writeString(out.resolve("contract.yaml"), contract(args, redis, jdbc, user));
-        System.out.printf("generated tenants=%d keys=%d (json=%d hash=%d) rows=%d stale=%d orphan=%d biggestTenant=%d smallestTenant=%d"
+        // kept for bench/run.sh --skip-generate: every run must end with exactly this drift
+        Files.writeString(out.resolve("generated.txt"), String.format("stale=%d orphan=%d keys=%d coverage=%s%n",
+                cached[2], cached[3], cached[0] + cached[1], d.coverage()));
+        System.out.printf("generated tenants=%d keys=%d (json=%d hash=%d) rows=%d coverage=%s stale=%d orphan=%d biggestTenant=%d smallestTenant=%d"
                         + " load=%.1fs index=%.1fs contract=%s%n",
-                d.tenants(), d.keys(), cached[0], cached[1], rows[0], cached[2], cached[3], perTenant[0],
+                d.tenants(), cached[0] + cached[1], cached[0], cached[1], rows[0], d.coverage(), cached[2], cached[3], perTenant[0],
                 perTenant[perTenant.length - 1], (t1 - t0) / 1e9, (t2 - t1) / 1e9, out.resolve("contract.yaml"));
     }
 
@@ -116,7 +120,7 @@ public final class Generate {
                 for (int rank = 1; rank <= perTenant.length; rank++) {
                     for (long i = 0; i < perTenant[rank - 1]; i++) {
                         d.record(rank, i, r);
-                        if (r.hash != hash || r.kind == Dataset.Kind.ORPHAN) {
+                        if (r.hash != hash || r.cached && r.kind == Dataset.Kind.ORPHAN) {
                             continue;
                         }
                         rows++;
@@ -161,6 +165,9 @@ public final class Generate {
             for (int rank = 1; rank <= perTenant.length; rank++) {
                 for (long i = 0; i < perTenant[rank - 1]; i++) {
                     d.record(rank, i, r);
+                    if (!r.cached) {
+                        continue;
+                    }
                     stale += r.kind == Dataset.Kind.STALE ? 1 : 0;
                     orphan += r.kind == Dataset.Kind.ORPHAN ? 1 : 0;
                     if (r.hash) {

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The first look at a batch: a key that agrees is counted at once, a key that is gone is counted as expired, and a
- * key that differs goes to the {@link Rechecker}, since only its second look counts.
+ * key that differs goes to the {@link Rechecker}, since only its second look counts: after the grace period, or at
+ * once when its versions prove that no write was in flight.
  */
 final class FirstLook {
     private final RunContext run;
@@ -56,6 +57,8 @@ final class FirstLook {
         ShardTally tally = run.tally();
         Instant now = run.clock().instant();
         List<Rechecker.Suspect> differing = new ArrayList<>();
+        List<Rechecker.Suspect> settled = new ArrayList<>(0);
+        long grace = run.settings().graceMillis();
         List<ScannedKey> agreeing = new ArrayList<>(keys.size());
         List<Outcome> agreed = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
@@ -70,10 +73,11 @@ final class FirstLook {
                 agreeing.add(key);
                 agreed.add(o);
             } else {
-                differing.add(new Rechecker.Suspect(key, group, o.driftClass, o.cacheDigest, o.sourceDigest, o.rowExists, now));
+                Rechecker.Suspect suspect = new Rechecker.Suspect(key, group, o.driftClass, o.cacheDigest, o.sourceDigest, o.rowExists, now);
+                (Rechecker.provenSettled(ns, o, now, grace) ? settled : differing).add(suspect);
             }
         }
         tally.consistent(group, agreeing, agreed);
-        rechecker.add(differing);
+        rechecker.add(differing, settled);
     }
 }

@@ -15,12 +15,29 @@ import java.util.Map;
 
 /**
  * The race defence: a key that differed at first look is left for the grace period, then looked at again, and only
- * that second look counts. Suspects wait in arrival order; re-checks run as batches on the worker threads.
+ * that second look counts. Suspects wait in arrival order; re-checks run as batches on the worker threads. A suspect
+ * whose versions prove that no write was in flight ({@link #provenSettled}) is looked at again at once, without the
+ * wait.
  */
 final class Rechecker {
     /** A key that differed at first look, waiting for the grace period to pass. */
     record Suspect(ScannedKey key, Group group, DriftClass firstClass, byte[] firstCacheDigest,
                    byte[] firstSourceDigest, boolean rowExisted, Instant observedAt) {
+    }
+
+    /**
+     * Whether a key that differs at first look provably had no write in flight, so that waiting out the grace period
+     * cannot change its class: the namespace maps a version, the row's version is a timestamp older than the first
+     * look by more than {@code graceMillis}, and the cached value carries a version no newer than the row's (a cache
+     * ahead of its row may be a write whose commit is still to come). Only a STALE first look qualifies: an ORPHAN
+     * has no row (a delete leaves no version behind, and its invalidation may still be on its way), and a CORRUPT
+     * value has no readable cached version. This trusts the writers' clocks to be within {@code graceMillis} of the
+     * validator's (docs/contract.md, "Race defence").
+     */
+    static boolean provenSettled(Namespace ns, Outcome first, Instant observedAt, long graceMillis) {
+        return ns.version() != null && first.driftClass == DriftClass.STALE && first.cacheVersion != null
+                && first.versionOrder >= 0 && first.sourceVersionInstant != null
+                && first.sourceVersionInstant.isBefore(observedAt.minusMillis(graceMillis));
     }
 
     private final RunContext run;
@@ -29,6 +46,8 @@ final class Rechecker {
     private final BatchLooker looker;
     private final Classifier classifier;
     private final ArrayDeque<Suspect> suspects = new ArrayDeque<>();
+    /** Suspects proven settled ({@link #provenSettled}): re-checked at the next {@link #recheckDue}, with no wait. */
+    private final ArrayDeque<Suspect> settled = new ArrayDeque<>();
     /** Written by the scanning thread only. */
     private long waitMillis;
 
@@ -40,11 +59,12 @@ final class Rechecker {
         this.classifier = classifier;
     }
 
-    /** Queues keys that differed at first look. */
-    void add(List<Suspect> differing) {
-        if (!differing.isEmpty()) {
+    /** Queues keys that differed at first look; {@code settledNow} are re-checked without waiting. */
+    void add(List<Suspect> differing, List<Suspect> settledNow) {
+        if (!differing.isEmpty() || !settledNow.isEmpty()) {
             synchronized (suspects) {
                 suspects.addAll(differing);
+                settled.addAll(settledNow);
             }
         }
     }
@@ -57,8 +77,11 @@ final class Rechecker {
     /** Re-checks suspects whose grace period has passed; with {@code all}, waits for and re-checks every one. */
     void recheckDue(boolean all) {
         List<Suspect> due = new ArrayList<>();
+        List<Suspect> dueNow = new ArrayList<>();
         Instant now = clock.instant();
         synchronized (suspects) {
+            dueNow.addAll(settled);
+            settled.clear();
             boolean overflow = suspects.size() > settings.maxBufferedKeys();
             while (!suspects.isEmpty()) {
                 Suspect s = suspects.peekFirst();
@@ -70,6 +93,12 @@ final class Rechecker {
                 overflow = suspects.size() > settings.maxBufferedKeys();
             }
         }
+        submit(due, true);
+        submit(dueNow, false);
+    }
+
+    /** Re-checks suspects as batches per group; {@code wait}: each batch first waits out its grace periods. */
+    private void submit(List<Suspect> due, boolean wait) {
         if (due.isEmpty()) {
             return;
         }
@@ -82,12 +111,15 @@ final class Rechecker {
             int batchSize = settings.batchSize(run.contract().namespaces().get(e.getKey().namespace()).valueType());
             for (int from = 0; from < list.size(); from += batchSize) {
                 List<Suspect> batch = list.subList(from, Math.min(list.size(), from + batchSize));
-                run.tasks().submit(() -> recheck(e.getKey(), batch));
+                run.tasks().submit(() -> recheck(e.getKey(), batch, wait));
             }
         }
     }
 
-    /** After the scan: waits out the youngest suspect's grace period (up to the deadline), then re-checks all. */
+    /**
+     * After the scan: waits out the youngest waiting suspect's grace period (up to the deadline), then re-checks all.
+     * Suspects proven settled add no wait.
+     */
     void recheckRemaining() {
         Instant last;
         synchronized (suspects) {
@@ -107,13 +139,13 @@ final class Rechecker {
         recheckDue(true);
     }
 
-    /** Second look after the grace period: only now does a difference count. */
-    private void recheck(Group group, List<Suspect> batch) {
+    /** Second look after the grace period (or at once, without {@code wait}): only now does a difference count. */
+    private void recheck(Group group, List<Suspect> batch, boolean waitGrace) {
         Namespace ns = run.contract().namespaces().get(group.namespace());
         ShardTally tally = run.tally();
         // Wait out the rest of the grace period of the youngest suspect in this batch.
         Instant ripeAt = batch.get(batch.size() - 1).observedAt().plusMillis(settings.graceMillis());
-        long wait = Duration.between(clock.instant(), ripeAt).toMillis();
+        long wait = waitGrace ? Duration.between(clock.instant(), ripeAt).toMillis() : 0;
         if (wait > 0 && run.deadline().allows(wait)) {
             try {
                 Thread.sleep(wait);

@@ -154,6 +154,69 @@ public final class SourceQuery {
         return out.toString();
     }
 
+    /** The column right before {@code IN (}: {@code id}, {@code o.id}, {@code "id"} or {@code `id`}; group 2 is its name. */
+    private static final java.util.regex.Pattern IN_COLUMN =
+            java.util.regex.Pattern.compile("(?s).*?(?:^|[\\s(,])(?:[A-Za-z_][A-Za-z0-9_$]*\\.)?([\"`]?)([A-Za-z_][A-Za-z0-9_$]*)\\1\\s*$");
+
+    /**
+     * True when a key range can replace the key list: one list parameter, used once, alone in
+     * {@code <keyColumn> IN (:param)} where the column before {@code IN} has the name of the column the key mapping
+     * reads back ({@code keyColumn}), so every row a range returns for a key of the batch is a row the list would
+     * have returned (see {@link #renderRange}).
+     */
+    public boolean rangeReadable(String scalarParameter, String keyColumn) {
+        if (!arrayBindable(scalarParameter)) {
+            return false;
+        }
+        int lists = 0;
+        for (int p = 0; p < parameters.size(); p++) {
+            if (parameters.get(p).equals(scalarParameter)) {
+                continue;
+            }
+            lists++;
+            java.util.regex.Matcher open = IN_OPEN.matcher(pieces.get(p));
+            if (!open.matches()) {
+                return false;
+            }
+            java.util.regex.Matcher column = IN_COLUMN.matcher(open.group(1));
+            if (!column.matches() || !column.group(2).equalsIgnoreCase(keyColumn)) {
+                return false;
+            }
+        }
+        return lists == 1;
+    }
+
+    /**
+     * The JDBC text with the key list rewritten to a range, {@code <column> BETWEEN ? AND ?}: the tenant parameter
+     * binds one marker, the key parameter two (low, high). Only valid when {@link #rangeReadable} is true. A row the
+     * key list returns is one whose key column is in the list, so within the range too; the range may return more
+     * rows (keys between those of the batch), which the caller ignores.
+     */
+    public String renderRange(String scalarParameter) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        boolean closeNext = false;
+        for (int p = 0; p < parameters.size(); p++) {
+            String piece = pieces.get(p);
+            if (closeNext) {
+                piece = piece.substring(piece.indexOf(')') + 1);
+                closeNext = false;
+            }
+            if (parameters.get(p).equals(scalarParameter)) {
+                out.append(piece).append('?');
+            } else {
+                java.util.regex.Matcher open = IN_OPEN.matcher(piece);
+                if (!open.matches()) {
+                    throw new IllegalStateException("not an IN list: call rangeReadable first");
+                }
+                out.append(open.group(1)).append("BETWEEN ? AND ?");
+                closeNext = true;
+            }
+        }
+        String last = pieces.get(parameters.size());
+        out.append(closeNext ? last.substring(last.indexOf(')') + 1) : last);
+        return out.toString();
+    }
+
     /**
      * True when the query can be wrapped as a derived table ({@code SELECT n AS part, q.* FROM (<sql>) q}) and parts
      * joined with {@code UNION ALL}: array-bindable, and no {@code ;} outside quotes and comments.

@@ -53,6 +53,8 @@ public final class JdbcSource implements AutoCloseable {
     private final int maxMembers;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** The statements kept as named server-side statements (a subset of {@link #statements}). */
+    private final java.util.Set<PreparedStatement> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<String, Columns> columns = new HashMap<>();
     /** The text of each prepared statement, for the position in an error ({@link SqlErrors#describe}). */
     private final Map<String, String> texts = new HashMap<>();
@@ -72,6 +74,10 @@ public final class JdbcSource implements AutoCloseable {
      * rows.
      */
     private boolean direct;
+    /** Range reads: what this source has learned of each namespace's key column and table density. */
+    private final RangeReads ranges = new RangeReads();
+    /** How many batches were read as ranges (for tests). */
+    private long rangeReads;
     /**
      * Whether array lookups may be kept as named server-side statements (PostgreSQL). Off when the URL sets
      * {@code prepareThreshold} itself (for example {@code prepareThreshold=0} behind a transaction-mode pooler), and
@@ -159,8 +165,85 @@ public final class JdbcSource implements AutoCloseable {
         Map<String, SourceRow> rows = new HashMap<>(keyValues.size() * 2);
         Map<String, String> rejected = new HashMap<>();
         Map<String, MemberRows> members = ns.valueType().collection() ? new HashMap<>(keyValues.size() * 2) : null;
-        fetchInto(ns, tenantPlaceholder, tenantId, keyValues, new Into(rows, members), rejected);
+        List<String[]> listed = keyValues;
+        RangeReads.Plan range = members == null ? ranges.plan(ns, keyValues) : null;
+        if (range != null && fetchRange(ns, tenantPlaceholder, tenantId, range, rows)) {
+            listed = range.others();
+        }
+        if (!listed.isEmpty()) {
+            fetchInto(ns, tenantPlaceholder, tenantId, listed, new Into(rows, members), rejected);
+        }
         return new Fetched(rows, rejected, members == null ? Map.of() : members);
+    }
+
+    /** How many batches this source has read as key ranges. */
+    long rangeReads() {
+        return rangeReads;
+    }
+
+    /** Whether this namespace's batches may be read as key ranges ({@link RangeReads}). */
+    public static boolean rangeReadable(Namespace ns, String tenantPlaceholder) {
+        return RangeReads.rangeReadable(ns, tenantPlaceholder);
+    }
+
+    /**
+     * Reads the rows of a batch's key range ({@code <key column> BETWEEN low AND high}), keeping only the rows of the
+     * batch's own keys. Dense keys cost the database a fraction of a key-list lookup: one index range in key order
+     * instead of one descent per key (docs/performance.md, "Range reads").
+     *
+     * @return false when the range was not read after all (it returned more rows than its limit, or the source
+     *     refused a bound): then the caller looks the keys up by list, and nothing was added to {@code into}
+     */
+    private boolean fetchRange(Namespace ns, String tenantPlaceholder, String tenantId, RangeReads.Plan plan,
+                               Map<String, SourceRow> into) {
+        String cacheKey = ns.name() + "/range";
+        Map<String, SourceRow> rows = new HashMap<>(plan.wanted().size() * 2);
+        long[] count = new long[1];
+        try {
+            withRetry("source lookup for namespace " + ns.name(), () -> {
+                rows.clear(); // a retry starts over
+                // Unnamed, unlike the "= ANY" lookups: behind a transaction-mode pooler a named statement can land on
+                // a server connection where that name is another client's statement of the same signature, and the
+                // range statements of two namespaces have the same one. A range's planning is small next to its rows.
+                PreparedStatement ps = statement(cacheKey, () -> ns.sql().renderRange(tenantPlaceholder), false);
+                PreparedStatement binder = ps.unwrap(PreparedStatement.class);
+                int index = 1;
+                for (String param : ns.sql().parameterOccurrences()) {
+                    if (param.equals(tenantPlaceholder)) {
+                        binder.setString(index++, tenantId);
+                    } else {
+                        binder.setLong(index++, plan.low());
+                        binder.setLong(index++, plan.high());
+                    }
+                }
+                ps.setMaxRows(plan.rowLimit());
+                try (ResultSet rs = executeLookup(ps)) {
+                    Columns cols = columns(rs, ns, cacheKey, tenantPlaceholder);
+                    int key = cols.index.get(ranges.keyLabel(ns));
+                    ResultSet cells = rs.unwrap(ResultSet.class);
+                    long n = 0;
+                    while (rs.next()) {
+                        n++;
+                        // only the key cell is read for a row no key of the batch wants
+                        String tuple = keyText(read(cells, cols, key));
+                        if (plan.wanted().contains(tuple)) {
+                            rows.put(tuple, readRow(cells, cols));
+                        }
+                    }
+                    count[0] = n;
+                }
+                return null;
+            }, "namespace " + ns.name() + " sql");
+        } catch (RejectedValue e) {
+            return false;
+        }
+        ranges.observe(ns, plan, count[0]);
+        rangeReads++;
+        if (count[0] >= plan.rowLimit()) {
+            return false; // cut short: some key's row may be missing
+        }
+        into.putAll(rows);
+        return true;
     }
 
     /** The most (tenant, namespace) groups one combined lookup carries. */
@@ -210,7 +293,7 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
                 try (ResultSet rs = executeLookup(ps)) {
-                    Columns cols = columns(rs, ns, cacheKey);
+                    Columns cols = columns(rs, ns, cacheKey, tenantPlaceholder);
                     ResultSet cells = rs.unwrap(ResultSet.class);
                     while (rs.next()) {
                         SourceRow row = readRow(cells, cols);
@@ -278,6 +361,17 @@ public final class JdbcSource implements AutoCloseable {
         }
     }
 
+    /**
+     * A data exception from a named statement, which is retried at once with unnamed statements, outside the retry
+     * budget: it can happen once per source (see {@link #executeLookup}).
+     */
+    private static final class RetryUnnamed extends SQLRecoverableException {
+        RetryUnnamed(String state, SQLException cause) {
+            super("data exception (SQLState " + state + ") from a server-side prepared statement; retrying with unnamed statements",
+                    state, cause);
+        }
+    }
+
     /** A data exception (SQLState class 22) for one batch: some key value is not valid for its column. */
     private static final class RejectedValue extends RuntimeException {
         final String sqlState;
@@ -325,7 +419,7 @@ public final class JdbcSource implements AutoCloseable {
                 ps.setMaxRows((int) rowLimit); // on every execution: the statement is reused for other batch sizes
             }
             try (ResultSet rs = executeLookup(ps)) {
-                Columns cols = columns(rs, ns, ns.name() + '/' + (arrays ? -1 : size));
+                Columns cols = columns(rs, ns, ns.name() + '/' + (arrays ? -1 : size), tenantPlaceholder);
                 // The rows are already in the driver's memory (auto-commit on: pgjdbc, MariaDB and MySQL read the
                 // whole result), so cells are read from the driver's own result set instead of through the
                 // wrapper's plugin chain; rows are still advanced through the wrapper.
@@ -358,12 +452,14 @@ public final class JdbcSource implements AutoCloseable {
     }
 
     /** The result's column readers, resolved and checked against the mapping once per statement shape. */
-    private Columns columns(ResultSet rs, Namespace ns, String cacheKey) throws SQLException {
+    private Columns columns(ResultSet rs, Namespace ns, String cacheKey, String tenantPlaceholder) throws SQLException {
         Columns cols = columns.get(cacheKey);
         if (cols == null) {
-            cols = Columns.of(rs.getMetaData(), settings.dialect() != SourceSettings.Dialect.POSTGRESQL);
+            ResultSetMetaData md = rs.getMetaData();
+            cols = Columns.of(md, settings.dialect() != SourceSettings.Dialect.POSTGRESQL);
             checkColumns(ns, cols.labels);
             checkCollectionColumns(ns, cols);
+            ranges.learnKeyColumn(ns, tenantPlaceholder, md, cols.index);
             columns.put(cacheKey, cols);
         }
         return cols;
@@ -394,6 +490,15 @@ public final class JdbcSource implements AutoCloseable {
         } catch (SQLException e) {
             String state = e.getSQLState();
             if (state != null && state.startsWith("22")) {
+                if (serverPrepare && named.contains(ps)) {
+                    // Behind a transaction-mode pooler a named statement can run on a server connection where its
+                    // name is another client's statement of the same signature (another namespace's "= ANY"), and
+                    // this batch's keys then fail that statement's column type. So a data exception from a named
+                    // statement is not believed: this source switches to unnamed statements and retries the batch
+                    // on a new connection; a key the column really refuses fails again and is isolated as usual.
+                    serverPrepare = false;
+                    throw new RetryUnnamed(state, e);
+                }
                 throw new RejectedValue(state);
             }
             if (serverPrepare && ("26000".equals(state) || "42P05".equals(state))) {
@@ -657,6 +762,7 @@ public final class JdbcSource implements AutoCloseable {
         if (arrays && serverPrepare && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
             // "= ANY($2)" plans the same for every batch, so the parse and plan can be kept on the server
             ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+            named.add(ps);
         }
         return ps;
     }
@@ -673,6 +779,7 @@ public final class JdbcSource implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             statements.clear();
+            named.clear();
             columns.clear();
             texts.clear();
             SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
@@ -797,6 +904,10 @@ public final class JdbcSource implements AutoCloseable {
                 }
                 last = e;
                 closeQuietly();
+                if (e instanceof RetryUnnamed) {
+                    attempt--; // not a failure of the source: the same batch again, now unnamed
+                    continue;
+                }
                 if (millisLeft() <= 0) {
                     throw deadlineReached(what, attempt + 1, e);
                 }
@@ -871,6 +982,7 @@ public final class JdbcSource implements AutoCloseable {
 
     private void closeQuietly() {
         statements.clear();
+        named.clear();
         columns.clear();
         texts.clear();
         if (connection != null) {

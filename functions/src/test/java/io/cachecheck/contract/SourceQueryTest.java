@@ -46,4 +46,22 @@ class SourceQueryTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND x = 'it"))
                 .hasMessage("namespaces[0].sql: unterminated ' quote in sql; close it (a quote inside a literal is written twice)");
     }
+
+    @Test
+    void renderRange_rewritesTheKeyListToBetween() {
+        SourceQuery q = parse("SELECT o.id, name FROM t o WHERE o.id IN ( :id ) AND o.tenant_id = :tenant_id ORDER BY 1");
+        assertThat(q.rangeReadable("tenant_id", "id")).isTrue();
+        assertThat(q.renderRange("tenant_id")).isEqualTo("SELECT o.id, name FROM t o WHERE o.id BETWEEN ? AND ? AND o.tenant_id = ? ORDER BY 1");
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND `id` IN (:id)").renderRange("tenant_id"))
+                .isEqualTo("SELECT id FROM t WHERE tenant_id = ? AND `id` BETWEEN ? AND ?");
+    }
+
+    @Test
+    void rangeReadable_onlyForOneKeyListOnTheKeyColumn() {
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id IN (:id)").rangeReadable("tenant_id", "ID")).isTrue();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND other_id IN (:id)").rangeReadable("tenant_id", "id")).isFalse();
+        assertThat(parse("SELECT a, b FROM t WHERE tenant_id = :tenant_id AND a IN (:a) AND b IN (:b)").rangeReadable("tenant_id", "a")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND id NOT IN (:id)").rangeReadable("tenant_id", "id")).isFalse();
+        assertThat(parse("SELECT id FROM t WHERE tenant_id = :tenant_id AND lower(id) IN (:id)").rangeReadable("tenant_id", "id")).isFalse();
+    }
 }
