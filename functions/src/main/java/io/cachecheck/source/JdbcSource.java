@@ -897,7 +897,8 @@ public final class JdbcSource implements AutoCloseable {
                 }
                 return result;
             } catch (SQLException e) {
-                if (!isConnectionProblem(e)) {
+                // RetryUnnamed carries the data exception's SQLState (class 22), but it asks for the same batch again
+                if (!(e instanceof RetryUnnamed) && !isConnectionProblem(e)) {
                     endTransactionQuietly();
                     throw new ContractException(where + " failed: " + SqlErrors.describe(e, executing) + "; " + fixFor(e),
                             SqlErrors.sanitized(e, executing));
