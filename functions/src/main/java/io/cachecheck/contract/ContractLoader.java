@@ -311,7 +311,7 @@ public final class ContractLoader {
         // or a hash when the chain starts by taking a hash field. Asking for "valueType: json" on Java-serialised bytes
         // would only confuse.
         ValueType type = !node.has("valueType") && node.has("decode") ? impliedByDecode(node.get("decode"))
-                : ValueType.parse(text(node, "valueType", path), path + ".valueType");
+                : ValueType.parse(valueTypeText(node, path), path + ".valueType");
         if (type.collection() && node.has("decode")) {
             throw new ContractException(path + ".decode: a " + type.name().toLowerCase(java.util.Locale.ROOT)
                     + " is compared member by member as text; decode is for values stored as strings or hashes, so remove it");
@@ -430,6 +430,14 @@ public final class ContractLoader {
         return new Namespace(name, pattern, type, sql, java.util.Collections.unmodifiableMap(keyColumns), List.copyOf(fields), Set.copyOf(ignore), version,
                 unknown.equals("report") ? Namespace.UnknownFields.REPORT : Namespace.UnknownFields.IGNORE, rebuild, ttl,
                 decode, remediateUndecodable);
+    }
+
+    private static String valueTypeText(JsonNode node, String path) {
+        if (!node.has("valueType")) {
+            throw new ContractException(path + ".valueType: missing; say how Redis stores the value: json, hash, string, set,"
+                    + " zset or list, or declare how its bytes are decoded with decode: [...] (docs/formats.md)");
+        }
+        return text(node, "valueType", path);
     }
 
     /** The storage a decode chain implies when valueType is left out: a hash for {hashField: ...} first, else a string. */

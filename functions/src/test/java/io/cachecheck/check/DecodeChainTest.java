@@ -100,6 +100,23 @@ class DecodeChainTest {
         assertThat(Canonicalizer.compare(ns, d, row(1000, "12.51")).differingFields()).containsExactly("total");
     }
 
+    @Test
+    void decode_genericJackson2JsonRedisSerializer_readAsPlainJsonWithClassIgnored_isCorruptSayingToDeclareJacksonTyped() throws Exception {
+        byte[] value = new GenericJackson2JsonRedisSerializer().serialize(new Order());
+        String reason = "jackson-type-information: field total holds a Jackson type wrapper ([\"<JDK class>\", value]); looks like ";
+
+        // a user who ignores @class instead of declaring jackson-typed: the wrapped total would differ from every row
+        for (String decode : new String[] {null, "[json]", "[gzip, json]"}) {
+            Namespace ns = namespace("json", decode, "fields: {id: id, total: total}\n    ignore: ['@class']");
+            byte[] stored = decode != null && decode.startsWith("[gzip") ? gzip(value) : value;
+            assertThat(text(ns, stored).corruptReason()).as(String.valueOf(decode)).startsWith(reason).contains("JSON with Jackson type information; declare decode: [")
+                    .endsWith("json, jackson-typed]");
+        }
+        // an application's own two-element arrays are data, not type information
+        Namespace ns = namespace("json", null, "fields: {id: id, pair: pair}");
+        assertThat(text(ns, "{\"id\":1,\"pair\":[\"com.example.Thing\",2]}".getBytes(StandardCharsets.UTF_8)).corrupt()).isFalse();
+    }
+
     public static class Dated {
         public long id = 1000;
         public java.time.LocalDate day = java.time.LocalDate.parse("2025-03-31");

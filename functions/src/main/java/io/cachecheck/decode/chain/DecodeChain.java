@@ -262,7 +262,11 @@ public final class DecodeChain {
         }
         Map<String, Object> fields = FlatJson.treeFields(root);
         List<String> unexpected = shape == null ? null : shape.unexpected(fields);
-        return unexpected == null ? Decoded.of(fields) : Decoded.unexpectedFields(unexpected);
+        if (unexpected != null) {
+            return Decoded.unexpectedFields(unexpected);
+        }
+        Decoded typed = !names.contains("jackson-typed") && reader.name().equals("json") ? ValueDecoder.jacksonTypeWrapper(fields) : null;
+        return typed != null ? typed : Decoded.of(fields);
     }
 
     /** A decode failure of {@code bytes}, with what they look like when that is another format than declared. */

@@ -50,8 +50,32 @@ final class ValueDecoder {
                 return Decoded.corrupt(CorruptReasons.NOT_A_JSON_OBJECT);
             }
             fields = FlatJson.treeFields(node);
+            Decoded decoded = checked(fields, shape);
+            Decoded typed = decoded.corrupt() ? null : jacksonTypeWrapper(fields);
+            return typed != null ? typed : decoded;
         }
         return checked(fields, shape);
+    }
+
+    private static final java.util.regex.Pattern JDK_CLASS = java.util.regex.Pattern.compile("java\\.(math|util|sql|time|lang)\\.[A-Za-z0-9_$.]+");
+
+    /**
+     * A value read as plain JSON whose field holds Jackson's type wrapper ({@code ["java.math.BigDecimal", 12.50]},
+     * {@code ["java.util.ArrayList", [...]]}), which only a {@code jackson-typed} step removes. Compared as it is, every
+     * such field would differ from its column: thousands of false STALE keys, and a plan to delete them, for a user who
+     * ignored {@code @class} instead of declaring the step. So it is CORRUPT, saying what to declare. Only JDK class
+     * names count, so an application's own two-element arrays are not mistaken for it.
+     */
+    static Decoded jacksonTypeWrapper(Map<String, Object> fields) {
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            if (e.getValue() instanceof JsonNode n && n.isArray() && n.size() == 2 && n.get(0).isTextual()
+                    && JDK_CLASS.matcher(n.get(0).textValue()).matches()) {
+                // the caller's format hint adds what to declare
+                return Decoded.corrupt("jackson-type-information: field " + e.getKey() + " holds a Jackson type wrapper"
+                        + " ([\"<JDK class>\", value])");
+            }
+        }
+        return null;
     }
 
     /**
