@@ -7,9 +7,12 @@
 #   bash bench/run.sh --grace 0                     # race defence off (re-check immediately), to price it
 #   bash bench/run.sh --coverage 0.1                # the database holds 10x the cached rows
 #   bash bench/run.sh --repeat 3                    # cold, then warm runs in one JVM (the warm target needs it)
+#   bash bench/run.sh --format jdk                  # orders as Spring Boot's default JDK serialisation (decode: [java])
 #
 # Options (default):
 #   --keys N (1000000)  --tenants N (287)  --skew S (1.0, Zipf)  --drift F (0.001)  --value-bytes N (200)
+#   --format json|jdk|jackson-typed (json: how the order values are written; jdk = Spring Boot's default cache
+#     serialiser, jackson-typed = GenericJackson2JsonRedisSerializer + JavaTimeModule; same drift in every format)
 #   --coverage F (1.0: share of the database's rows that are cached; the database holds 1/F times the cached keys)
 #   --xmx SIZE (none: JVM default)  --grace MS (contract default 2000)  --parallelism N / --batch N / --scan-count N
 #   --combine-min-tenants N (contract default 1000; 0 = always share lookups between small tenants)
@@ -27,7 +30,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-keys=1000000 tenants=287 skew=1.0 drift=0.001 value_bytes=200 coverage=1.0 xmx="" grace="" naive_sample=50000 rb_requests=2000000
+keys=1000000 tenants=287 skew=1.0 drift=0.001 value_bytes=200 coverage=1.0 format=json xmx="" grace="" naive_sample=50000 rb_requests=2000000
 build=1 generate=1 jfr="" floor=1 repeat=1 pg_reference_us=3.5 tuning=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -37,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --drift) drift=$2; shift 2 ;;
     --value-bytes) value_bytes=$2; shift 2 ;;
     --coverage) coverage=$2; shift 2 ;;
+    --format) format=$2; shift 2 ;;
     --pg-reference-us) pg_reference_us=$2; shift 2 ;;
     --xmx) xmx=$2; shift 2 ;;
     --grace) grace=$2; shift 2 ;;
@@ -51,7 +55,7 @@ while [[ $# -gt 0 ]]; do
     --skip-build) build=0; shift ;;
     --skip-generate) generate=0; shift ;;
     --jfr) jfr=$2; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see bash bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -68,9 +72,9 @@ if [[ $build == 1 ]]; then
 fi
 
 if [[ $generate == 1 ]]; then
-  echo "== generate keys=$keys tenants=$tenants skew=$skew drift=$drift valueBytes=$value_bytes coverage=$coverage"
+  echo "== generate keys=$keys tenants=$tenants skew=$skew drift=$drift valueBytes=$value_bytes coverage=$coverage format=$format"
   java -cp "$jar" io.cachecheck.bench.Generate --keys "$keys" --tenants "$tenants" --skew "$skew" --drift "$drift" \
-    --valueBytes "$value_bytes" --coverage "$coverage" --out "$out" "${tuning[@]}"
+    --valueBytes "$value_bytes" --coverage "$coverage" --format "$format" --out "$out" "${tuning[@]}"
 fi
 
 rb_rps=""

@@ -178,10 +178,14 @@ public record Dataset(int tenants, long keys, double skew, int valueBytes, doubl
         return new String(out);
     }
 
+    /** The instant of epoch microseconds {@code micros}. */
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
     /** ISO-8601 UTC timestamp with microseconds, as a cache writer would serialise it. */
     static String iso(long micros) {
-        Instant i = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-        String s = i.toString();
+        String s = instant(micros).toString();
         return s.indexOf('.') < 0 ? s.replace("Z", ".000000Z") : s;
     }
 }

@@ -31,9 +31,12 @@ import java.util.concurrent.Future;
  * </pre>
  * Options (default): keys (1000000), tenants (287), skew (1.0, Zipf exponent), valueBytes (200), drift (0.001),
  * hashShare (0.3), seed (42), coverage (1.0: the share of the database's rows that are cached; 0.1 writes 10 times
- * as many rows as keys), out (bench/target/run), redis (127.0.0.1:6379), jdbc
- * (jdbc:postgresql://127.0.0.1:5432/test), user (postgres), and contract tuning written into the contract's check
- * section: scanCount, batchSize, parallelism, graceMillis, maxBufferedKeys (engine defaults when absent).
+ * as many rows as keys), format (json: how the order namespace's values are written; jdk = Spring Boot's default JDK
+ * serialisation, jackson-typed = GenericJackson2JsonRedisSerializer with default typing and JavaTimeModule; the
+ * contract declares the matching decode chain, and the drift is the same in every format), out (bench/target/run),
+ * redis (127.0.0.1:6379), jdbc (jdbc:postgresql://127.0.0.1:5432/test), user (postgres), and contract tuning written
+ * into the contract's check section: scanCount, batchSize, parallelism, graceMillis, maxBufferedKeys (engine defaults
+ * when absent).
  */
 public final class Generate {
     private static final int REDIS_BATCH = 10_000;
@@ -47,6 +50,7 @@ public final class Generate {
         String jdbc = args.text("jdbc", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = args.text("user", "postgres");
         HostAndPort redis = HostAndPort.from(args.text("redis", "127.0.0.1:6379"));
+        OrderFormat format = OrderFormat.parse(args.text("format", "json"));
         Files.createDirectories(out);
 
         long t0 = System.nanoTime();
@@ -56,7 +60,7 @@ public final class Generate {
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<long[]> pg = pool.submit(() -> writePostgres(d, perTenant, jdbc, user));
-        Future<long[]> rd = pool.submit(() -> writeRedis(d, perTenant, redis));
+        Future<long[]> rd = pool.submit(() -> writeRedis(d, perTenant, redis, format));
         long[] rows = pg.get();
         long[] cached = rd.get();
         pool.shutdown();
@@ -65,13 +69,13 @@ public final class Generate {
             indexAndAnalyze(c);
         }
         long t2 = System.nanoTime();
-        Files.writeString(out.resolve("contract.yaml"), contract(args, redis, jdbc, user));
+        Files.writeString(out.resolve("contract.yaml"), contract(args, redis, jdbc, user, format));
         // kept for bench/run.sh --skip-generate: every run must end with exactly this drift
-        Files.writeString(out.resolve("generated.txt"), String.format("stale=%d orphan=%d keys=%d coverage=%s%n",
-                cached[2], cached[3], cached[0] + cached[1], d.coverage()));
-        System.out.printf("generated tenants=%d keys=%d (json=%d hash=%d) rows=%d coverage=%s stale=%d orphan=%d biggestTenant=%d smallestTenant=%d"
+        Files.writeString(out.resolve("generated.txt"), String.format("stale=%d orphan=%d keys=%d coverage=%s format=%s%n",
+                cached[2], cached[3], cached[0] + cached[1], d.coverage(), format.optionName()));
+        System.out.printf("generated format=%s tenants=%d keys=%d (json=%d hash=%d) rows=%d coverage=%s stale=%d orphan=%d biggestTenant=%d smallestTenant=%d"
                         + " load=%.1fs index=%.1fs contract=%s%n",
-                d.tenants(), cached[0] + cached[1], cached[0], cached[1], rows[0], d.coverage(), cached[2], cached[3], perTenant[0],
+                format.optionName(), d.tenants(), cached[0] + cached[1], cached[0], cached[1], rows[0], d.coverage(), cached[2], cached[3], perTenant[0],
                 perTenant[perTenant.length - 1], (t1 - t0) / 1e9, (t2 - t1) / 1e9, out.resolve("contract.yaml"));
     }
 
@@ -150,7 +154,7 @@ public final class Generate {
     }
 
     /** Pipelined SET (json) and HSET (hash) into db 15 after FLUSHDB. Returns {json, hash, stale, orphan}. */
-    private static long[] writeRedis(Dataset d, long[] perTenant, HostAndPort node) {
+    private static long[] writeRedis(Dataset d, long[] perTenant, HostAndPort node, OrderFormat format) {
         long json = 0;
         long hashes = 0;
         long stale = 0;
@@ -161,7 +165,7 @@ public final class Generate {
             Pipeline p = jedis.pipelined();
             int inBatch = 0;
             Dataset.Record r = new Dataset.Record();
-            StringBuilder v = new StringBuilder(512);
+            OrderFormat.Writer orders = format.writer();
             for (int rank = 1; rank <= perTenant.length; rank++) {
                 for (long i = 0; i < perTenant[rank - 1]; i++) {
                     d.record(rank, i, r);
@@ -177,12 +181,7 @@ public final class Generate {
                                 b("active"), b(r.active ? "1" : "0"), b("credits"), b(Integer.toString(r.credits)), b("bio"), b(r.bio)));
                     } else {
                         json++;
-                        v.setLength(0);
-                        v.append("{\"status\":\"").append(r.cacheStatus).append("\",\"total\":").append(r.total)
-                                .append(",\"currency\":\"").append(r.currency).append("\",\"customer\":\"").append(r.customer)
-                                .append("\",\"note\":\"").append(r.note).append("\",\"updatedAt\":\"").append(Dataset.iso(r.updatedMicros))
-                                .append("\",\"cached_at\":").append(r.updatedMicros / 1000 + 5).append('}');
-                        p.set(r.key(), b(v.toString()));
+                        p.set(r.key(), orders.write(r));
                     }
                     if (++inBatch == REDIS_BATCH) {
                         p.sync();
@@ -201,7 +200,7 @@ public final class Generate {
     }
 
     /** The contract for this dataset; check tuning options given on the command line are written through. */
-    static String contract(Args args, HostAndPort redis, String jdbc, String user) {
+    static String contract(Args args, HostAndPort redis, String jdbc, String user, OrderFormat format) {
         StringBuilder check = new StringBuilder();
         for (String option : List.of("scanCount", "batchSize", "parallelism", "graceMillis", "maxBufferedKeys")) {
             String v = args.text(option, null);
@@ -220,7 +219,7 @@ public final class Generate {
                 + "namespaces:\n"
                 + "  - name: order\n"
                 + "    keyPattern: \"t:{tenant_id}:order:{order_id}\"\n"
-                + "    valueType: json\n"
+                + format.contractLines()
                 + "    sql: SELECT order_id, status, total, currency, customer, note, updated_at FROM " + Dataset.SCHEMA
                 + ".orders WHERE tenant_id = :tenant_id AND order_id IN (:order_id)\n"
                 + "    fields: {status: status, total: total, currency: currency, customer: customer, note: note}\n"
