@@ -70,13 +70,17 @@ public final class CollectionReader {
         if (type != ValueType.ZSET) {
             return new CachedValue.Members(type, (List<byte[]>) reply, null);
         }
-        List<Tuple> tuples = (List<Tuple>) reply;
+        return zset((List<Tuple>) reply);
+    }
+
+    /** A sorted set's members and scores, in the order {@code ZRANGE ... WITHSCORES} returned them. */
+    public static CachedValue.Members zset(List<Tuple> tuples) {
         List<byte[]> members = new ArrayList<>(tuples.size());
         double[] scores = new double[tuples.size()];
         for (int i = 0; i < tuples.size(); i++) {
             members.add(tuples.get(i).getBinaryElement());
             scores[i] = tuples.get(i).getScore();
         }
-        return new CachedValue.Members(type, members, scores);
+        return new CachedValue.Members(ValueType.ZSET, members, scores);
     }
 }

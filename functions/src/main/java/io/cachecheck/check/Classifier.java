@@ -102,7 +102,8 @@ final class Classifier {
         return null;
     }
 
-    private static void writeLengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
+    /** Appends {@code bytes} with a 4-byte big-endian length, so that no two sequences digest alike. */
+    static void writeLengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
         int n = bytes.length;
         out.write(n >>> 24);
         out.write(n >>> 16);

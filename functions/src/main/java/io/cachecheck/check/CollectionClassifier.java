@@ -114,9 +114,9 @@ final class CollectionClassifier {
         byte[] tag = value.type().redisType().getBytes(StandardCharsets.UTF_8);
         out.write(tag, 0, tag.length);
         for (int i : order) {
-            writeLengthPrefixed(out, members.get(i));
+            Classifier.writeLengthPrefixed(out, members.get(i));
             if (value.scores() != null) {
-                writeLengthPrefixed(out, scoreText(value.scores()[i]).getBytes(StandardCharsets.US_ASCII));
+                Classifier.writeLengthPrefixed(out, scoreText(value.scores()[i]).getBytes(StandardCharsets.US_ASCII));
             }
         }
         return Canonicalizer.sha256(out.toByteArray());
@@ -125,14 +125,5 @@ final class CollectionClassifier {
     /** A score as the digest and the remediation script write it: Java's shortest round-trip text, or inf/-inf. */
     static String scoreText(double score) {
         return Double.isInfinite(score) ? (score > 0 ? "inf" : "-inf") : Double.toString(score);
-    }
-
-    private static void writeLengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
-        int n = bytes.length;
-        out.write(n >>> 24);
-        out.write(n >>> 16);
-        out.write(n >>> 8);
-        out.write(n);
-        out.write(bytes, 0, n);
     }
 }

@@ -1,6 +1,7 @@
 package io.cachecheck.remediate;
 
 import io.cachecheck.cache.CachedValue;
+import io.cachecheck.cache.CollectionReader;
 import io.cachecheck.contract.ValueType;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
@@ -70,13 +71,7 @@ final class CollectionRemediation {
             if (tuples == null || tuples.isEmpty()) {
                 return CachedValue.MISSING;
             }
-            List<byte[]> members = new ArrayList<>(tuples.size());
-            double[] scores = new double[tuples.size()];
-            for (int i = 0; i < tuples.size(); i++) {
-                members.add(tuples.get(i).getBinaryElement());
-                scores[i] = tuples.get(i).getScore();
-            }
-            return new CachedValue.Members(type, members, scores);
+            return CollectionReader.zset(tuples);
         }
         List<byte[]> members = type == ValueType.SET ? r.srandmember(key, limit) : r.lrange(key, 0, limit - 1);
         return members == null || members.isEmpty() ? CachedValue.MISSING : new CachedValue.Members(type, members, null);

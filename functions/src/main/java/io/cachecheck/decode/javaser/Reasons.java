@@ -8,7 +8,6 @@ import io.cachecheck.decode.UndecodableException;
  */
 final class Reasons {
     static final String PREFIX = "java-serialization: ";
-    static final String TOO_LARGE = io.cachecheck.decode.CorruptReasons.TOO_LARGE;
     private static final int MAX_NAME_LENGTH = 200;
 
     private Reasons() {
@@ -19,7 +18,7 @@ final class Reasons {
     }
 
     static UndecodableException tooLarge(int length, long maxBytes) {
-        return new UndecodableException(TOO_LARGE + ": " + length + " bytes > check.maxValueBytes " + maxBytes);
+        return new UndecodableException(io.cachecheck.decode.CorruptReasons.tooLarge(length, maxBytes));
     }
 
     static UndecodableException noHeader() {

@@ -150,7 +150,7 @@ final class PhpParser {
         if (text.equals("INF") || text.equals("-INF") || text.equals("NAN")) {
             throw fail("float INF or NAN has no decimal value");
         }
-        if (!decimalText(text)) {
+        if (!io.cachecheck.decode.DecimalText.matches(text, Integer.MAX_VALUE)) {
             throw fail("malformed float");
         }
         double d = Double.parseDouble(text);
@@ -158,45 +158,6 @@ final class PhpParser {
             throw fail("float INF or NAN has no decimal value"); // PHP reads 1e999 as INF too
         }
         return d;
-    }
-
-    /** PHP's float grammar: [+-]? (digits | digits.digits* | digits*.digits) ([eE][+-]?digits)?. */
-    private static boolean decimalText(String s) {
-        int i = 0;
-        int n = s.length();
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            i++;
-            digits++;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int exp = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                exp++;
-            }
-            if (exp == 0) {
-                return false;
-            }
-        }
-        return i == n;
     }
 
     /** {@code s:len:"bytes";} once the tag is next. */

@@ -47,7 +47,7 @@ public final class PhpSerializeReader implements TreeReader {
     @Override
     public JsonNode read(byte[] bytes, ReadLimits limits) throws UndecodableException {
         if (bytes.length > limits.maxBytes()) {
-            throw new UndecodableException(io.cachecheck.decode.CorruptReasons.TOO_LARGE + ": " + bytes.length + " bytes > check.maxValueBytes " + limits.maxBytes());
+            throw new UndecodableException(io.cachecheck.decode.CorruptReasons.tooLarge(bytes.length, limits.maxBytes()));
         }
         if (bytes.length == 0) {
             throw new UndecodableException("php: empty value");

@@ -72,7 +72,7 @@ final class PickleGlobals {
         if (lower.contains("nan") || lower.contains("inf")) {
             throw PickleMachine.fail("decimal.Decimal NaN or Infinity has no decimal value");
         }
-        if (s.length() > MAX_DECIMAL_TEXT || !decimalText(s)) {
+        if (s.length() > MAX_DECIMAL_TEXT || !io.cachecheck.decode.DecimalText.matches(s, 9)) {
             throw PickleMachine.fail("malformed decimal.Decimal");
         }
         BigDecimal d;
@@ -85,45 +85,6 @@ final class PickleGlobals {
             throw PickleMachine.fail("decimal.Decimal out of range");
         }
         return d;
-    }
-
-    /** Python's float and Decimal number syntax: [+-]? (digits[.digits*] | .digits) ([eE][+-]?digits)?. */
-    static boolean decimalText(String s) {
-        int i = 0;
-        int n = s.length();
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            i++;
-            digits++;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int exp = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                exp++;
-            }
-            if (exp == 0 || exp > 9) {
-                return false;
-            }
-        }
-        return i == n;
     }
 
     /** datetime's state: year (2 bytes, big-endian), month (fold in its high bit), day, h, m, s, microseconds (3). */

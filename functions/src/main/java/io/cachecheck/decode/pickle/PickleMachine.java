@@ -309,7 +309,7 @@ final class PickleMachine {
             return lower.equals("nan") ? Double.NaN : lower.startsWith("-") ? Double.NEGATIVE_INFINITY
                     : Double.POSITIVE_INFINITY; // refused when the tree is built, like a BINFLOAT infinity
         }
-        if (!PickleGlobals.decimalText(s) || s.length() > 400) {
+        if (!io.cachecheck.decode.DecimalText.matches(s, 9) || s.length() > 400) {
             throw fail("malformed FLOAT");
         }
         return Double.parseDouble(s);
