@@ -162,11 +162,11 @@ class HandlersIT {
 
     @Test
     void discoverShards_whenInputInvalid_throwsInvalidInputNamingTheField() {
-        Map<String, Object> event = Map.of("operation", "validate", "runId", "r1", "input", Map.of("mode", "manual", "maxConcurrency", 99));
+        Map<String, Object> event = Map.of("operation", "validate", "runId", "r1", "input", Map.of("mode", "manual", "maxConcurrency", 10001));
 
         assertThatThrownBy(() -> invoke(new DiscoverShardsHandler(env), event))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("maxConcurrency: 99 is invalid; use a whole number from 1 to 40 (default 4)");
+                .hasMessage("maxConcurrency: 10001 is invalid; use a whole number from 1 to 10000 (default 4)");
     }
 
     @ParameterizedTest

@@ -94,7 +94,7 @@ public final class CacheCheckCli {
                                        baseline, summary); shard results keep the real keys AES-GCM sealed for
                                        --remediate. The HMAC key (16+ bytes) is read from the environment
                                        variable CACHECHECK_KEY_HMAC_KEY
-              --max-concurrency N      shards validated at once, 1..40 (default: 4)
+              --max-concurrency N      shards validated at once, 1..10000 (default: 4)
               --run-id ID              execution name (default: local-<time>-<random>)
               --bucket NAME            store results in this S3 bucket instead of --out
               --s3-endpoint URL        S3-compatible endpoint for --bucket (path-style)
