@@ -175,8 +175,13 @@ class HandlersIT {
         JsonNode result = invoke(new DiscoverShardsHandler(env), event);
 
         assertThat(result.get("tenantCount").asInt()).isEqualTo(4);
+        assertThat(result.has("shards")).as("the items go to the store, not into the state").isFalse();
+        assertThat(result.get("workItemsRef").asText()).isEqualTo("runs/sample-run/work-items.json");
+        assertThat(result.get("resultsPrefix").asText()).isEqualTo("runs/sample-run/map");
+        JsonNode items = Json.MAPPER.readTree(object("runs/sample-run/work-items.json"));
+        assertThat(result.get("itemCount").asInt()).isEqualTo(items.size());
         Set<String> planned = new HashSet<>();
-        result.get("shards").forEach(s -> s.get("tenants").forEach(t -> planned.add(t.asText())));
+        items.forEach(s -> s.get("tenants").forEach(t -> planned.add(t.asText())));
         assertThat(planned).containsExactlyInAnyOrderElementsOf(DriftDataset.TENANTS);
         assertThat(Json.MAPPER.readTree(object("runs/sample-run/tenants.json")))
                 .isEqualTo(Json.MAPPER.valueToTree(List.of("acme", "globex", "initech", "umbrella")));
