@@ -143,6 +143,47 @@ class DistributedMapScaleIT {
                 """.formatted(redis.port(), SCHEMA, SCHEMA));
     }
 
+    /**
+     * A child whose ValidateShard fails is still a result: through the ItemProcessor's Catch (ShardFailed, written
+     * as a SUCCEEDED child), and, with the Catch removed from the definition, as a FAILED child in the ResultWriter's
+     * FAILED_0.json, which Aggregate counts INCOMPLETE too. The failure: an ItemSelector that passes an invalid runId.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "catch in the ItemProcessor: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void failingChildren_becomeIncompleteShards_withOrWithoutTheCatch(boolean withCatch) throws Exception {
+        JsonNode definition = Json.MAPPER.readTree(LocalWorkflow.packagedDefinition());
+        com.fasterxml.jackson.databind.node.ObjectNode map = (com.fasterxml.jackson.databind.node.ObjectNode)
+                definition.at("/States/ValidateShards");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) map.get("ItemSelector")).remove("runId.$");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) map.get("ItemSelector")).put("runId", "not a run id");
+        if (!withCatch) {
+            com.fasterxml.jackson.databind.node.ObjectNode states = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    map.at("/ItemProcessor/States");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) states.get("ValidateShard")).remove("Catch");
+            states.remove("ShardFailed");
+        }
+        Contract contract = contract();
+        WorkflowEnvironment env = WorkflowEnvironment.builder().store(new DirectoryObjectStore(out))
+                .notifier((subject, message) -> { }).contract(() -> contract).build();
+        LocalWorkflow workflow = new LocalWorkflow(env, definition.toString(),
+                AslOptions.defaults().withRetryIntervalScale(0), Duration.ofMinutes(15));
+
+        LocalWorkflow.Run run = workflow.run("dmap-failing", Json.MAPPER.readTree(
+                "{\"mode\":\"manual\",\"tenantScope\":[\"t00000\",\"t00050\",\"t00051\"],\"baseline\":\"none\"}"));
+
+        assertThat(run.execution().error()).isEqualTo("ConsistencyGateFailed");
+        AuditLog log = run.auditLog().orElseThrow();
+        assertThat(log.summary().verdict().name()).isEqualTo("INCOMPLETE");
+        assertThat(log.summary().incompleteShards()).isEqualTo(3);
+        assertThat(log.findings()).isEmpty();
+        assertThat(log.shards()).extracting(s -> s.shardId() + " " + s.verdict() + " " + s.error())
+                .containsExactlyInAnyOrder("shard-t00000 INCOMPLETE io.cachecheck.error.InvalidInputException",
+                        "shard-t00050 INCOMPLETE io.cachecheck.error.InvalidInputException",
+                        "shard-t00051 INCOMPLETE io.cachecheck.error.InvalidInputException");
+        assertThat(run.execution().childExecutions()).hasSize(3).allSatisfy(c -> assertThat(c.status())
+                .isEqualTo(withCatch ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED));
+    }
+
     @Test
     void tenThousandWorkItems_everySeededFindingOnce_everyItemWithItsResult_andStatesStaySmall() throws Exception {
         Contract contract = contract();
