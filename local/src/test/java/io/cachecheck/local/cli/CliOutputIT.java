@@ -179,21 +179,32 @@ class CliOutputIT {
         assertThat(error.get("error").asText()).contains("missing.yaml");
     }
 
-    /** The shaded jar as a user runs it, piped into jq: stdout is the document, whatever stderr carries. */
+    /**
+     * The jq line of docs/workflow.md (JSON output), as written there, run by bash with the shaded jar as
+     * {@code cachecheck} on PATH and this test's contract as my-contract.yaml: stdout is the document, whatever
+     * stderr carries, and the CLI's exit code comes through the pipe.
+     */
     @Test
-    void theJar_validateJson_pipesIntoJq() throws Exception {
-        Path jar = Path.of("target/cachecheck.jar");
-        assertThat(jar).as("built by mvn package before the ITs").exists();
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -o pipefail; java -jar " + jar + " validate --contract "
-                + contract + " --out " + out + " --run-id cli-jq --json | jq -e -r '.verdict + \" \" +"
-                + " (.summary.counts.STALE|tostring) + \" \" + (.exitCode|tostring)'");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    void theDocumentedJqLine_worksOnTheJar(@TempDir Path dir) throws Exception {
+        String line = Files.readString(Path.of("../docs/workflow.md")).lines()
+                .filter(l -> l.startsWith("cachecheck validate --contract my-contract.yaml --json")).findFirst().orElseThrow();
+        Files.copy(contract, dir.resolve("my-contract.yaml"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("cachecheck"), "#!/bin/sh\nexec java -jar "
+                + Path.of("target/cachecheck.jar").toAbsolutePath() + " \"$@\"\n");
+        bin.resolve("cachecheck").toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -o pipefail; " + line)
+                .directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         Process p = pb.start();
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(stdout).isEqualTo("DRIFT 1 1");
-        // pipefail: the CLI's own exit code (1, drift) comes through the pipe
-        assertThat(p.exitValue()).isEqualTo(1);
+        JsonNode doc = Json.STRICT.readTree(stdout);
+        assertThat(doc.get("verdict").asText()).isEqualTo("DRIFT");
+        assertThat(doc.get("exitCode").asInt()).isEqualTo(1);
+        assertThat(doc.get("stale").asInt()).isEqualTo(1);
+        assertThat(p.exitValue()).as("pipefail: the CLI's exit code, drift").isEqualTo(1);
+        assertThat(dir.resolve("cachecheck-out/audit")).isDirectory(); // the default --out, in the working directory
     }
 }
