@@ -70,6 +70,8 @@ class CommandLineSurfaceTest {
         assertThat(commands).startsWith("completion, demo, help").endsWith(" or validate");
         assertThat(run("valdate")).isEqualTo(new Result(2, "", "error: unknown command 'valdate' (did you mean validate?);"
                 + " use " + commands + ", see --help\n"));
+        assertThat(run("help", "valdate")).isEqualTo(new Result(2, "", "error: unknown command 'valdate' (did you mean"
+                + " validate?); use " + commands + ", see --help\n"));
         assertThat(run("frobnicate").stderr()).isEqualTo("error: unknown command 'frobnicate'; use " + commands
                 + ", see --help\n");
         assertThat(run("validate", "--contract", "c.yaml", "--maxConcurency", "8").stderr())
