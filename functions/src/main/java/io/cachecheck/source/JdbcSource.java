@@ -55,6 +55,8 @@ public final class JdbcSource implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     /** The statements kept as named server-side statements (a subset of {@link #statements}). */
     private final java.util.Set<PreparedStatement> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** The guard tag each named statement checks, bound as its last two parameters ({@link StatementGuard}). */
+    private final Map<PreparedStatement, String> guards = new java.util.IdentityHashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
     /** The text of each prepared statement, for the position in an error ({@link SqlErrors#describe}). */
     private final Map<String, String> texts = new HashMap<>();
@@ -292,6 +294,7 @@ public final class JdbcSource implements AutoCloseable {
                                 : p < parts ? arrayLiteral(keyValues.get(p), keyPlaceholders.indexOf(param)) : "{}");
                     }
                 }
+                bindGuard(ps, binder, index);
                 try (ResultSet rs = executeLookup(ps)) {
                     Columns cols = columns(rs, ns, cacheKey, tenantPlaceholder);
                     ResultSet cells = rs.unwrap(ResultSet.class);
@@ -415,6 +418,7 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
             }
+            bindGuard(ps, binder, index);
             if (rowLimit > 0) {
                 ps.setMaxRows((int) rowLimit); // on every execution: the statement is reused for other batch sizes
             }
@@ -735,9 +739,20 @@ public final class JdbcSource implements AutoCloseable {
         return scale < 0 || scale > 9 ? 6 : scale;
     }
 
+    /** Binds a named statement's guard tag (its last two parameters, after {@code index - 1} bound ones). */
+    private void bindGuard(PreparedStatement ps, PreparedStatement binder, int index) throws SQLException {
+        String guard = guards.get(ps);
+        if (guard != null) {
+            binder.setString(index, guard);
+            binder.setString(index + 1, guard);
+        }
+    }
+
     private PreparedStatement statement(Namespace ns, String tenantPlaceholder, int size) throws SQLException {
+        // Only a query that can be wrapped as a subquery (no trailing ';') is kept as a named statement: the wrapping is
+        // what makes a named statement safe behind a pooler (StatementGuard).
         return statement(ns.name() + '/' + size, () -> size < 0 ? ns.sql().renderArrays(tenantPlaceholder)
-                : ns.sql().render(tenantPlaceholder, size), size < 0);
+                : ns.sql().render(tenantPlaceholder, size), size < 0 && ns.sql().combinable(tenantPlaceholder));
     }
 
     /** The connection's prepared statement for {@code cacheKey}, prepared from {@code sql} the first time. */
@@ -745,7 +760,15 @@ public final class JdbcSource implements AutoCloseable {
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
             String text = sql.get();
+            String guard = null;
+            if (arrays && serverPrepare && settings.dialect() == SourceSettings.Dialect.POSTGRESQL) {
+                guard = StatementGuard.tag(text);
+                text = StatementGuard.wrap(text, guard);
+            }
             ps = prepare(text, arrays);
+            if (guard != null && named.contains(ps)) {
+                guards.put(ps, guard);
+            }
             statements.put(cacheKey, ps);
             texts.put(cacheKey, text);
         }
@@ -780,6 +803,7 @@ public final class JdbcSource implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             statements.clear();
             named.clear();
+            guards.clear();
             columns.clear();
             texts.clear();
             SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
@@ -984,6 +1008,7 @@ public final class JdbcSource implements AutoCloseable {
     private void closeQuietly() {
         statements.clear();
         named.clear();
+        guards.clear();
         columns.clear();
         texts.clear();
         if (connection != null) {

@@ -459,7 +459,8 @@ public final class Aggregate {
             return "Remediation: not required";
         }
         RemediationReport report = r.report();
-        String required = "Remediation: required for " + r.plan().actions().size() + " keys";
+        int actions = r.plan().actions().size();
+        String required = "Remediation: required for " + actions + (actions == 1 ? " key" : " keys");
         if (!report.executed()) {
             return required + ", not executed: " + String.join("; ", report.notExecutedReasons());
         }
