@@ -1,50 +1,31 @@
 package io.cachecheck.check;
 
-import io.cachecheck.contract.Contract;
-import io.cachecheck.contract.Namespace;
-
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Sends each scanned key to its (tenant, namespace) batch, or counts it as ignored, or reports it as UNMAPPED.
  * Used by the scanning thread only.
  */
-final class KeyRouter {
-    private final List<Namespace> namespaces;
+final class KeyRouter implements KeyConsumer {
     private final Set<String> tenants;
     private final Set<String> activeTenants;
     private final boolean report;
     private final ShardTally tally;
     private final KeyBatcher batcher;
-    /** Per namespace, the index of the tenant placeholder among the pattern's placeholders. */
-    private final int[] tenantIndex;
-    /** Per namespace, {@link io.cachecheck.contract.KeyPattern#literalBytes()}: the most specific match wins. */
-    private final int[] literalBytes;
-    private final byte[][] ignoredPrefixes;
+    private final KeyClaim claims;
 
     /**
      * @param activeTenants every active tenant of the run (to tell an inactive tenant's keys from another shard's);
      *                      only used when the item reports unmapped keys
      */
     KeyRouter(RunContext run, Set<String> activeTenants, KeyBatcher batcher) {
-        Contract contract = run.contract();
-        this.namespaces = contract.namespaces();
         this.tenants = new HashSet<>(run.item().tenants());
         this.activeTenants = activeTenants == null ? Set.of() : activeTenants;
         this.report = run.item().reportUnmapped();
         this.tally = run.tally();
         this.batcher = batcher;
-        this.tenantIndex = new int[namespaces.size()];
-        this.literalBytes = new int[namespaces.size()];
-        for (int n = 0; n < namespaces.size(); n++) {
-            literalBytes[n] = namespaces.get(n).keyPattern().literalBytes();
-            tenantIndex[n] = namespaces.get(n).keyPattern().placeholders().indexOf(contract.tenants().placeholder());
-        }
-        this.ignoredPrefixes = contract.cache().ignoreKeyPrefixes().stream()
-                .map(p -> p.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.claims = new KeyClaim(run.contract());
     }
 
     /**
@@ -53,33 +34,16 @@ final class KeyRouter {
      * (e.g. "shop:" for "shop:{tenant}:product:{id}") must not hide a tenant's keys, or the run would call
      * unchecked keys consistent.
      */
-    void route(byte[] key, int nodeIndex) {
-        // The most specific matching namespace claims the key: a pattern's last placeholder takes the rest of
-        // the key, so "p:{t}:product:{id}" also matches "p:t1:product:5:title", which belongs to
-        // "p:{t}:product:{id}:title" wherever that namespace is listed.
-        int best = -1;
-        String[] bestValues = null;
-        boolean ambiguous = false;
-        for (int n = 0; n < namespaces.size(); n++) {
-            String[] values = namespaces.get(n).keyPattern().match(key);
-            if (values == null) {
-                continue;
-            }
-            if (best < 0 || literalBytes[n] > literalBytes[best]) {
-                best = n;
-                bestValues = values;
-                ambiguous = false;
-            } else if (literalBytes[n] == literalBytes[best]) {
-                ambiguous = true;
-            }
-        }
-        if (best >= 0) {
-            int n = best;
-            String[] values = bestValues;
-            String tenant = values[tenantIndex[n]];
-            if (ambiguous) {
+    @Override
+    public void route(byte[] key, int nodeIndex) {
+        KeyClaim.Match match = claims.claim(key);
+        if (match != null) {
+            int n = match.namespace();
+            String[] values = match.values();
+            String tenant = match.tenant();
+            if (match.ambiguous()) {
                 // two namespaces claim it equally: comparing it with either could call it drift, or consistent, wrongly
-                if (isIgnored(key)) {
+                if (claims.isIgnored(key)) {
                     tally.ignored();
                 } else if (tenants.contains(tenant) || report && !activeTenants.contains(tenant)) {
                     tally.unmapped(nodeIndex, key, tenant, "ambiguous-namespace");
@@ -87,47 +51,27 @@ final class KeyRouter {
                 return;
             }
             if (!tenants.contains(tenant)) {
-                if (isIgnored(key)) {
+                if (claims.isIgnored(key)) {
                     tally.ignored();
                 } else if (report && !activeTenants.contains(tenant)) {
                     tally.unmapped(nodeIndex, key, tenant, "inactive-tenant");
                 }
                 return;
             }
+            int tenantIndex = claims.tenantIndex(n);
             String[] keyValues = new String[values.length - 1];
             for (int v = 0, k = 0; v < values.length; v++) {
-                if (v != tenantIndex[n]) {
+                if (v != tenantIndex) {
                     keyValues[k++] = values[v];
                 }
             }
             batcher.add(new Group(tenant, n), new ScannedKey(key, keyValues, nodeIndex));
             return;
         }
-        if (isIgnored(key)) {
+        if (claims.isIgnored(key)) {
             tally.ignored();
         } else if (report) {
             tally.unmapped(nodeIndex, key, null, "no-namespace");
         }
-    }
-
-    private boolean isIgnored(byte[] key) {
-        for (byte[] prefix : ignoredPrefixes) {
-            if (startsWith(key, prefix)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        if (key.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (key[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

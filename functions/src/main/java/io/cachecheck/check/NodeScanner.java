@@ -21,21 +21,22 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
  * answering for a node (a restart, a failover), {@link NodeScan} begins that node's pass again from cursor 0, at
  * most {@code check.maxRetries} times; the keys it returns again are counted once ({@link ShardTally}).
  */
-final class NodeScanner {
+final class NodeScanner implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(NodeScanner.class);
 
     private final RunContext run;
     private final CheckSettings settings;
     private final RedisNodes redis;
     private final List<HostAndPort> nodes;
-    private final KeyRouter router;
+    private final KeyConsumer router;
     private final Runnable afterPage;
+    private int restarts;
 
     /**
      * @param nodes     the nodes to scan, in order; a key's node index is its position here
      * @param afterPage run on the scanning thread after each SCAN page
      */
-    NodeScanner(RunContext run, RedisNodes redis, List<HostAndPort> nodes, KeyRouter router, Runnable afterPage) {
+    NodeScanner(RunContext run, RedisNodes redis, List<HostAndPort> nodes, KeyConsumer router, Runnable afterPage) {
         this.run = run;
         this.settings = run.settings();
         this.redis = redis;
@@ -49,7 +50,8 @@ final class NodeScanner {
      *
      * @param estimate the keys expected in all ({@link #estimateKeys}), for progress
      */
-    void scanAll(long estimate, ProgressListener progress) {
+    @Override
+    public void scanAll(long estimate, ProgressListener progress) {
         boolean stopped = false;
         for (int n = 0; n < nodes.size() && !stopped; n++) {
             stopped = !scanNode(n, estimate, progress);
@@ -57,7 +59,8 @@ final class NodeScanner {
     }
 
     /** The keys on all nodes (DBSIZE), for progress; -1 when a node does not answer (its scan will report it). */
-    long estimateKeys() {
+    @Override
+    public long estimateKeys() {
         long total = 0;
         for (HostAndPort node : nodes) {
             try (NodeConnection c = connect(node)) {
@@ -67,6 +70,11 @@ final class NodeScanner {
             }
         }
         return total;
+    }
+
+    /** How often a node's pass began again from cursor 0 on another server, over all nodes. */
+    int restarts() {
+        return restarts;
     }
 
     /** A connection whose calls, retries and backoffs all end by the deadline. */
@@ -103,6 +111,7 @@ final class NodeScanner {
                     return true; // other nodes can still be checked
                 }
                 if (page.restarted()) {
+                    restarts++;
                     LOG.warn("scan restarted from cursor 0: another server answers the node", entry("node", node.toString()),
                             entry("runIdBefore", page.previous()), entry("runIdNow", page.server()), entry("restarts", scan.restarts()));
                     if (scan.restarts() > settings.maxRetries()) {

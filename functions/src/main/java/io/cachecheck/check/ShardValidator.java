@@ -58,6 +58,17 @@ public final class ShardValidator {
      * @param progress      scan progress callback
      */
     public ShardResult validate(ShardWorkItem item, Set<String> activeTenants, Instant deadline, ProgressListener progress) {
+        return validate(item, activeTenants, deadline, progress, null);
+    }
+
+    /**
+     * Checks a work item whose keys come from the run's scan phase when {@code storedKeys} is given (the item's
+     * {@link ShardWorkItem#keysFrom()}), from its own SCAN otherwise; everything after the keys is the same.
+     *
+     * @param storedKeys null: SCAN the item's node; else the key lists stored for the item's one node
+     */
+    public ShardResult validate(ShardWorkItem item, Set<String> activeTenants, Instant deadline, ProgressListener progress,
+                                KeyLists storedKeys) {
         CheckSettings settings = contract.check();
         if (deadline == null && settings.deadlineSeconds() > 0) {
             deadline = clock.instant().plusSeconds(settings.deadlineSeconds());
@@ -76,10 +87,19 @@ public final class ShardValidator {
             Rechecker rechecker = new Rechecker(run, looker, classifier);
             KeyBatcher batcher = new KeyBatcher(run, new FirstLook(run, looker, classifier, rechecker));
             KeyRouter router = new KeyRouter(run, activeTenants, batcher);
-            NodeScanner scanner = new NodeScanner(run, redis, nodes, router, () -> {
+            Runnable afterPage = () -> {
                 batcher.afterPage();
                 rechecker.recheckDue(false);
-            });
+            };
+            KeySource scanner;
+            if (storedKeys == null) {
+                scanner = new NodeScanner(run, redis, nodes, router, afterPage);
+            } else if (nodes.size() == 1) {
+                scanner = new StoredKeys(run, nodes.get(0), storedKeys, router, afterPage);
+            } else {
+                throw new InvalidInputException("shard " + item.shardId() + ": keysFrom is set but the item has "
+                        + nodes.size() + " nodes; stored keys are kept per node; re-run DiscoverShards");
+            }
 
             for (UncoveredSlots slots : item.uncovered()) {
                 tally.skipScope(slots.node(), slots.skipReason());

@@ -17,9 +17,12 @@ import java.util.List;
  *                       too large to travel in the state machine's 256 KiB payloads
  * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
  *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
+ * @param keysFrom       null: the item SCANs its node itself; otherwise the store prefix under which the run's scan
+ *                       phase wrote this item's keys (docs/scale.md, "One scan per key"), read instead of a SCAN
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
-                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered) {
+                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String keysFrom) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
@@ -27,26 +30,36 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
-        this(shardId, tenants, nodes, reportUnmapped, null, List.of());
+        this(shardId, tenants, nodes, reportUnmapped, null, List.of(), null);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                          String tenantsRef) {
-        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, List.of());
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, List.of(), null);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef, List<UncoveredSlots> uncovered) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null);
     }
 
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, keysFrom);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, keysFrom);
     }
 
     /** This item, also reporting {@code slots} as not checked. */
     public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, keysFrom);
+    }
+
+    /** This item, reading its keys from the scan phase's lists under {@code prefix} instead of scanning. */
+    public ShardWorkItem withKeysFrom(String prefix) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, prefix);
     }
 }

@@ -40,6 +40,9 @@ public final class Settings {
                     + "Unset: keys are written as they are.");
     public static final Setting<Integer> DEADLINE_MARGIN_SECONDS = Setting.integer("CACHECHECK_DEADLINE_MARGIN_SECONDS", 30,
             "ValidateShard stops this long before the Lambda timeout and reports INCOMPLETE instead of being killed.");
+    public static final Setting<Boolean> SHARED_SCAN = Setting.bool("CACHECHECK_SHARED_SCAN", true,
+            "true: when several work items share a cache node, a scan phase SCANs the node once and stores each item's "
+                    + "keys under runs/<runId>/keys/ (docs/scale.md, \"One scan per key\"); false: every item SCANs its node.");
     public static final Setting<String> SERVICE_NAME = Setting.text("POWERTOOLS_SERVICE_NAME", "cachecheck",
             "Service name in logs and the only metric dimension (Service).");
     public static final Setting<String> METRICS_NAMESPACE = Setting.text("POWERTOOLS_METRICS_NAMESPACE", "CacheCheck",
@@ -49,7 +52,7 @@ public final class Settings {
 
     private static final List<Setting<?>> ALL = List.of(CONTRACT_LOCATION, AUDIT_BUCKET, AUDIT_DIR, S3_ENDPOINT,
             SUMMARY_TOPIC_ARN, SNS_ENDPOINT, DB_SECRET_ARN, CACHE_SECRET_ARN, CACHE_ENDPOINT, CACHE_TLS,
-            KEY_HMAC_SECRET_ARN, DEADLINE_MARGIN_SECONDS, SERVICE_NAME, METRICS_NAMESPACE, REGION);
+            KEY_HMAC_SECRET_ARN, DEADLINE_MARGIN_SECONDS, SHARED_SCAN, SERVICE_NAME, METRICS_NAMESPACE, REGION);
 
     private final Function<String, String> environment;
 

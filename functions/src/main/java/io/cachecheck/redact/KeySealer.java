@@ -90,6 +90,38 @@ public final class KeySealer {
         }
     }
 
+    /**
+     * Seals bytes (a chunk of keys the scan phase stores) bound to {@code context}, e.g. the chunk's store key, so a
+     * sealed chunk copied to another key does not authenticate.
+     *
+     * @return nonce ‖ ciphertext ‖ tag
+     */
+    public byte[] sealBytes(byte[] plain, String context) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        try {
+            byte[] sealed = cipher(Cipher.ENCRYPT_MODE, nonce, context).doFinal(plain);
+            return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available in this JVM", e);
+        }
+    }
+
+    /** The bytes {@link #sealBytes} sealed for {@code context}, or empty when they do not authenticate. */
+    public Optional<byte[]> unsealBytes(byte[] sealed, String context) {
+        if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+            return Optional.empty();
+        }
+        try {
+            byte[] nonce = java.util.Arrays.copyOf(sealed, NONCE_BYTES);
+            return Optional.of(cipher(Cipher.DECRYPT_MODE, nonce, context).doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES));
+        } catch (AEADBadTagException tampered) {
+            return Optional.empty();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available in this JVM", e);
+        }
+    }
+
     private Cipher cipher(int mode, byte[] nonce, String redactedKey) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, aesKey, new GCMParameterSpec(TAG_BITS, nonce));

@@ -11,7 +11,9 @@ import io.cachecheck.source.JdbcSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first two steps of a run: {@code validate} normalizes the execution input, {@code discover} lists the active
@@ -43,7 +45,12 @@ public final class DiscoverShards {
      */
     public record Discovery(String workItemsRef, String resultsPrefix, int itemCount, int tenantCount,
                             String tenantsRef, long durationMillis,
-                            @com.fasterxml.jackson.annotation.JsonIgnore List<ShardWorkItem> shards) {
+                            @com.fasterxml.jackson.annotation.JsonIgnore List<ShardWorkItem> shards,
+                            String scanItemsRef, int scanCount, String scanResultsPrefix) {
+        public Discovery(String workItemsRef, String resultsPrefix, int itemCount, int tenantCount, String tenantsRef,
+                         long durationMillis, List<ShardWorkItem> shards) {
+            this(workItemsRef, resultsPrefix, itemCount, tenantCount, tenantsRef, durationMillis, shards, null, 0, null);
+        }
     }
 
     /**
@@ -104,10 +111,53 @@ public final class DiscoverShards {
             }
             stored.add(item);
         }
+        List<ScanNode.ScanItem> scans = List.of();
+        if (env.settings().get(io.cachecheck.config.Settings.SHARED_SCAN)) {
+            scans = planScans(runId, stored);
+        }
         // The item list goes to the store, never into the state: the Map's ItemReader reads it from there.
         String workItemsRef = RunIds.workItemsKey(runId);
         env.store().put(workItemsRef, Json.bytes(stored), "application/json");
+        String scanItemsRef = null;
+        if (!scans.isEmpty()) {
+            scanItemsRef = RunIds.scanItemsKey(runId);
+            env.store().put(scanItemsRef, Json.bytes(scans), "application/json");
+        }
         return new Discovery(workItemsRef, RunIds.mapResultsPrefix(runId), stored.size(), tenants.ids().size(),
-                tenantsRef, Duration.between(start, env.clock().instant()).toMillis(), List.copyOf(stored));
+                tenantsRef, Duration.between(start, env.clock().instant()).toMillis(), List.copyOf(stored),
+                scanItemsRef, scans.size(), RunIds.scanResultsPrefix(runId));
+    }
+
+    /**
+     * One scan item per cache node that two or more work items would each SCAN (docs/scale.md, "One scan per
+     * key"); those items get {@code keysFrom} and read their keys from the store instead. A node only one item
+     * scans stays as it is: no scan phase, no extra cost. Replaces the affected elements of {@code items}.
+     */
+    static List<ScanNode.ScanItem> planScans(String runId, List<ShardWorkItem> items) {
+        Map<List<String>, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            byNode.computeIfAbsent(items.get(i).nodes(), n -> new ArrayList<>()).add(i);
+        }
+        List<ScanNode.ScanItem> scans = new ArrayList<>();
+        for (Map.Entry<List<String>, List<Integer>> e : byNode.entrySet()) {
+            if (e.getValue().size() < 2 || e.getKey().size() > 1) {
+                continue;
+            }
+            String scanId = "node-" + scans.size();
+            String keysRef = RunIds.keysPrefix(runId, scanId);
+            // the item that reports UNMAPPED keys on this node gets the keys no tenant claims, as its SCAN saw them
+            int catchAll = e.getValue().get(0);
+            for (int i : e.getValue()) {
+                if (items.get(i).reportUnmapped()) {
+                    catchAll = i;
+                    break;
+                }
+            }
+            for (int i : e.getValue()) {
+                items.set(i, items.get(i).withKeysFrom(keysRef));
+            }
+            scans.add(new ScanNode.ScanItem(scanId, e.getKey(), items.get(catchAll).shardId(), keysRef));
+        }
+        return scans;
     }
 }

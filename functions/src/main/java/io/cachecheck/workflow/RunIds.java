@@ -44,6 +44,29 @@ public final class RunIds {
         return "runs/" + runId + "/map";
     }
 
+    /**
+     * The scan phase's items (a JSON array of {@link ScanNode.ScanItem}); under the Map prefix, which the state
+     * machine's role may already read, as its ItemReader needs.
+     */
+    public static String scanItemsKey(String runId) {
+        return mapResultsPrefix(runId) + "/scan-items.json";
+    }
+
+    /** Where the scan phase's Distributed Map writes its manifest and result files. */
+    public static String scanResultsPrefix(String runId) {
+        return mapResultsPrefix(runId) + "/scan";
+    }
+
+    /** Where the scan phase stores the key lists of all nodes of a run. */
+    public static String keysRoot(String runId) {
+        return "runs/" + runId + "/keys/";
+    }
+
+    /** Where the scan item {@code scanId} stores its node's key lists and its record. */
+    public static String keysPrefix(String runId, String scanId) {
+        return keysRoot(runId) + scanId;
+    }
+
     public static String shardKey(String runId, String shardId) {
         return "runs/" + runId + "/shards/" + shardId + ".json";
     }

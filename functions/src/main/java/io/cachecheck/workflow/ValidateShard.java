@@ -1,6 +1,7 @@
 package io.cachecheck.workflow;
 
 import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.check.KeyLists;
 import io.cachecheck.check.ProgressListener;
 import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.ShardValidator;
@@ -35,7 +36,12 @@ public final class ValidateShard {
                 // Redis nodes are resolved per invocation: connections never outlive it (SnapStart-safe). The
                 // cluster topology read waits at most until the deadline, like every later read.
                 new ShardValidator(contract, RedisNodes.discover(contract.cache(), env.secrets(), millisUntil(env, deadline)),
-                        env.secrets()).validate(item, active, deadline, progress));
+                        env.secrets()).validate(item, active, deadline, progress, storedKeys(env, item)));
+    }
+
+    /** The scan phase's key lists for the item, or null when the item SCANs its node itself. */
+    static KeyLists storedKeys(WorkflowEnvironment env, ShardWorkItem item) {
+        return item.keysFrom() == null ? null : new StoredKeyLists(env.store(), item.keysFrom(), env.redactor().sealer());
     }
 
     private static int millisUntil(WorkflowEnvironment env, Instant deadline) {
@@ -65,6 +71,15 @@ public final class ValidateShard {
         if (item.tenantsRef() != null) {
             item = item.withTenants(storedTenants(item.tenantsRef(), RunIds.workTenantsKey(runId, item.shardId()),
                     "item.tenantsRef"));
+        }
+        if (item.keysFrom() != null) {
+            String root = RunIds.keysRoot(runId);
+            String scanId = item.keysFrom().startsWith(root) ? item.keysFrom().substring(root.length()) : "";
+            if (scanId.isEmpty() || scanId.contains("/")) {
+                throw new InvalidInputException("item.keysFrom: '" + item.keysFrom() + "' is not one of this run's key"
+                        + " lists (" + root + "<scanId>, as written by DiscoverShards); re-run DiscoverShards");
+            }
+            RunIds.check("item.keysFrom", scanId);
         }
         Contract contract = env.contract();
         Instant now = env.clock().instant();

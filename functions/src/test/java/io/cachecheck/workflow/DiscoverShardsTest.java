@@ -18,12 +18,14 @@ class DiscoverShardsTest {
             items.add(new ShardWorkItem("shard-" + i, List.of("tenant-" + i), List.of(), i == 0));
         }
         DiscoverShards.Discovery discovery = new DiscoverShards.Discovery(RunIds.workItemsKey("r1"),
-                RunIds.mapResultsPrefix("r1"), items.size(), items.size(), RunIds.tenantsKey("r1"), 12, items);
+                RunIds.mapResultsPrefix("r1"), items.size(), items.size(), RunIds.tenantsKey("r1"), 12, items,
+                RunIds.scanItemsKey("r1"), 1, RunIds.scanResultsPrefix("r1"));
 
         String json = new String(Json.bytes(discovery), StandardCharsets.UTF_8);
 
         assertThat(json).isEqualTo("{\"workItemsRef\":\"runs/r1/work-items.json\",\"resultsPrefix\":\"runs/r1/map\","
-                + "\"itemCount\":10000,\"tenantCount\":10000,\"tenantsRef\":\"runs/r1/tenants.json\",\"durationMillis\":12}");
+                + "\"itemCount\":10000,\"tenantCount\":10000,\"tenantsRef\":\"runs/r1/tenants.json\",\"durationMillis\":12,"
+                + "\"scanItemsRef\":\"runs/r1/map/scan-items.json\",\"scanCount\":1,\"scanResultsPrefix\":\"runs/r1/map/scan\"}");
         assertThat(discovery.shards()).hasSize(10_000);
     }
 
