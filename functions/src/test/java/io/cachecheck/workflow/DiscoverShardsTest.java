@@ -53,4 +53,44 @@ class DiscoverShardsTest {
 
         assertThat(Json.bytes(failed).length).isLessThan(8 * 1024);
     }
+
+    @Test
+    void planScans_whenItemsShareANode_plansOneScanPerNode_andPointsTheItemsAtIt_theReporterGettingTheUnclaimedKeys() {
+        List<ShardWorkItem> items = new ArrayList<>(List.of(
+                new ShardWorkItem("shard-0.node-0", List.of("a"), List.of("10.0.0.1:6379"), false),
+                new ShardWorkItem("shard-0.node-1", List.of("a"), List.of("10.0.0.2:6379"), false),
+                new ShardWorkItem("shard-1.node-0", List.of("b"), List.of("10.0.0.1:6379"), true),
+                new ShardWorkItem("shard-1.node-1", List.of("b"), List.of("10.0.0.2:6379"), true)));
+
+        List<ScanNode.ScanItem> scans = DiscoverShards.planScans("r1", items);
+
+        assertThat(scans).containsExactly(
+                new ScanNode.ScanItem("node-0", List.of("10.0.0.1:6379"), "shard-1.node-0", "runs/r1/keys/node-0"),
+                new ScanNode.ScanItem("node-1", List.of("10.0.0.2:6379"), "shard-1.node-1", "runs/r1/keys/node-1"));
+        assertThat(items).extracting(i -> i.shardId() + "=" + i.keysFrom()).containsExactly(
+                "shard-0.node-0=runs/r1/keys/node-0", "shard-0.node-1=runs/r1/keys/node-1",
+                "shard-1.node-0=runs/r1/keys/node-0", "shard-1.node-1=runs/r1/keys/node-1");
+    }
+
+    @Test
+    void planScans_whenNoNodeIsShared_plansNothing_andLeavesTheItemsScanning() {
+        List<ShardWorkItem> one = new ArrayList<>(List.of(new ShardWorkItem("shard-0", List.of("a"), List.of(), true)));
+        List<ShardWorkItem> perNode = new ArrayList<>(List.of(
+                new ShardWorkItem("shard-0.node-0", List.of("a"), List.of("10.0.0.1:6379"), true),
+                new ShardWorkItem("shard-0.node-1", List.of("a"), List.of("10.0.0.2:6379"), true)));
+
+        assertThat(DiscoverShards.planScans("r1", one)).isEmpty();
+        assertThat(DiscoverShards.planScans("r1", perNode)).isEmpty();
+        assertThat(one).extracting(ShardWorkItem::keysFrom).containsOnlyNulls();
+        assertThat(perNode).extracting(ShardWorkItem::keysFrom).containsOnlyNulls();
+    }
+
+    @Test
+    void aWorkItemWithKeysFrom_travelsThroughJson_andOneWithoutKeepsItsOldShape() throws Exception {
+        ShardWorkItem item = new ShardWorkItem("shard-0", List.of("a"), List.of(), true).withKeysFrom("runs/r1/keys/node-0");
+
+        assertThat(Json.MAPPER.readValue(Json.bytes(item), ShardWorkItem.class)).isEqualTo(item);
+        assertThat(new String(Json.bytes(new ShardWorkItem("shard-0", List.of("a"), List.of(), true)), StandardCharsets.UTF_8))
+                .doesNotContain("keysFrom");
+    }
 }
