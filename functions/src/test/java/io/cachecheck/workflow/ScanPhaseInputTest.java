@@ -17,7 +17,9 @@ class ScanPhaseInputTest {
     Path dir;
 
     private WorkflowEnvironment env() {
-        return WorkflowEnvironment.builder().store(new DirectoryObjectStore(dir)).notifier((s, m) -> { }).build();
+        // the input is refused before the contract is needed
+        return WorkflowEnvironment.builder().store(new DirectoryObjectStore(dir)).notifier((s, m) -> { })
+                .contract(() -> { throw new AssertionError("the contract must not be loaded for a refused input"); }).build();
     }
 
     @Test
