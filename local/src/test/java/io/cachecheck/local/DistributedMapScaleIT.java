@@ -207,6 +207,49 @@ class DistributedMapScaleIT {
                 .isEqualTo(withCatch ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED));
     }
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.gaul.s3proxy.junit.S3ProxyExtension S3 = org.gaul.s3proxy.junit.S3ProxyExtension.builder()
+            .withCredentials("access", "secret").withBlobStoreProvider("transient").build();
+
+    /**
+     * With the run store on S3 (--bucket; here S3Proxy), the ItemReader and the ResultWriter use that bucket: the
+     * work items, the manifest and the result files are objects in it, at the keys AWS uses.
+     */
+    @Test
+    void runStoreOnS3_theMapReadsAndWritesTheBucket() throws Exception {
+        software.amazon.awssdk.services.s3.S3Client s3 = software.amazon.awssdk.services.s3.S3Client.builder()
+                .httpClientBuilder(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).endpointOverride(S3.getUri()).forcePathStyle(true)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("access", "secret"))).build();
+        try (s3) {
+            s3.createBucket(b -> b.bucket("dmap-runs"));
+            Contract contract = contract();
+            WorkflowEnvironment env = WorkflowEnvironment.builder()
+                    .store(new io.cachecheck.store.S3ObjectStore(s3, "dmap-runs"))
+                    .notifier((subject, message) -> { }).contract(() -> contract).build();
+            LocalWorkflow workflow = new LocalWorkflow(env, LocalWorkflow.packagedDefinition(),
+                    AslOptions.defaults().withRetryIntervalScale(0), Duration.ofMinutes(15));
+
+            LocalWorkflow.Run run = workflow.run("dmap-s3", Json.MAPPER.readTree("{\"mode\":\"manual\",\"tenantScope\":"
+                    + "[\"t00000\",\"t00050\",\"t00100\"],\"baseline\":\"none\",\"gate\":{\"maxDriftRatio\":1}}"));
+
+            assertThat(run.execution().status()).as(run.execution().error() + ": " + run.execution().cause())
+                    .isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(run.auditLog().orElseThrow().findings()).extracting(f -> f.key() + "|" + f.driftClass())
+                    .containsExactlyInAnyOrder("dm:t00000:customer:2|STALE", "dm:t00000:customer:4|ORPHAN",
+                            "dm:t00100:customer:2|STALE");
+            JsonNode details = run.execution().output();
+            List<String> keys = s3.listObjectsV2(b -> b.bucket("dmap-runs").prefix("runs/dmap-s3/")).contents().stream()
+                    .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+            assertThat(keys).contains("runs/dmap-s3/work-items.json");
+            assertThat(keys).filteredOn(k -> k.startsWith("runs/dmap-s3/map/"))
+                    .extracting(k -> k.replaceAll("map/[0-9a-f-]{36}/", "map/<uuid>/"))
+                    .containsExactlyInAnyOrder("runs/dmap-s3/map/<uuid>/manifest.json", "runs/dmap-s3/map/<uuid>/SUCCEEDED_0.json");
+            assertThat(details.get("verdict").asText()).isEqualTo("DRIFT");
+        }
+    }
+
     /** How long each top-level state took, from the history's timestamps. */
     private static String stateMillis(List<StateEvent> history) {
         java.util.Map<String, java.time.Instant> entered = new java.util.LinkedHashMap<>();
