@@ -107,42 +107,51 @@ public final class MapResults {
         }
     }
 
-    /** One child's result as a summary; its work item comes from the child's input, as the Map passed it. */
+    /**
+     * One child's result as a summary; its work item comes from the child's input, as the Map passed it. Only the
+     * item's {@code shardId} and {@code tenants} are read, so fields a later ItemSelector adds do not matter.
+     */
     private static ShardSummary summary(String status, ChildExecution child, String file) {
-        ShardWorkItem item;
+        JsonNode item;
         try {
-            item = Json.MAPPER.treeToValue(Json.MAPPER.readTree(child.input()).path("item"), ShardWorkItem.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CacheCheckException("Map result file " + file + ": child execution " + child.name()
-                    + " has no readable input with an item; the file is written by the Map's ResultWriter", e);
+            item = child.input() == null ? null : Json.MAPPER.readTree(child.input()).path("item");
+        } catch (IOException e) {
+            item = null;
         }
-        if (item == null || item.shardId() == null) {
+        if (item == null || !item.path("shardId").isTextual()) {
             throw new CacheCheckException("Map result file " + file + ": child execution " + child.name()
                     + " has no item.shardId in its input; the file is written by the Map's ResultWriter");
         }
+        String shardId = item.get("shardId").textValue();
+        List<String> tenants = new ArrayList<>();
+        item.path("tenants").forEach(t -> tenants.add(t.asText()));
         if ("SUCCEEDED".equals(status) && "SUCCEEDED".equals(child.status()) && child.output() != null) {
             try {
                 ShardSummary s = Json.MAPPER.readValue(child.output(), ShardSummary.class);
-                if (item.shardId().equals(s.shardId())) {
+                if (shardId.equals(s.shardId())) {
                     return s;
                 }
             } catch (IOException e) {
-                return failed(item, "cachecheck.UnreadableMapResult", "the child execution's output is not a shard"
-                        + " summary; this work item counts as not checked");
+                return failed(shardId, tenants, "cachecheck.UnreadableMapResult", "the child execution's output is not"
+                        + " a shard summary; this work item counts as not checked");
             }
-            return failed(item, "cachecheck.UnreadableMapResult", "the child execution's output names another shard;"
-                    + " this work item counts as not checked");
+            return failed(shardId, tenants, "cachecheck.UnreadableMapResult", "the child execution's output names"
+                    + " another shard; this work item counts as not checked");
         }
         if ("PENDING".equals(status)) {
-            return failed(item, NO_RESULT, "the Map run ended before this work item started; it was not checked");
+            return failed(shardId, tenants, NO_RESULT, "the Map run ended before this work item started; it was not checked");
         }
         String error = child.error() != null ? child.error() : "States." + (child.status() == null ? "Failed" : child.status());
-        return failed(item, error, child.cause());
+        return failed(shardId, tenants, error, child.cause());
     }
 
     private static ShardSummary failed(ShardWorkItem item, String error, String cause) {
-        return new ShardSummary(item.shardId(), io.cachecheck.check.Verdict.INCOMPLETE, null, 0, 0, 0, 0, null, 0,
-                item.tenants(), error, cause);
+        return failed(item.shardId(), item.tenants(), error, cause);
+    }
+
+    private static ShardSummary failed(String shardId, List<String> tenants, String error, String cause) {
+        return new ShardSummary(shardId, io.cachecheck.check.Verdict.INCOMPLETE, null, 0, 0, 0, 0, null, 0,
+                List.copyOf(tenants), error, cause);
     }
 
     private static void checkUnder(String key, String prefix, String field) {

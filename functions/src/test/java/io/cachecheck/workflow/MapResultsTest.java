@@ -136,6 +136,24 @@ class MapResultsTest {
     }
 
     @Test
+    void read_anOutputThatIsNoShardSummary_isIncomplete_andExtraInputFieldsDoNotMatter() throws Exception {
+        DirectoryObjectStore store = store();
+        ObjectNode odd = child("shard-a", "acme", "SUCCEEDED", Map.of("shardId", "shard-a", "verdict", "CONSISTENT",
+                "checkpoint", "x"), null, null);
+        ObjectNode input = (ObjectNode) Json.MAPPER.readTree(odd.get("Input").asText());
+        ((ObjectNode) input.get("item")).put("continuation", 3);
+        odd.put("Input", input.toString());
+        manifest(store, Json.MAPPER.createArrayNode().add(odd), Json.MAPPER.createArrayNode());
+
+        List<ShardSummary> summaries = MapResults.read(store, RUN, RunIds.workItemsKey(RUN), written());
+
+        assertThat(summaries.get(0).shardId()).isEqualTo("shard-a");
+        assertThat(summaries.get(0).verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(summaries.get(0).error()).isEqualTo("cachecheck.UnreadableMapResult");
+        assertThat(summaries.get(0).tenants()).containsExactly("acme");
+    }
+
+    @Test
     void read_refusesAnotherRunsWorkItemsOrAManifestOutsideTheRunsPrefix() {
         DirectoryObjectStore store = store();
         assertThatThrownBy(() -> MapResults.read(store, RUN, "runs/other/work-items.json", written()))

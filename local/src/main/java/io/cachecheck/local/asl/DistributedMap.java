@@ -247,7 +247,9 @@ final class DistributedMap {
 
         @Override
         public String toString() {
-            return (percentage >= 100 ? "" : percentage + "% or ") + count + " failure(s)";
+            String byCount = count == Long.MAX_VALUE ? null : count + " failure(s)";
+            String byPercentage = percentage >= 100 ? null : percentage + "% of the items";
+            return byCount == null ? byPercentage : byPercentage == null ? byCount : byPercentage + " or " + byCount;
         }
     }
 
@@ -256,9 +258,10 @@ final class DistributedMap {
         long count = (long) number("ToleratedFailureCount", 0);
         boolean anyPercentage = state.has("ToleratedFailurePercentage") || state.has("ToleratedFailurePercentagePath");
         boolean anyCount = state.has("ToleratedFailureCount") || state.has("ToleratedFailureCountPath");
-        // With only a percentage, the count does not limit, and the other way round.
-        return new Tolerance(anyCount && !anyPercentage ? 0 : percentage,
-                anyPercentage && !anyCount ? Long.MAX_VALUE : count);
+        // With only a percentage, the count does not limit, and the other way round; with neither, no failure is
+        // tolerated.
+        return new Tolerance(anyPercentage ? percentage : anyCount ? 100 : 0,
+                anyCount ? count : anyPercentage ? Long.MAX_VALUE : 0);
     }
 
     private double number(String field, double fallback) {

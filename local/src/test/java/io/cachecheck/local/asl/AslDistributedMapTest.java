@@ -57,7 +57,7 @@ class AslDistributedMapTest {
         }
     }
 
-    private ExecutionResult run(String definition, int items, int concurrency, int toleratedPercent) {
+    private void items(int items) {
         List<Map<String, Integer>> list = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             list.add(Map.of("n", i));
@@ -67,6 +67,10 @@ class AslDistributedMapTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private ExecutionResult run(String definition, int items, int concurrency, int toleratedPercent) {
+        items(items);
         AslInterpreter interpreter = AslInterpreter.create(definition, Map.of("Bucket", BUCKET), this::work, NO_SLEEP, s3);
         return interpreter.execute("exec-1", json("{'run': 'r1', 'itemsKey': 'in/items.json', 'prefix': 'out/map',"
                 + " 'concurrency': " + concurrency + ", 'tolerated': " + toleratedPercent + "}"));
@@ -126,7 +130,7 @@ class AslDistributedMapTest {
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
-        assertThat(result.cause()).contains("1 of 200 child executions failed");
+        assertThat(result.cause()).contains("1 of 200 child executions failed, more than the tolerated 0.0% of the items.");
         assertThat(result.childExecutions().size()).isLessThan(200);
     }
 
@@ -137,6 +141,28 @@ class AslDistributedMapTest {
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(result.childExecutions()).filteredOn(c -> c.status() == ExecutionStatus.FAILED).hasSize(2);
+    }
+
+    @Test
+    void distributedMap_toleratedFailureCount_failsOnlyPastTheCount() {
+        // 2 of 20 items fail (n = 7 and 17)
+        String byCount = definition("distributed-map.asl.json")
+                .replace("\"ToleratedFailurePercentagePath\": \"$.tolerated\"", "\"ToleratedFailureCountPath\": \"$.tolerated\"");
+
+        items(20);
+        ExecutionResult two = AslInterpreter.create(byCount, Map.of("Bucket", BUCKET), this::work, NO_SLEEP, s3)
+                .execute("exec-4", json("{'run': 'r4', 'itemsKey': 'in/items.json', 'prefix': 'out', 'concurrency': 1,"
+                        + " 'tolerated': 2}"));
+        ExecutionResult one = AslInterpreter.create(byCount, Map.of("Bucket", BUCKET), this::work, NO_SLEEP, s3)
+                .execute("exec-5", json("{'run': 'r5', 'itemsKey': 'in/items.json', 'prefix': 'out', 'concurrency': 1,"
+                        + " 'tolerated': 1}"));
+
+        assertThat(two.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(one.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(one.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+        assertThat(one.cause()).endsWith("2 of 20 child executions failed, more than the tolerated 1 failure(s).");
+        // one at a time: the Map run stops starting children once the second one failed, at n = 17
+        assertThat(one.childExecutions()).hasSize(18);
     }
 
     @Test
