@@ -91,26 +91,34 @@ class SharedScanMeasureIT {
             for (boolean shared : new boolean[]{false, true}) {
                 List<Long> walls = new ArrayList<>();
                 List<Long> scans = new ArrayList<>();
+                List<Long> scanCalls = new ArrayList<>();
+                List<Long> redisCpu = new ArrayList<>();
                 AuditLog log = null;
                 for (int round = 0; round < ROUNDS; round++) {
                     String runId = "sm-" + shards + (shared ? "-shared-" : "-per-shard-") + round;
+                    long callsBefore = scanCalls();
+                    long cpuBefore = redisCpuMillis();
                     long start = System.nanoTime();
                     LocalWorkflow.Run run = run(shards, shared, runId);
                     walls.add((System.nanoTime() - start) / 1_000_000);
+                    scanCalls.add(scanCalls() - callsBefore);
+                    redisCpu.add(redisCpuMillis() - cpuBefore);
                     scans.add(stateMillis(run, "ScanNodes"));
                     log = run.auditLog().orElseThrow();
                 }
                 walls.sort(null);
                 scans.sort(null);
+                scanCalls.sort(null);
+                redisCpu.sort(null);
                 double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-                rows.add(String.format("| %d | %s | %d | %,d | %,d | %,d (%,d to %,d) | %,d | %.1f |", shards,
+                rows.add(String.format("| %d | %s | %d | %,d | %,d | %,d | %,d | %,d (%,d to %,d) | %,d | %.1f |", shards,
                         shared ? "scan phase" : "per-shard SCAN", log.shards().size(), log.summary().keysScanned(),
-                        log.summary().keysChecked(), walls.get(ROUNDS / 2), walls.get(0), walls.get(ROUNDS - 1),
-                        scans.get(ROUNDS / 2), load));
+                        log.summary().keysChecked(), scanCalls.get(ROUNDS / 2), redisCpu.get(ROUNDS / 2),
+                        walls.get(ROUNDS / 2), walls.get(0), walls.get(ROUNDS - 1), scans.get(ROUNDS / 2), load));
             }
         }
-        System.out.println("| shards | mode | work items | keysScanned | keysChecked | wall ms, median (range) | ScanNodes ms | load avg |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| shards | mode | work items | keysScanned | keysChecked | SCAN calls | Redis CPU ms | wall ms, median (range) | ScanNodes ms | load avg |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 
@@ -125,6 +133,31 @@ class SharedScanMeasureIT {
         assertThat(log.summary().keysScanned()).isEqualTo(shared || shards == 1 ? TENANTS * CUSTOMERS
                 : (long) log.shards().size() * TENANTS * CUSTOMERS);
         return run;
+    }
+
+    /** SCAN commands the server has answered so far (INFO commandstats). */
+    private static long scanCalls() {
+        try (Jedis jedis = redis.client()) {
+            for (String line : jedis.info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_scan:")) {
+                    return Long.parseLong(line.replaceAll("^cmdstat_scan:calls=(\\d+),.*", "$1"));
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** The server's CPU time so far, user and system (INFO cpu), in milliseconds. */
+    private static long redisCpuMillis() {
+        try (Jedis jedis = redis.client()) {
+            double seconds = 0;
+            for (String line : jedis.info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return Math.round(seconds * 1000);
+        }
     }
 
     /** How long a top-level state took (0 when it did not run), from the history's timestamps. */
