@@ -134,6 +134,8 @@ public final class DiscoverShards {
      * scans stays as it is: no scan phase, no extra cost. Replaces the affected elements of {@code items}.
      */
     static List<ScanNode.ScanItem> planScans(String runId, List<ShardWorkItem> items) {
+        // Every item of a run reads the contract's one cache, so the node list names the node. When items can have
+        // caches of their own (per-shard endpoints, "cells"), the cache endpoint and database must join this key.
         Map<List<String>, List<Integer>> byNode = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
             byNode.computeIfAbsent(items.get(i).nodes(), n -> new ArrayList<>()).add(i);

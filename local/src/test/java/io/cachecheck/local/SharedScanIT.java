@@ -280,6 +280,33 @@ class SharedScanIT {
         }
     }
 
+    @Test
+    void withKeyRedaction_theStoredListsAreSealed_andTheRunFindsTheSame() throws Exception {
+        Contract contract = contract(redis.port(), SCHEMA, 4, "ss");
+        io.cachecheck.redact.KeyRedactor redactor = io.cachecheck.redact.KeyRedactor.hmac(
+                "sharedscan-test-hmac-key-of-32-bytes".getBytes(StandardCharsets.US_ASCII));
+        WorkflowEnvironment env = WorkflowEnvironment.builder().store(new DirectoryObjectStore(out))
+                .settings(Settings.of(Map.of())).redactor(redactor)
+                .notifier((subject, message) -> { }).contract(() -> contract).build();
+
+        LocalWorkflow.Run run = run(env, LocalWorkflow.packagedDefinition(), "ss-redacted");
+
+        assertThat(run.execution().status()).as(run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        AuditLog log = run.auditLog().orElseThrow();
+        assertThat(log.summary().keysScanned()).isEqualTo(keyspace);
+        assertThat(log.findings()).extracting(f -> f.key()).hasSize(EXPECTED.size())
+                .containsExactlyInAnyOrderElementsOf(EXPECTED.stream().map(e -> redactor.apply(e.split("\\|")[1])).toList());
+        try (Stream<Path> files = Files.walk(out.resolve("runs/ss-redacted/keys"))) {
+            List<Path> chunks = files.filter(p -> p.toString().endsWith(".keys.gz")).toList();
+            assertThat(chunks).hasSize(4);
+            for (Path chunk : chunks) {
+                // sealed (AES-GCM over the gzip): no key text in it, and gzip cannot read it
+                assertThat(new String(Files.readAllBytes(chunk), StandardCharsets.ISO_8859_1)).doesNotContain("customer");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> gunzip(chunk)).isInstanceOf(java.io.IOException.class);
+            }
+        }
+    }
+
     private static String gunzip(Path file) throws Exception {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
