@@ -98,9 +98,11 @@ public final class KeyProbe {
      * @param finding     the finding validate reports for it, or null (CONSISTENT, gone, ignored, skipped)
      * @param expired     the key did not exist when it was read (a validate scan would not have counted it)
      * @param skipped     why it could not be checked (the run would be INCOMPLETE), or empty
+     * @param waitedMillis how long the re-check waited for the grace period (0: none, e.g. versions proved no write
+     *                    in flight)
      */
     public record Result(Routing routing, String node, List<Look> looks, DriftClass driftClass, Finding finding,
-                         boolean expired, List<Skipped> skipped) {
+                         boolean expired, List<Skipped> skipped, long waitedMillis) {
     }
 
     /**
@@ -156,7 +158,8 @@ public final class KeyProbe {
         };
         Routing routing = new Routing(kind, route.namespace() < 0 ? null : contract.namespaces().get(route.namespace()).name(),
                 route.tenant(), route.keyValues() == null ? List.of() : List.of(route.keyValues()), route.reason());
-        return new Result(routing, node.toString(), List.copyOf(looks), cls, finding, result.expired() > 0, result.skipped());
+        return new Result(routing, node.toString(), List.copyOf(looks), cls, finding, result.expired() > 0, result.skipped(),
+                result.timings().recheckWaitMillis());
     }
 
     private Look look(String stage, Group group, List<ScannedKey> keys, Lookup look, Classifier classifier) {

@@ -78,7 +78,8 @@ public final class ExplanationFormat {
         if (e.fields() != null) {
             for (Explanation.Field f : e.fields()) {
                 line(out, "field", f.field() + (f.field().equals(f.column()) ? "" : " (column " + f.column() + ")") + ": "
-                        + (f.equal() ? "equal" : "DIFFERENT") + (f.comparedAs() == null ? "" : ", compared as " + f.comparedAs()));
+                        + (f.cacheType() == null || f.sourceType() == null ? "not compared"
+                        : f.equal() ? "equal" : "DIFFERENT") + (f.comparedAs() == null ? "" : ", compared as " + f.comparedAs()));
                 line(out, "", "cache  " + side(f.cacheType(), f.cacheLength(), f.cacheDigest(), f.cacheValue(), e.valuesShown()));
                 line(out, "", "source " + side(f.sourceType(), f.sourceLength(), f.sourceDigest(), f.sourceValue(), e.valuesShown()));
             }

@@ -104,8 +104,10 @@ public final class KeyExplainer {
         }
         String outcome = outcome(probe, notes);
         if (probe.looks().size() > 1) {
-            notes.add("the first look differed, so the key was read again after the grace period ("
-                    + contract.check().graceMillis() + " ms), as validate does; only that look counts");
+            notes.add("the first look differed, so the key was read again, as validate does, and only that look counts: "
+                    + (probe.waitedMillis() > 0 ? "after waiting " + probe.waitedMillis() + " ms of check.graceMillis ("
+                    + contract.check().graceMillis() + " ms)" : "at once: no wait was needed (the versions prove"
+                    + " that no write was in flight, or check.graceMillis had passed; docs/contract.md, \"Race defence\")"));
         }
         Finding f = probe.finding();
         Explanation.FindingDigests findingDigests = f == null || f.driftClass() == DriftClass.UNMAPPED ? null
@@ -158,11 +160,8 @@ public final class KeyExplainer {
         if ("inactive-tenant".equals(routing.reason())) {
             hint = inactiveHint(routing.tenant(), active, ns);
         } else if (nearest != null) {
-            hint = "no key pattern matches; the nearest is namespace " + nearest.namespace() + " (" + nearest.pattern()
-                    + "): at byte " + nearest.keyOffset() + " of the key, " + nearest.expected()
-                    + (nearest.found() == null ? "" : ", the key has \"" + nearest.found() + "\"")
-                    + ". Fix the keyPattern if the application writes such keys, or list the prefix in cache.ignoreKeyPrefixes"
-                    + " if they belong to another application";
+            hint = "fix the keyPattern of namespace " + nearest.namespace() + " if the application writes such keys, or list"
+                    + " their prefix in cache.ignoreKeyPrefixes if they belong to another application";
         } else if ("ambiguous-namespace".equals(routing.reason())) {
             hint = "two namespaces match the key with the same number of literal bytes, so neither may claim it;"
                     + " make one pattern more specific";
@@ -188,8 +187,8 @@ public final class KeyExplainer {
                 + ns.keyPattern().text() + ") is not among the " + active.size() + " active tenants of tenants.sql");
         if (!inside.isEmpty()) {
             out.append("; it contains the active tenant").append(inside.size() > 1 ? "s " : " ").append(String.join(", ", inside))
-                    .append(": the key pattern probably misplaces {").append(contract.tenants().placeholder())
-                    .append("} or misses a literal around it");
+                    .append(": the key probably has a part the pattern lacks next to the tenant, and {")
+                    .append(contract.tenants().placeholder()).append("} took it too");
         } else {
             out.append(DidYouMean.hint(tenant, active));
             out.append("; if the tenant is active, check tenants.sql; if every key of the namespace is UNMAPPED this way,"
@@ -225,7 +224,7 @@ public final class KeyExplainer {
             return "hash, " + h.fields().size() + " fields";
         }
         if (value instanceof CachedValue.Members m) {
-            return m.type().redisType() + ", " + m.members().size() + " members";
+            return m.type().redisType() + ", " + m.members().size() + (m.members().size() == 1 ? " member" : " members");
         }
         if (value instanceof CachedValue.WrongType w) {
             return "another Redis type than the namespace's " + w.expected();

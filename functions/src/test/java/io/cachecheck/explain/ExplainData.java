@@ -7,6 +7,9 @@ import redis.clients.jedis.Jedis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +27,12 @@ import java.util.zip.GZIPOutputStream;
  * the values written by the writers applications use (Jackson, Spring's RedisCache defaults, java.util.zip).
  * The unique {@link #CACHED_SECRET} and {@link #SOURCE_SECRET} are values whose absence from the output is asserted.
  */
-final class ExplainData {
-    static final String DB = "cc_explain";
-    static final String CACHED_SECRET = "cached-secret-7c1f0e9a2b";
-    static final String SOURCE_SECRET = "source-secret-5d83a61c4e";
-    static final String EMAIL = "ada.lovelace@example.org";
-    static final String OLD = "2020-01-01T00:00:00Z";
+public final class ExplainData {
+    public static final String DB = "cc_explain";
+    public static final String CACHED_SECRET = "cached-secret-7c1f0e9a2b";
+    public static final String SOURCE_SECRET = "source-secret-5d83a61c4e";
+    public static final String EMAIL = "ada.lovelace@example.org";
+    public static final String OLD = "2020-01-01T00:00:00Z";
 
     private static final ObjectMapper JACKSON = new ObjectMapper();
 
@@ -37,18 +40,18 @@ final class ExplainData {
     record OrderDto(long id, String status, BigDecimal total, Instant updatedAt) implements Serializable {
     }
 
-    final boolean postgres;
+    public final boolean postgres;
 
-    ExplainData(boolean postgres) {
+    public ExplainData(boolean postgres) {
         this.postgres = postgres;
     }
 
-    Connection connect() throws Exception {
+    public Connection connect() throws Exception {
         return postgres ? DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")
                 : DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
     }
 
-    String contract(int redisPort, long graceMillis) {
+    public String contract(int redisPort, long graceMillis) {
         String url = postgres ? "jdbc:aws-wrapper:postgresql://127.0.0.1:5432/test" : "jdbc:aws-wrapper:mariadb://127.0.0.1:3306/test";
         return """
                 version: 1
@@ -57,45 +60,26 @@ final class ExplainData {
                 tenants: {sql: SELECT tenant_id FROM cc_explain.tenants WHERE active = TRUE}
                 check: {graceMillis: %d}
                 namespaces:
-                  - name: order
-                    keyPattern: "ex:{tenant_id}:order:{id}"
-                    valueType: json
-                    sql: SELECT id, status, total, updated_at FROM cc_explain.orders WHERE tenant_id = :tenant_id AND id IN (:id)
-                    fields: {status: status, total: total}
-                    version: {field: updatedAt, column: updated_at}
-                    ignore: [id]
-                  - name: order_jdk
-                    keyPattern: "ex:{tenant_id}:jdk-order:{id}"
-                    decode: [java]
-                    sql: SELECT id, status, total FROM cc_explain.orders WHERE tenant_id = :tenant_id AND id IN (:id)
-                    fields: {status: status, total: total}
-                    ignore: [id, updatedAt]
-                  - name: order_gz
-                    keyPattern: "ex:{tenant_id}:gz-order:{id}"
-                    valueType: json
-                    decode: [gzip, json]
-                    sql: SELECT id, status, total FROM cc_explain.orders WHERE tenant_id = :tenant_id AND id IN (:id)
-                    fields: {status: status, total: total}
-                    ignore: [id, updatedAt]
-                  - name: tags
-                    keyPattern: "ex:{tenant_id}:user:{user_id}:tags"
-                    valueType: set
-                    sql: SELECT user_id, tag FROM cc_explain.user_tags WHERE tenant_id = :tenant_id AND user_id IN (:user_id)
-                    member: tag
-                  - name: profile
-                    keyPattern: "ex:{tenant_id}:profile:{email}"
-                    valueType: hash
-                    sql: SELECT email, name FROM cc_explain.users WHERE tenant_id = :tenant_id AND email IN (:email)
-                    fields: {name: name}
-                  - name: stock
-                    keyPattern: "ex:{tenant_id}:stock:{sku}"
-                    valueType: string
-                    sql: SELECT sku, qty FROM cc_explain.stock WHERE tenant_id = :tenant_id AND sku IN (:sku)
-                    column: qty
-                """.formatted(redisPort, url, postgres ? "postgres" : "root", graceMillis);
+                %s                """.formatted(redisPort, url, postgres ? "postgres" : "root", graceMillis, namespaces());
     }
 
-    void seed(Jedis redis) throws Exception {
+    /** The namespaces of docs/explain.md's example, as written there (the docs' contract is the one tested). */
+    static String namespaces() {
+        try {
+            String doc = Files.readString(Path.of("../docs/explain.md"));
+            int marker = doc.indexOf("<!-- explain-example-contract -->");
+            int start = doc.indexOf("namespaces:\n", marker) + "namespaces:\n".length();
+            int end = doc.indexOf("```", start);
+            if (marker < 0 || start < marker || end < 0) {
+                throw new IllegalStateException("docs/explain.md has no example contract after <!-- explain-example-contract -->");
+            }
+            return doc.substring(start, end);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void seed(Jedis redis) throws Exception {
         drop();
         String ts = postgres ? "timestamp(3)" : "datetime(3)";
         String now = postgres ? "(now() AT TIME ZONE 'UTC')" : "UTC_TIMESTAMP(3)";
@@ -127,6 +111,7 @@ final class ExplainData {
         redis.set("ex:acme:order:abc", json(order(0, "x", "1", OLD)));                    // PostgreSQL refuses 'abc' for bigint
         redis.set("ex:initech:order:1", json(order(1, "shipped", "12.5", OLD)));          // inactive tenant
         redis.set("ex:acme:ordr:1", json(order(1, "shipped", "12.5", OLD)));              // no pattern (typo)
+        redis.set("ex:v2:acme:order:1", json(order(1, "shipped", "12.5", OLD)));          // a prefix the pattern lacks
         // Spring Boot's default RedisCache value serialisation (JDK)
         redis.set("ex:acme:jdk-order:1".getBytes(StandardCharsets.UTF_8), jdk(new OrderDto(1, "shipped", new BigDecimal("12.50"), Instant.parse(OLD))));
         redis.set("ex:acme:jdk-order:4".getBytes(StandardCharsets.UTF_8), jdk(new OrderDto(4, "new", new BigDecimal("7.20"), Instant.parse(OLD))));
@@ -140,7 +125,7 @@ final class ExplainData {
         redis.set("ex:acme:stock:SKU-1", "4");                                            // STALE
     }
 
-    void drop() throws Exception {
+    public void drop() throws Exception {
         try (Connection db = connect(); Statement st = db.createStatement()) {
             st.execute(postgres ? "DROP SCHEMA IF EXISTS cc_explain CASCADE" : "DROP DATABASE IF EXISTS cc_explain");
         }

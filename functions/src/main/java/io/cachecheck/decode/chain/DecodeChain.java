@@ -273,7 +273,7 @@ public final class DecodeChain {
                     trace.produced(current, root instanceof CachedNull ? "a cached null" : DecodeTrace.describe(root));
                 }
             }
-            return traced(trace, "fields", fields(root, shape, stored, limits));
+            return traced(trace, "field check", fields(root, shape, stored, limits));
         } catch (UndecodableException e) {
             return traced(trace, current, Decoded.corrupt(hint(e.reason(), stored, limits)));
         } catch (RuntimeException e) {
