@@ -311,6 +311,38 @@ class KeyExplainerIT {
     }
 
     @Test
+    void explain_ignoredPrefixAndAmbiguousPatterns_sayWhatValidateDoesWithThem() throws Exception {
+        Contract base = seed(true);
+        String yaml = data.contract(server.port(), GRACE)
+                .replace("cache: {url: \"redis://127.0.0.1:" + server.port() + "\"}",
+                        "cache: {url: \"redis://127.0.0.1:" + server.port() + "\", ignoreKeyPrefixes: [\"other:\"]}")
+                + """
+                  - name: any_sku1
+                    keyPattern: "ex:{tenant_id}:{kind}:SKU-1"
+                    valueType: string
+                    sql: SELECT sku AS kind, qty FROM cc_explain.stock WHERE tenant_id = :tenant_id AND sku IN (:kind)
+                    column: qty
+                """;
+        Contract contract = ContractLoader.withEnvironment(k -> null).parse(yaml);
+        assertThat(contract.namespaces()).hasSize(base.namespaces().size() + 1);
+        try (Jedis redis = server.client()) {
+            redis.set("other:session:1", "x");
+        }
+
+        Explanation ignored = explain(contract, "other:session:1", false);
+        assertThat(ignored.driftClass()).isNull();
+        assertThat(ignored.outcome()).isEqualTo("IGNORED");
+        assertThat(ignored.route().outcome()).isEqualTo("IGNORED");
+
+        Explanation ambiguous = explain(contract, "ex:acme:stock:SKU-1", false);
+        assertThat(ambiguous.driftClass()).isEqualTo(DriftClass.UNMAPPED);
+        assertThat(ambiguous.reason()).isEqualTo("ambiguous-namespace");
+        assertThat(ambiguous.route().matched()).containsExactly("stock (ex:{tenant_id}:stock:{sku}, 10 literal bytes)",
+                "any_sku1 (ex:{tenant_id}:{kind}:SKU-1, 10 literal bytes)");
+        assertThat(ambiguous.route().hint()).contains("same number of literal bytes");
+    }
+
+    @Test
     void explain_keyNotInTheCache_saysAScanWouldNotSeeIt() throws Exception {
         Contract contract = seed(true);
         Explanation x = explain(contract, "ex:acme:order:4", false);
