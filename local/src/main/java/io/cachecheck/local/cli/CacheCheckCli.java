@@ -103,6 +103,8 @@ public final class CacheCheckCli {
     /** The picocli command tree over this CLI's streams, with the one-line error handlers. */
     CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new CacheCheckCommand(this));
+        // picocli would read "@name" as a file of more arguments; here it is a value, as it always was
+        commandLine.setExpandAtFiles(false);
         commandLine.setOut(writer(out));
         commandLine.setErr(writer(err));
         OneLineErrors errors = new OneLineErrors(out, err);

@@ -10,13 +10,15 @@ import java.util.concurrent.Callable;
 
 /** {@code cachecheck completion}: prints the bash/zsh completion script of every command and option (picocli's). */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print the shell completion script (bash; zsh through bashcompinit) on stdout.",
-                "Install for bash:  cachecheck completion > ~/.local/share/bash-completion/completions/cachecheck",
-                "or, in ~/.bashrc:   source <(cachecheck completion)",
-                "zsh, in ~/.zshrc:   autoload -U +X compinit && compinit; autoload -U +X bashcompinit && bashcompinit;"
-                        + " source <(cachecheck completion)",
-                "It completes the command named cachecheck: a script or alias on PATH that runs java -jar"
-                        + " .../cachecheck.jar (see README)."})
+        description = "Print the shell completion script (bash; zsh through bashcompinit) on stdout.",
+        footer = {"", "It completes the command named cachecheck: a script on PATH that runs java -jar",
+                ".../cachecheck.jar (see the README). Install it for bash with",
+                "  cachecheck completion > ~/.local/share/bash-completion/completions/cachecheck",
+                "or load it in this shell with",
+                "  source <(cachecheck completion)",
+                "zsh (~/.zshrc): autoload -U +X compinit && compinit",
+                "                autoload -U +X bashcompinit && bashcompinit",
+                "                source <(cachecheck completion)"})
 final class CompletionCommand implements Callable<Integer> {
     @ParentCommand
     CacheCheckCommand root;

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cachecheck demo}: seeds the demo dataset (with drift on purpose) and validates it. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "cachecheck demo [OPTIONS]",
         description = {"Seed a demo dataset with drift in local PostgreSQL + Redis (docs/examples/demo-contract.yaml),"
                 + " then validate it. Exits 1: the drift is on purpose.",
                 "CACHECHECK_DEMO_PG / CACHECHECK_DEMO_REDIS (host:port) point it at other servers."},

@@ -14,6 +14,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every mistake on the command line and every error of a command as one line on stderr, {@code error: ...}, with exit
@@ -21,6 +23,9 @@ import java.util.TreeSet;
  * given {@code --json} also gets its error as the JSON document on stdout, so a script reading it always gets one.
  */
 final class OneLineErrors implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+    /** How picocli's HelpCommand words {@code cachecheck help nope}. */
+    private static final Pattern UNKNOWN_SUBCOMMAND = Pattern.compile("Unknown subcommand '(.*)'\\.");
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -63,6 +68,11 @@ final class OneLineErrors implements CommandLine.IParameterExceptionHandler, Com
         // (validate --contrat x is "unknown option --contrat", not "--contract is required")
         List<String> unmatched = e instanceof CommandLine.UnmatchedArgumentException u ? u.getUnmatched()
                 : e.getCommandLine().getUnmatchedArguments();
+        // `cachecheck help nope`: picocli's HelpCommand reports it on the root command, in its own words
+        Matcher helpOf = UNKNOWN_SUBCOMMAND.matcher(String.valueOf(e.getMessage()));
+        if (helpOf.matches() && !command.subcommands().isEmpty()) {
+            return unknownCommand(helpOf.group(1), command);
+        }
         if (!unmatched.isEmpty()) {
             String first = unmatched.get(0);
             if (first.startsWith("-")) {
@@ -70,10 +80,7 @@ final class OneLineErrors implements CommandLine.IParameterExceptionHandler, Com
                 return "unknown option " + name + DidYouMean.hint(name, command.optionsMap().keySet()) + ", see --help";
             }
             if (!command.subcommands().isEmpty()) {
-                List<String> commands = new ArrayList<>(new TreeSet<>(command.subcommands().keySet()));
-                return "unknown command '" + first + "'" + DidYouMean.hint(first, commands) + "; use "
-                        + String.join(", ", commands.subList(0, commands.size() - 1)) + " or "
-                        + commands.get(commands.size() - 1) + ", see --help";
+                return unknownCommand(first, command);
             }
             return "unexpected argument '" + first + "'; options start with --, see --help";
         }
@@ -91,7 +98,15 @@ final class OneLineErrors implements CommandLine.IParameterExceptionHandler, Com
                     + " first), see --help";
         }
         String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        return text + ", see --help";
+        return text.replaceFirst("\\.$", "") + ", see --help";
+    }
+
+    /** The commands are listed from the registered ones, so a new subcommand is named here by itself. */
+    private static String unknownCommand(String name, CommandSpec command) {
+        List<String> commands = new ArrayList<>(new TreeSet<>(command.subcommands().keySet()));
+        return "unknown command '" + name + "'" + DidYouMean.hint(name, commands) + "; use "
+                + String.join(", ", commands.subList(0, commands.size() - 1)) + " or "
+                + commands.get(commands.size() - 1) + ", see --help";
     }
 
     private static String firstLine(ArgSpec spec) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cachecheck validate}: runs the validation state machine locally against a contract. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "cachecheck validate --contract=FILE [OPTIONS]",
         description = "Run the validation state machine locally (statemachine/cache-validation.asl.json).",
         footer = {"", CacheCheckCommand.EXIT_CODES})
 final class ValidateCommand implements Callable<Integer> {

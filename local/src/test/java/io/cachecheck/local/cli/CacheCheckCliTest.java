@@ -20,6 +20,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CacheCheckCliTest {
 
     @Test
+    void anAtSign_isPartOfTheValue_notPicocliReadingArgumentsFromAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tenants");
+        Files.writeString(file, "from-the-file");
+
+        assertThat(CacheCheckCli.options(new String[]{"validate", "--contract", "c.yaml", "--tenants", "@" + file}))
+                .containsEntry("tenants", "@" + file);
+    }
+
+    @Test
     void aValuedOptionFollowedByAnotherOption_isAMissingValue_notAValue() {
         assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--tenants", "--quiet"}))
                 .hasMessage("--tenants needs a value, see --help");
