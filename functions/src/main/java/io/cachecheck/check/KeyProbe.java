@@ -13,7 +13,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -228,10 +227,5 @@ public final class KeyProbe {
             }
         }
         return new MemberForms(cached, source);
-    }
-
-    /** How long a probe waits at most for a differing key: the grace period (plus the re-check). */
-    public Duration graceWait() {
-        return Duration.ofMillis(contract.check().graceMillis());
     }
 }
