@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 // one line per subcommand, one class each (see the class comment)
                 ValidateCommand.class,
                 DemoCommand.class,
+                ExplainCommand.class,
                 CompletionCommand.class,
                 HelpCommand.class,
         },
