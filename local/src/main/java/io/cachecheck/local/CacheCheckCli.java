@@ -94,6 +94,15 @@ public final class CacheCheckCli {
                                        baseline, summary); shard results keep the real keys AES-GCM sealed for
                                        --remediate. The HMAC key (16+ bytes) is read from the environment
                                        variable CACHECHECK_KEY_HMAC_KEY
+              --sample X               check only this fraction (0..1) of the keys, the same keys on every run
+                                       (first 8 bytes of SHA-256 of the key); reports the estimated drift ratio
+                                       with a 95% interval, the verdict is SAMPLED or DRIFT, never CONSISTENT,
+                                       and --max-drift-ratio is compared with the interval's upper bound
+              --max-cache-reads-per-second X
+                                       cap on keys the whole run reads from the cache per second (SCAN and value
+                                       reads), shared by the running shards (default: no cap)
+              --max-source-queries-per-second X
+                                       cap on SQL statements the whole run sends per second (default: no cap)
               --max-concurrency N      shards validated at once, 1..40 (default: 4)
               --run-id ID              execution name (default: local-<time>-<random>)
               --bucket NAME            store results in this S3 bucket instead of --out
@@ -111,7 +120,7 @@ public final class CacheCheckCli {
             demo options:
               --out DIR                as for validate (default: cachecheck-demo-out)
 
-            Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error.
+            Exit codes: 0 consistent (or sampled without drift), 1 drift or gate failed, 2 incomplete or error.
             With --mode gate the exit code is the gate's: 0 when it passed (e.g. drift within
             --max-drift-ratio), else 1 (2 when incomplete).
             """;
@@ -181,12 +190,14 @@ public final class CacheCheckCli {
             "remediate", "allow-remediation", "redact-keys", "quiet", "help");
     private static final List<String> VALUED = List.of("contract", "out", "tenants", "mode", "max-drift-ratio",
             "score-tolerance", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second",
+            "sample", "max-cache-reads-per-second", "max-source-queries-per-second",
             "max-concurrency", "run-id", "bucket", "s3-endpoint", "topic-arn", "sns-endpoint", "region", "definition",
             "function-timeout", "input");
     /** The options that build the execution input; --input FILE replaces all of them. */
     private static final List<String> INPUT_OPTIONS = List.of("tenants", "mode", "max-drift-ratio", "score-tolerance",
             "fail-on-regression", "allow-remediation", "fail-on-incomplete", "no-fail-on-incomplete", "max-concurrency",
-            "remediate", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second");
+            "remediate", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second",
+            "sample", "max-cache-reads-per-second", "max-source-queries-per-second");
 
     static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -333,16 +344,19 @@ public final class CacheCheckCli {
     }
 
     /** Execution input fields that a CLI option sets, so an input error can name the option the user typed. */
-    private static final Map<String, String> OPTION_OF_INPUT_FIELD = Map.of(
-            "tenantScope", "--tenants",
-            "mode", "--mode",
-            "baseline", "--baseline",
-            "maxConcurrency", "--max-concurrency",
-            "gate.maxDriftRatio", "--max-drift-ratio",
-            "gate.scoreTolerance", "--score-tolerance",
-            "remediation.maxKeysPerRun", "--max-remediation-keys",
-            "remediation.maxKeysPerTenant", "--max-remediation-keys-per-tenant",
-            "remediation.maxWritesPerSecond", "--max-writes-per-second");
+    private static final Map<String, String> OPTION_OF_INPUT_FIELD = Map.ofEntries(
+            Map.entry("tenantScope", "--tenants"),
+            Map.entry("mode", "--mode"),
+            Map.entry("baseline", "--baseline"),
+            Map.entry("maxConcurrency", "--max-concurrency"),
+            Map.entry("gate.maxDriftRatio", "--max-drift-ratio"),
+            Map.entry("gate.scoreTolerance", "--score-tolerance"),
+            Map.entry("remediation.maxKeysPerRun", "--max-remediation-keys"),
+            Map.entry("remediation.maxKeysPerTenant", "--max-remediation-keys-per-tenant"),
+            Map.entry("remediation.maxWritesPerSecond", "--max-writes-per-second"),
+            Map.entry("sample", "--sample"),
+            Map.entry("throttle.cacheReadsPerSecond", "--max-cache-reads-per-second"),
+            Map.entry("throttle.sourceQueriesPerSecond", "--max-source-queries-per-second"));
 
     /**
      * An error about an execution input field ("tenantScope: ...", as the state machine reports it to console
@@ -460,6 +474,20 @@ public final class CacheCheckCli {
         if (!remediation.isEmpty()) {
             input.set("remediation", remediation);
         }
+        if (options.containsKey("sample")) {
+            input.put("sample", ratio(options, "sample", "0.01"));
+        }
+        ObjectNode throttle = Json.MAPPER.createObjectNode();
+        if (options.containsKey("max-cache-reads-per-second")) {
+            throttle.put("cacheReadsPerSecond", positiveNumber(options.get("max-cache-reads-per-second"), "max-cache-reads-per-second"));
+        }
+        if (options.containsKey("max-source-queries-per-second")) {
+            throttle.put("sourceQueriesPerSecond", positiveNumber(options.get("max-source-queries-per-second"),
+                    "max-source-queries-per-second"));
+        }
+        if (!throttle.isEmpty()) {
+            input.set("throttle", throttle);
+        }
         return input;
     }
 
@@ -523,12 +551,12 @@ public final class CacheCheckCli {
                 .map(line -> "  " + line + System.lineSeparator()).collect(java.util.stream.Collectors.joining());
         return String.format(Locale.ROOT, "Run %s: %s%nTenants validated: %d of %d%nKeys checked: %d, drifted: %d"
                         + " (stale %d, orphan %d, corrupt %d, unmapped %d), in flight: %d%nConsistency score: %s%n"
-                        + "Worst tenants: %s%n%s%s%n%s%nAudit log: %s",
+                        + "Worst tenants: %s%n%s%s%s%n%s%nAudit log: %s",
                 log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
                 c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
                 c.get(DriftClass.IN_FLIGHT), s.consistencyScore() + (s.verdict() == Verdict.INCOMPLETE
                         ? " (of the keys checked; part of the scope was not checked)" : ""), worst.isEmpty() ? "none" : String.join(", ", worst),
-                incomplete, Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
+                incomplete, log.sampling() == null ? "" : Aggregate.samplingLine(log) + System.lineSeparator(), Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
     }
 
     /** The state whose error ended the run: the last one caught, else the last one failed. */
