@@ -106,7 +106,7 @@ class ExecutionInputParserTest {
     }
 
     @Test
-    void parse_sampleAndThrottle_roundTripAndSplitBetweenRunningItems() {
+    void parse_sampleAndThrottle_roundTripAndSplitBetweenRunningItems() throws Exception {
         ExecutionInput in = ExecutionInputParser.parse(json("{'mode':'scheduled','sample':0.01,'maxConcurrency':4,"
                 + "'throttle':{'cacheReadsPerSecond':20000,'sourceQueriesPerSecond':200}}"));
         assertThat(in.sampled()).isTrue();
