@@ -57,6 +57,11 @@ class ExecutionInputParserTest {
         assertThat(manual.tenantScope()).containsExactly("acme", "globex");
         assertThat(manual.baseline()).isEqualTo("none");
         assertThat(manual.remediation()).isEqualTo(new Limits(100, 20, 50));
+        // docs/workflow.md and docs/scale.md: a sampled, throttled scheduled run; 8 items at once share the caps
+        ExecutionInput sampled = ExecutionInputParser.parse(event("cache-validation-sampled.json"));
+        assertThat(sampled.sample()).isEqualTo(0.01);
+        assertThat(sampled.throttle()).isEqualTo(new Throttle(80_000.0, 200.0));
+        assertThat(sampled.itemOptions(16)).isEqualTo(new io.cachecheck.check.ItemOptions(0.01, 10_000.0, 25.0));
     }
 
     @Test
