@@ -50,7 +50,7 @@ public final class BaselineComparator {
         }
 
         // Samples are nested (a smaller fraction's keys are part of every larger one's), so a key drifting now is known
-        // to be new only when the baseline's run checked at least the keys this run did (docs/scale.md, "Sampling").
+        // to be new only when the baseline knows at least the keys this run checked (docs/scale.md, "Sampling").
         boolean newDriftKnowable = previous == null || previous.sample() >= current.sample();
         if (keyBaseline != null && !newDriftKnowable) {
             note = "baseline " + previous.runId() + " checked a sample of " + previous.sample() + " of the keys and this run "
@@ -147,6 +147,10 @@ public final class BaselineComparator {
         }
         figures.sort(FIGURE_ORDER);
 
+        // The share of keys whose state the new baseline knows: a sample built on a baseline keeps that baseline's
+        // knowledge of the keys outside the sample (carried as unverified), so a sample on top of a full run still
+        // knows every key, and the next full run can still call drift new.
+        double known = keyBaseline == null ? current.sample() : Math.max(keyBaseline.sample(), current.sample());
         List<DriftedKey> drifted = new ArrayList<>(now.values());
         drifted.addAll(unverified);
         drifted.sort(ORDER);
@@ -154,7 +158,7 @@ public final class BaselineComparator {
         resolved.sort(ORDER);
         unverified.sort(ORDER);
         Baseline next = new Baseline(Baseline.FORMAT_VERSION, current.runId(), current.createdAt(), current.keyScheme(),
-                figures, drifted, current.sample());
+                figures, drifted, known);
         return new Comparison(keyBaseline == null ? null : keyBaseline.runId(), note, regressions, persistent, resolved,
                 unverified, next);
     }
