@@ -125,6 +125,46 @@ class SamplingCliIT {
     record Run(int exit, String stdout, String stderr, AuditLog log, String json) {
     }
 
+    record Cli(int exit, String stdout, String stderr) {
+    }
+
+    static Cli cli(String runId, String... options) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CacheCheckCli cli = new CacheCheckCli(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(List.of("validate", "--contract", out.resolve("contract.yaml").toString(),
+                "--out", out.toString(), "--run-id", runId, "--quiet"));
+        args.addAll(List.of(options));
+        int exit = cli.run(args.toArray(new String[0]));
+        return new Cli(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badSample_isOneLineNamingTheOption() {
+        Cli bad = cli("smp-bad", "--sample", "0");
+        assertThat(bad.exit()).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+        assertThat(bad.stderr()).contains("error: --sample: 0.0 is invalid; use a fraction above 0 and at most 1")
+                .contains("[execution input field sample]");
+        Cli badCap = cli("smp-bad2", "--max-cache-reads-per-second", "lots");
+        assertThat(badCap.exit()).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
+        assertThat(badCap.stderr()).contains("--max-cache-reads-per-second: 'lots' is not a positive number");
+    }
+
+    @Test
+    void throttledRun_recordsItsCaps_andTheSourceCapHolds() throws Exception {
+        long start = System.nanoTime();
+        // 8,000 keys in batches of 500: at least 16 statements; at 2 per second at least 7.5 s
+        Run throttled = run("smp-throttled", "--tenants", "acme,globex", "--max-source-queries-per-second", "2",
+                "--max-cache-reads-per-second", "1000000", "--max-drift-ratio", "1");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(throttled.log().trigger().sourceQueriesPerSecond()).isEqualTo(2.0);
+        assertThat(throttled.log().trigger().cacheReadsPerSecond()).isEqualTo(1_000_000.0);
+        assertThat(throttled.log().summary().driftedKeys()).isEqualTo(ITEMS / DRIFT_EVERY); // throttling changes when, not what
+        assertThat(seconds).isGreaterThan(7.0);
+        assertThat(AuditLogSchemaValidator.create().validate(throttled.json())).isEmpty();
+    }
+
     static Run run(String runId, String... options) throws Exception {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
