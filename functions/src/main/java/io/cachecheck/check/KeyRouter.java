@@ -2,6 +2,7 @@ package io.cachecheck.check;
 
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.sample.KeySample;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -24,6 +25,8 @@ final class KeyRouter {
     /** Per namespace, {@link io.cachecheck.contract.KeyPattern#literalBytes()}: the most specific match wins. */
     private final int[] literalBytes;
     private final byte[][] ignoredPrefixes;
+    /** Null when every key is checked. */
+    private final KeySample.Tester sample;
 
     /**
      * @param activeTenants every active tenant of the run (to tell an inactive tenant's keys from another shard's);
@@ -45,6 +48,8 @@ final class KeyRouter {
         }
         this.ignoredPrefixes = contract.cache().ignoreKeyPrefixes().stream()
                 .map(p -> p.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        ItemOptions options = run.item().optionsOrNone();
+        this.sample = options.sampled() ? new KeySample(options.sample()).tester() : null;
     }
 
     /**
@@ -54,6 +59,16 @@ final class KeyRouter {
      * unchecked keys consistent.
      */
     void route(byte[] key, int nodeIndex) {
+        if (sample != null && !sample.includes(key)) {
+            // left out before any matching, value read or SQL; other applications' keys still count as ignored,
+            // so a database of only those is still reported as an empty keyspace
+            if (isIgnored(key)) {
+                tally.ignored();
+            } else {
+                tally.notSampled();
+            }
+            return;
+        }
         Route r = decide(key);
         switch (r.kind()) {
             case GROUP -> batcher.add(new Group(r.tenant(), r.namespace()), new ScannedKey(key, r.keyValues(), nodeIndex));
