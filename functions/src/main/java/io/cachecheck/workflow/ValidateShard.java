@@ -137,9 +137,9 @@ public final class ValidateShard {
         long available = Math.max(0, java.time.Duration.between(now, lambdaDeadline).toMillis());
         long reserve = Math.min(1000L * nonNegative(Settings.CHECKPOINT_RESERVE_SECONDS), available / 2);
         Instant at = now.plusMillis(available - reserve);
-        int budget = nonNegative(Settings.INVOCATION_BUDGET_SECONDS);
-        if (budget > 0 && now.plusSeconds(budget).isBefore(at)) {
-            at = now.plusSeconds(budget);
+        int budget = nonNegative(Settings.INVOCATION_BUDGET_MILLIS);
+        if (budget > 0 && now.plusMillis(budget).isBefore(at)) {
+            at = now.plusMillis(budget);
         }
         return at;
     }
