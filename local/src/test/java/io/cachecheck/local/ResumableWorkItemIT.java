@@ -354,4 +354,35 @@ class ResumableWorkItemIT {
         ShardResult result = storedResult(out, "resume-retry");
         assertExpected(result, small);
     }
+
+    @Test
+    void validate_whenTheServerRestartsBetweenInvocations_startsTheItemOverAndStaysExact() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        UnaryOperator<TaskInvoker> restartBeforeThird = inner -> (function, payload) -> {
+            if (function.contains("ValidateShard") && calls.incrementAndGet() == 3) {
+                try {
+                    // same keys, new process: the run_id in the checkpoint no longer answers, its cursor means nothing
+                    redis.restartFromSnapshot();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return inner.invoke(function, payload);
+        };
+        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "300"),
+                restartBeforeThird).run("resume-restart", manual());
+
+        assertThat(run.execution().status()).as("%s", run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(calls.get()).isGreaterThan(3);
+        List<Checkpoint> stored = checkpoints(out, "resume-restart");
+        // checkpoint 3 was written by the third invocation, which met the new server: it starts the item over
+        Checkpoint over = stored.stream().filter(c -> c.sequence() == 3).findFirst().orElseThrow();
+        assertThat(over.figures()).isNull();
+        assertThat(over.nodes()).singleElement().satisfies(p -> {
+            assertThat(p.cursor()).isEqualTo("0");
+            assertThat(p.restarts()).isEqualTo(1);
+        });
+        assertThat(stored.stream().filter(c -> c.sequence() == 2).findFirst().orElseThrow().figures()).isNotNull();
+        assertExpected(storedResult(out, "resume-restart"), small);
+    }
 }
