@@ -48,15 +48,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Work items continued from checkpoints through the whole state machine (local interpreter, real handlers): a
- * node of {@code cachecheck.resume.keys} keys (default 1,000,000) checked with a 2-second budget per invocation
- * ends exactly as one uninterrupted run, and a continuation that fails is retried from its checkpoint. Its own
- * redis-server ({@link RedisServerProcess}) and PostgreSQL schemas {@code cc_resume_big} and {@code cc_resume_small}.
+ * node checked with a small budget per invocation ends exactly as one uninterrupted run, a continuation that fails
+ * is retried from its checkpoint, and a server restart between invocations starts the item over.
+ *
+ * <p>The issue's figure is 1,000,000 keys with 2-second budgets: {@code -Dcachecheck.resume.keys=1000000}. That took
+ * 94 s of test time with the machine at load 22 (it is shared by several builds), too long for every build, so by
+ * default the node has 250,000 keys and the budget shrinks in proportion (500 ms), which keeps the number of
+ * continuations about the same. Its own redis-server ({@link RedisServerProcess}) and PostgreSQL schemas {@code cc_resume_big} and {@code cc_resume_small}.
  */
 class ResumableWorkItemIT {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final List<String> TENANTS = List.of("t0", "t1", "t2", "t3");
     /** Keys of the large node, spread over the four tenants; -Dcachecheck.resume.keys=... changes it. */
-    private static final int BIG_KEYS = Integer.getInteger("cachecheck.resume.keys", 1_000_000);
+    private static final int BIG_KEYS = Integer.getInteger("cachecheck.resume.keys", 250_000);
+    /** 2 s for 1M keys, in proportion for fewer. */
+    private static final long BUDGET_MILLIS = Math.max(100, 2000L * BIG_KEYS / 1_000_000);
     private static final int SMALL_KEYS = 200_000;
     private static final int UNMAPPED = 50;
 
@@ -269,7 +275,7 @@ class ResumableWorkItemIT {
     }
 
     @Test
-    void validate_whenTheNodeOutlastsManyTwoSecondBudgets_continuesFromCheckpointsToTheUninterruptedResult() throws Exception {
+    void validate_whenTheNodeOutlastsManySmallBudgets_continuesFromCheckpointsToTheUninterruptedResult() throws Exception {
         long t0 = System.nanoTime();
         Path whole = out.resolve("whole");
         AtomicInteger wholeFirst = new AtomicInteger();
@@ -280,19 +286,24 @@ class ResumableWorkItemIT {
         Path parts = out.resolve("parts");
         AtomicInteger first = new AtomicInteger();
         AtomicInteger continued = new AtomicInteger();
-        LocalWorkflow.Run resumed = workflow(parts, big, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "2000"),
+        LocalWorkflow.Run resumed = workflow(parts, big, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), Long.toString(BUDGET_MILLIS)),
                 counting(first, continued)).run("resume-parts", manual());
         long t2 = System.nanoTime();
-        System.out.printf("ResumableWorkItemIT: %,d keys uninterrupted in %d ms; with 2 s budgets in %d ms, %d invocations%n",
-                BIG_KEYS, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, first.get() + continued.get());
+        long largest;
+        try (Stream<Path> files = Files.list(parts.resolve("runs/resume-parts/checkpoints/shard-0"))) {
+            largest = files.mapToLong(f -> f.toFile().length()).max().orElse(0);
+        }
+        System.out.printf("ResumableWorkItemIT: %,d keys uninterrupted in %d ms; with %d ms budgets in %d ms, %d invocations,"
+                        + " largest checkpoint %,d bytes%n", BIG_KEYS, (t1 - t0) / 1_000_000, BUDGET_MILLIS,
+                (t2 - t1) / 1_000_000, first.get() + continued.get(), largest);
 
         assertThat(uninterrupted.execution().status()).as("%s", uninterrupted.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(resumed.execution().status()).as("%s", resumed.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(wholeFirst.get()).isEqualTo(1);
         assertThat(wholeContinued.get()).isZero();
         assertThat(first.get()).isEqualTo(1);
-        // about 100k keys/s here when the machine is idle, so 1M keys take 5 or more 2-second invocations
-        assertThat(continued.get()).as("continuations").isGreaterThanOrEqualTo(BIG_KEYS / 250_000);
+        // at most about 100k keys/s here, so at least 5 invocations of 2 s for 1M keys (in proportion for fewer)
+        assertThat(continued.get()).as("continuations").isGreaterThanOrEqualTo(4);
 
         ShardResult a = storedResult(whole, "resume-whole");
         ShardResult b = storedResult(parts, "resume-parts");
