@@ -20,6 +20,9 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
  * and the other nodes are still scanned; the deadline or a fatal error stops the scan. When another server starts
  * answering for a node (a restart, a failover), {@link NodeScan} begins that node's pass again from cursor 0, at
  * most {@code check.maxRetries} times; the keys it returns again are counted once ({@link ShardTally}).
+ *
+ * <p>With a pause instant, the scan stops there and keeps each node's cursor and server ({@link #positions()}) for
+ * a checkpoint; a later scanner goes on from them, on the same server only (docs/scale.md, "Resumable work items").
  */
 final class NodeScanner {
     private static final Logger LOG = LoggerFactory.getLogger(NodeScanner.class);

@@ -27,7 +27,9 @@ import java.util.Set;
  * result.
  *
  * <p>Memory is bounded by {@code check.maxBufferedKeys} (keys waiting for a batch) plus the worker queue; the one
- * part that grows with the keyspace is the set of counted keys ({@link CountedKeys}, about 17 bytes a key).
+ * part that grows with the keyspace is the set of counted keys ({@link CountedKeys}, about 17 bytes a key), and only
+ * with the keys one invocation scans: a check that runs out of time returns a {@link Checkpoint} instead, which
+ * holds no such set, and a later call goes on from it.
  * Anything that could not be checked is reported as {@link Skipped}, which makes the verdict INCOMPLETE: the
  * verdict is never CONSISTENT unless every key in scope was checked.
  */
