@@ -194,13 +194,18 @@ class ResumableWorkItemIT {
     }
 
     private LocalWorkflow workflow(Path dir, Dataset data, Map<String, String> settings, UnaryOperator<TaskInvoker> invoker) {
+        return workflow(dir, data, settings, invoker, Duration.ofMinutes(15));
+    }
+
+    private LocalWorkflow workflow(Path dir, Dataset data, Map<String, String> settings, UnaryOperator<TaskInvoker> invoker,
+                                   Duration functionTimeout) {
         Contract contract = data.contract();
         WorkflowEnvironment env = WorkflowEnvironment.builder().settings(Settings.of(settings))
                 .store(new DirectoryObjectStore(dir))
                 .notifier(new ConsoleNotifier(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
                 .contract(() -> contract).build();
         return new LocalWorkflow(env, LocalWorkflow.packagedDefinition(), AslOptions.defaults().withRetryIntervalScale(0),
-                Duration.ofMinutes(15), invoker);
+                functionTimeout, invoker);
     }
 
     private static JsonNode manual() throws Exception {
@@ -395,5 +400,28 @@ class ResumableWorkItemIT {
         });
         assertThat(stored.stream().filter(c -> c.sequence() == 2).findFirst().orElseThrow().figures()).isNotNull();
         assertExpected(storedResult(out, "resume-restart"), small);
+    }
+
+    @Test
+    void validate_afterTheLastAllowedContinuation_runsToTheDeadlineAndEndsIncomplete() throws Exception {
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger continued = new AtomicInteger();
+        // function timeout 31.5 s less the 30 s margin: each invocation's deadline is 1.5 s away, too little for the
+        // large node's keys (at most about 100k keys/s here); one continuation allowed
+        LocalWorkflow.Run run = workflow(out, big, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "200",
+                Settings.MAX_CONTINUATIONS.name(), "1"), counting(first, continued), Duration.ofMillis(31_500))
+                .run("resume-bound", Json.MAPPER.readTree(
+                        "{\"mode\":\"manual\",\"gate\":{\"maxDriftRatio\":1,\"failOnIncomplete\":false}}"));
+
+        assertThat(run.execution().status()).as("%s", run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(first.get()).isEqualTo(1);
+        assertThat(continued.get()).isEqualTo(1);
+        assertThat(checkpoints(out, "resume-bound")).extracting(Checkpoint::sequence).containsExactly(1);
+        ShardResult result = storedResult(out, "resume-bound");
+        assertThat(result.verdict()).isEqualTo(Verdict.INCOMPLETE);
+        assertThat(result.skipped()).isNotEmpty().allSatisfy(s -> assertThat(s.reason()).startsWith("deadline:"));
+        assertThat(result.skipped()).anySatisfy(s -> assertThat(s.reason())
+                .isEqualTo("deadline: scan of node stopped before the end"));
+        assertThat(result.keysScanned()).isLessThan(BIG_KEYS);
     }
 }
