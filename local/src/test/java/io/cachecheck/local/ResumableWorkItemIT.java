@@ -16,6 +16,7 @@ import io.cachecheck.local.asl.TaskFailedException;
 import io.cachecheck.local.asl.TaskInvoker;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.store.DirectoryObjectStore;
+import io.cachecheck.testing.RedisClusterProcess;
 import io.cachecheck.testing.RedisServerProcess;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.StoredShardResult;
@@ -24,8 +25,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClusterClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -40,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -63,7 +68,7 @@ class ResumableWorkItemIT {
     private static final int BIG_KEYS = Integer.getInteger("cachecheck.resume.keys", 250_000);
     /** 2 s for 1M keys, in proportion for fewer. */
     private static final long BUDGET_MILLIS = Math.max(100, 2000L * BIG_KEYS / 1_000_000);
-    private static final int SMALL_KEYS = 200_000;
+    private static final int SMALL_KEYS = 120_000;
     private static final int UNMAPPED = 50;
 
     private static RedisServerProcess redis;
@@ -140,17 +145,22 @@ class ResumableWorkItemIT {
         }
 
         Contract contract() {
+            return contract("redis://127.0.0.1:" + redis.port() + "/" + db, "standalone", 1);
+        }
+
+        Contract contract(String cacheUrl, String mode, int shards) {
             return ContractLoader.create().parse("""
                     version: 1
                     cache:
-                      url: "redis://127.0.0.1:%d/%d"
+                      url: "%s"
+                      mode: %s
                     source:
                       url: "%s"
                       auth:
                         username: postgres
                     tenants:
                       sql: SELECT tenant_id FROM %s.tenants WHERE active ORDER BY tenant_id
-                      shardCount: 1
+                      shardCount: %d
                     check:
                       graceMillis: 300
                       maxRetries: 1
@@ -161,7 +171,7 @@ class ResumableWorkItemIT {
                         valueType: string
                         sql: SELECT id, value FROM %s.items WHERE tenant_id = :tenant_id AND id IN (:id)
                         column: value
-                    """.formatted(redis.port(), db, PG.replace("jdbc:", "jdbc:aws-wrapper:"), schema, schema));
+                    """.formatted(cacheUrl, mode, PG.replace("jdbc:", "jdbc:aws-wrapper:"), schema, shards, schema));
         }
     }
 
@@ -199,7 +209,11 @@ class ResumableWorkItemIT {
 
     private LocalWorkflow workflow(Path dir, Dataset data, Map<String, String> settings, UnaryOperator<TaskInvoker> invoker,
                                    Duration functionTimeout) {
-        Contract contract = data.contract();
+        return workflow(dir, data.contract(), settings, invoker, functionTimeout);
+    }
+
+    private LocalWorkflow workflow(Path dir, Contract contract, Map<String, String> settings, UnaryOperator<TaskInvoker> invoker,
+                                   Duration functionTimeout) {
         WorkflowEnvironment env = WorkflowEnvironment.builder().settings(Settings.of(settings))
                 .store(new DirectoryObjectStore(dir))
                 .notifier(new ConsoleNotifier(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
@@ -356,8 +370,8 @@ class ResumableWorkItemIT {
             }
             return result;
         };
-        // 300 ms budgets: many invocations for 200,000 keys, on an idle machine too
-        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "300"), faults)
+        // 200 ms budgets: at least 6 invocations for 120,000 keys, on an idle machine too (at most about 100k keys/s)
+        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "200"), faults)
                 .run("resume-retry", manual());
 
         assertThat(run.execution().status()).as("%s", run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -423,5 +437,62 @@ class ResumableWorkItemIT {
         assertThat(result.skipped()).anySatisfy(s -> assertThat(s.reason())
                 .isEqualTo("deadline: scan of node stopped before the end"));
         assertThat(result.keysScanned()).isLessThan(BIG_KEYS);
+    }
+
+    @Test
+    void validate_onAClusterWithItemsContinuingAtOnce_endsAsTheUninterruptedRun() throws Exception {
+        // the first 100,000 of cc_resume_small's rows, cached in a 3-primary cluster: an item per shard and node
+        Dataset data = new Dataset("cc_resume_small", 0, 100_000);
+        try (RedisClusterProcess cluster = RedisClusterProcess.start(3)) {
+            try (RedisClusterClient client = RedisClusterClient.builder()
+                    .nodes(Set.of(new HostAndPort("127.0.0.1", cluster.ports().get(0)))).build();
+                 ClusterPipeline p = client.pipelined()) {
+                for (String tenant : TENANTS) {
+                    for (int id = 1; id <= data.perTenant(); id++) {
+                        p.set("rs:" + tenant + ":item:" + id, "v-" + id);
+                    }
+                }
+                for (int i = 0; i < UNMAPPED; i++) {
+                    p.set("rs-misc:" + i, "x");
+                }
+                p.sync();
+            }
+            Contract contract = data.contract(cluster.url(), "cluster", 2);
+            Path whole = out.resolve("whole");
+            Path parts = out.resolve("parts");
+            AtomicInteger first = new AtomicInteger();
+            AtomicInteger continued = new AtomicInteger();
+            LocalWorkflow.Run a = workflow(whole, contract, Map.of(), UnaryOperator.identity(), Duration.ofMinutes(15))
+                    .run("resume-cluster-whole", manual());
+            LocalWorkflow.Run b = workflow(parts, contract, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "300"),
+                    counting(first, continued), Duration.ofMinutes(15)).run("resume-cluster-parts", manual());
+
+            assertThat(a.execution().status()).as("%s", a.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(b.execution().status()).as("%s", b.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            List<String> items;
+            try (Stream<Path> files = Files.list(whole.resolve("runs/resume-cluster-whole/shards"))) {
+                items = files.map(f -> f.getFileName().toString()).sorted().toList();
+            }
+            // one item per (non-empty) shard and node: each loops on its own, several at once
+            assertThat(items.size()).isGreaterThanOrEqualTo(3).matches(n -> n % 3 == 0, "a multiple of the 3 nodes");
+            assertThat(first.get()).isEqualTo(items.size());
+            assertThat(continued.get()).as("continuations of the items").isGreaterThanOrEqualTo(items.size());
+            long stale = 0;
+            long orphan = 0;
+            long unmapped = 0;
+            for (String item : items) {
+                ShardResult x = StoredShardResult.fromJson(Files.readAllBytes(whole.resolve("runs/resume-cluster-whole/shards/" + item))).result();
+                ShardResult y = StoredShardResult.fromJson(Files.readAllBytes(parts.resolve("runs/resume-cluster-parts/shards/" + item))).result();
+                assertThat(figures(y)).as(item).isEqualTo(figures(x));
+                stale += x.count(DriftClass.STALE);
+                orphan += x.count(DriftClass.ORPHAN);
+                unmapped += x.count(DriftClass.UNMAPPED);
+            }
+            assertThat(stale).isEqualTo(data.count(Dataset::stale));
+            assertThat(orphan).isEqualTo(data.count(Dataset::orphan));
+            assertThat(unmapped).isEqualTo(UNMAPPED);
+            assertThat(b.auditLog().orElseThrow().summary()).isEqualTo(a.auditLog().orElseThrow().summary());
+            assertThat(a.auditLog().orElseThrow().summary().keysChecked()).isEqualTo(data.keys() + UNMAPPED);
+        }
     }
 }
