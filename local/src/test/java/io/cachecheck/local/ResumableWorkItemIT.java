@@ -434,8 +434,9 @@ class ResumableWorkItemIT {
         ShardResult result = storedResult(out, "resume-bound");
         assertThat(result.verdict()).isEqualTo(Verdict.INCOMPLETE);
         assertThat(result.skipped()).isNotEmpty().allSatisfy(s -> assertThat(s.reason()).startsWith("deadline:"));
+        // on a loaded machine the deadline can pass before the next SCAN is sent, which the reason then adds
         assertThat(result.skipped()).anySatisfy(s -> assertThat(s.reason())
-                .isEqualTo("deadline: scan of node stopped before the end"));
+                .startsWith("deadline: scan of node stopped before the end"));
         assertThat(result.keysScanned()).isLessThan(BIG_KEYS);
     }
 
