@@ -14,6 +14,11 @@ public interface ObjectStore {
     /** The object's bytes, or empty when there is none. */
     Optional<byte[]> get(String key);
 
+    /** The S3 bucket behind the store, or empty for a local directory. */
+    default Optional<String> bucket() {
+        return Optional.empty();
+    }
+
     /** A location a person can open: {@code s3://bucket/key} or a file path. */
     String location(String key);
 }

@@ -47,6 +47,11 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<String> bucket() {
+        return Optional.of(bucket);
+    }
+
+    @Override
     public String location(String key) {
         return "s3://" + bucket + "/" + key;
     }

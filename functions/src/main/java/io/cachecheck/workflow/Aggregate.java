@@ -66,8 +66,16 @@ public final class Aggregate {
     public record DiscoveryFacts(int tenantCount, long durationMillis) {
     }
 
+    /**
+     * @param shards       the shard summaries themselves (in-process callers and tests); or null, and then
+     * @param workItemsRef the run's work items (DiscoverShards' {@code workItemsRef}) and
+     * @param map          the Distributed Map's output: the results are read from its ResultWriter manifest
+     */
     public record Request(String runId, Instant startedAt, JsonNode input, DiscoveryFacts discovery,
-                          List<ShardSummary> shards) {
+                          List<ShardSummary> shards, String workItemsRef, MapResults.MapOutput map) {
+        public Request(String runId, Instant startedAt, JsonNode input, DiscoveryFacts discovery, List<ShardSummary> shards) {
+            this(runId, startedAt, input, discovery, shards, null, null);
+        }
     }
 
     /** What Aggregate returns, and the run's figures (the handler turns them into metrics). */
@@ -78,9 +86,14 @@ public final class Aggregate {
         Instant start = env.clock().instant();
         String runId = RunIds.check("runId", request.runId());
         ExecutionInput input = ExecutionInputParser.parse(request.input());
-        if (request.shards() == null) {
-            throw new InvalidInputException("shards: is required; pass the Map state's output");
+        if (request.shards() == null && request.workItemsRef() == null) {
+            throw new InvalidInputException("workItemsRef: is required; pass DiscoverShards' workItemsRef and the Map"
+                    + " state's output as map");
         }
+        // The Distributed Map's results are in the store (ResultWriter), never in the state; every work item without
+        // one is an INCOMPLETE placeholder.
+        List<ShardSummary> shards = request.shards() != null ? request.shards()
+                : MapResults.read(env.store(), runId, request.workItemsRef(), request.map());
         Instant startedAt = request.startedAt() == null ? start : request.startedAt();
         KeyRedactor redactor = env.redactor();
         List<ShardOutcome> outcomes = new ArrayList<>();
@@ -88,7 +101,7 @@ public final class Aggregate {
         List<ShardResult> results = new ArrayList<>();
         Map<String, String> realKeys = new LinkedHashMap<>();
         Set<String> tenants = new LinkedHashSet<>(input.tenantScope());
-        for (ShardSummary s : request.shards()) {
+        for (ShardSummary s : shards) {
             ShardOutcome outcome = outcome(runId, s, redactor, realKeys);
             tenants.addAll(outcome.tenants());
             if (outcome.result() != null) {
@@ -100,7 +113,7 @@ public final class Aggregate {
         steps.add(new AuditStep("validate-input", "succeeded", 0, Map.of("mode", input.mode().id())));
         if (request.discovery() != null) {
             steps.add(new AuditStep("discover-shards", "succeeded", request.discovery().durationMillis(),
-                    Map.of("activeTenants", request.discovery().tenantCount(), "shards", request.shards().size())));
+                    Map.of("activeTenants", request.discovery().tenantCount(), "shards", shards.size())));
         }
         GateThresholds g = input.gate();
         Trigger trigger = new Trigger(input.mode().id(), input.allTenants() ? null : input.tenantScope(),

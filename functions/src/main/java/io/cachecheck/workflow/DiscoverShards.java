@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The first two steps of a run: {@code validate} normalizes the execution input, {@code discover} lists the active
  * tenants and plans the work items. The active tenants are stored under {@code runs/<runId>/tenants.json}, where the
- * shard that reports unmapped keys reads them, so the state carries only the plan.
+ * shard that reports unmapped keys reads them, and the work items under {@code runs/<runId>/work-items.json}, where
+ * the Distributed Map reads them: the state carries only their locations, so a run has no work-item cap of its own.
  */
 public final class DiscoverShards {
     private final WorkflowEnvironment env;
@@ -33,37 +34,29 @@ public final class DiscoverShards {
     public record ValidatedRun(String runId, Instant startedAt, JsonNode input) {
     }
 
-    /** The result of {@code discover}. */
-    public record Discovery(List<ShardWorkItem> shards, int tenantCount, String tenantsRef, long durationMillis) {
+    /**
+     * The result of {@code discover}: where the work items are, not the items themselves. The Distributed Map reads
+     * them from {@code workItemsRef} (its ItemReader) and writes its results under {@code resultsPrefix} (its
+     * ResultWriter), so the state stays the same few hundred bytes whatever the number of items.
+     *
+     * @param shards the planned items, for in-process callers; never serialized into the state
+     */
+    public record Discovery(String workItemsRef, String resultsPrefix, int itemCount, int tenantCount,
+                            String tenantsRef, long durationMillis,
+                            @com.fasterxml.jackson.annotation.JsonIgnore List<ShardWorkItem> shards) {
     }
 
     /**
-     * Above this many bytes of tenant ids in the plan, tenant lists are stored and referenced. It leaves most of the
-     * 256 KiB payload quota to the rest of the state (input, shard summaries).
+     * Above this many bytes of tenant ids, a work item's tenant list is stored and referenced. Each child execution
+     * of the Map carries one item (and a failed one's Catch copies its tenants), so this bounds every state of the
+     * run, far under the 256 KiB payload quota.
      */
-    static final int MAX_INLINE_TENANT_BYTES = 64 * 1024;
+    static final int MAX_INLINE_TENANT_BYTES = 4 * 1024;
 
-    /**
-     * The most work items one run may plan. The state after the Map holds every item (about 300 bytes with a
-     * tenant list reference) and every shard summary (about 450 bytes): 250 of each stay well under 256 KiB.
-     */
-    static final int MAX_WORK_ITEMS = 250;
-
-    static void checkWorkItemCount(int items, int cacheNodes) {
-        if (items > MAX_WORK_ITEMS) {
-            throw new io.cachecheck.error.ContractException("tenants: the run plans " + items + " work items (shards"
-                    + (cacheNodes > 1 ? " x " + cacheNodes + " cache nodes" : "") + "), more than the " + MAX_WORK_ITEMS
-                    + " one Step Functions execution can carry under its 256 KiB state quota; lower tenants.shardCount"
-                    + " (or group tenants into fewer tenants.shardColumn values), or split the run with tenantScope");
-        }
-    }
-
-    static long inlineTenantBytes(List<ShardWorkItem> items) {
+    static long inlineTenantBytes(ShardWorkItem item) {
         long bytes = 0;
-        for (ShardWorkItem item : items) {
-            for (String tenant : item.tenants()) {
-                bytes += tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3; // quotes and comma
-            }
+        for (String tenant : item.tenants()) {
+            bytes += tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3; // quotes and comma
         }
         return bytes;
     }
@@ -98,25 +91,27 @@ public final class DiscoverShards {
             tenants = ShardPlanner.discover(contract, source);
         }
         List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.coverage());
-        checkWorkItemCount(items.size(), nodes.nodes().size());
         io.cachecheck.check.ItemOptions options = input.itemOptions(items.size());
         if (!options.equals(io.cachecheck.check.ItemOptions.NONE)) {
             items = items.stream().map(i -> i.withOptions(options)).toList();
         }
         String tenantsRef = RunIds.tenantsKey(runId);
         env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");
-        if (inlineTenantBytes(items) > MAX_INLINE_TENANT_BYTES) {
-            // Step Functions fails the whole execution (States.DataLimitExceeded, which no Catch handles) when a
-            // state's data passes 256 KiB, so large tenant lists go to the store and the items carry references.
-            List<ShardWorkItem> referenced = new ArrayList<>(items.size());
-            for (ShardWorkItem item : items) {
+        List<ShardWorkItem> stored = new ArrayList<>(items.size());
+        for (ShardWorkItem item : items) {
+            if (inlineTenantBytes(item) > MAX_INLINE_TENANT_BYTES) {
+                // A child execution's state over 256 KiB fails it with States.DataLimitExceeded, which no Catch
+                // handles, so a shard with thousands of tenants carries a reference to its list instead.
                 String ref = RunIds.workTenantsKey(runId, item.shardId());
                 env.store().put(ref, Json.bytes(item.tenants()), "application/json");
-                referenced.add(item.withTenantsRef(ref));
+                item = item.withTenantsRef(ref);
             }
-            items = referenced;
+            stored.add(item);
         }
-        return new Discovery(items, tenants.ids().size(), tenantsRef,
-                Duration.between(start, env.clock().instant()).toMillis());
+        // The item list goes to the store, never into the state: the Map's ItemReader reads it from there.
+        String workItemsRef = RunIds.workItemsKey(runId);
+        env.store().put(workItemsRef, Json.bytes(stored), "application/json");
+        return new Discovery(workItemsRef, RunIds.mapResultsPrefix(runId), stored.size(), tenants.ids().size(),
+                tenantsRef, Duration.between(start, env.clock().instant()).toMillis(), List.copyOf(stored));
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param mode           why the run was started
  * @param tenantScope    the tenants to check; empty = all active tenants
  * @param gate           the gate thresholds
- * @param maxConcurrency shards validated at once (Map MaxConcurrency), 1..40
+ * @param maxConcurrency shards validated at once (Map MaxConcurrency), 1..10000
  * @param remediate      whether drift may be repaired
  * @param baseline       {@code latest}, {@code none} or a run id
  * @param remediation    the caps of remediation (defaults: {@link Limits#defaults()})

@@ -30,7 +30,11 @@ public final class ExecutionInputParser {
     static final double MAX_WRITES_PER_SECOND_LIMIT = 100_000;
     private static final Set<String> GATE = Set.of("maxDriftRatio", "failOnIncomplete", "failOnRegression", "allowRemediation",
             "scoreTolerance");
-    public static final int MAX_CONCURRENCY = 40;
+    /**
+     * The most child executions a Distributed Map runs at once (its MaxConcurrency quota). What a run can really use
+     * is bounded by the account's Lambda concurrency and the database's and cache's connections: docs/scale.md.
+     */
+    public static final int MAX_CONCURRENCY = 10_000;
 
     private ExecutionInputParser() {
     }

@@ -34,6 +34,16 @@ public final class RunIds {
         return "runs/" + runId + "/work/" + shardId + ".tenants.json";
     }
 
+    /** The run's work items, a JSON array of {@link io.cachecheck.check.ShardWorkItem}: the Map's ItemReader reads it. */
+    public static String workItemsKey(String runId) {
+        return "runs/" + runId + "/work-items.json";
+    }
+
+    /** Where the Map's ResultWriter writes {@code <uuid>/manifest.json} and the result files of the run. */
+    public static String mapResultsPrefix(String runId) {
+        return "runs/" + runId + "/map";
+    }
+
     public static String shardKey(String runId, String shardId) {
         return "runs/" + runId + "/shards/" + shardId + ".json";
     }

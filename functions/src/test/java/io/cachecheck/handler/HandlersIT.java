@@ -162,11 +162,11 @@ class HandlersIT {
 
     @Test
     void discoverShards_whenInputInvalid_throwsInvalidInputNamingTheField() {
-        Map<String, Object> event = Map.of("operation", "validate", "runId", "r1", "input", Map.of("mode", "manual", "maxConcurrency", 99));
+        Map<String, Object> event = Map.of("operation", "validate", "runId", "r1", "input", Map.of("mode", "manual", "maxConcurrency", 10001));
 
         assertThatThrownBy(() -> invoke(new DiscoverShardsHandler(env), event))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("maxConcurrency: 99 is invalid; use a whole number from 1 to 40 (default 4)");
+                .hasMessage("maxConcurrency: 10001 is invalid; use a whole number from 1 to 10000 (default 4)");
     }
 
     @ParameterizedTest
@@ -175,8 +175,13 @@ class HandlersIT {
         JsonNode result = invoke(new DiscoverShardsHandler(env), event);
 
         assertThat(result.get("tenantCount").asInt()).isEqualTo(4);
+        assertThat(result.has("shards")).as("the items go to the store, not into the state").isFalse();
+        assertThat(result.get("workItemsRef").asText()).isEqualTo("runs/sample-run/work-items.json");
+        assertThat(result.get("resultsPrefix").asText()).isEqualTo("runs/sample-run/map");
+        JsonNode items = Json.MAPPER.readTree(object("runs/sample-run/work-items.json"));
+        assertThat(result.get("itemCount").asInt()).isEqualTo(items.size());
         Set<String> planned = new HashSet<>();
-        result.get("shards").forEach(s -> s.get("tenants").forEach(t -> planned.add(t.asText())));
+        items.forEach(s -> s.get("tenants").forEach(t -> planned.add(t.asText())));
         assertThat(planned).containsExactlyInAnyOrderElementsOf(DriftDataset.TENANTS);
         assertThat(Json.MAPPER.readTree(object("runs/sample-run/tenants.json")))
                 .isEqualTo(Json.MAPPER.valueToTree(List.of("acme", "globex", "initech", "umbrella")));

@@ -1,43 +1,54 @@
 package io.cachecheck.workflow;
 
 import io.cachecheck.check.ShardWorkItem;
-import io.cachecheck.error.ContractException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DiscoverShardsTest {
     @Test
-    void checkWorkItemCount_overTheCap_namesTheSettingsToChange() {
-        assertThatCode(() -> DiscoverShards.checkWorkItemCount(DiscoverShards.MAX_WORK_ITEMS, 6)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> DiscoverShards.checkWorkItemCount(300, 6))
-                .isInstanceOf(ContractException.class)
-                .hasMessageContaining("300 work items (shards x 6 cache nodes)")
-                .hasMessageContaining("tenants.shardCount");
+    void discovery_asTheStateSeesIt_carriesWhereTheItemsAreAndNotTheItems() {
+        List<ShardWorkItem> items = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            items.add(new ShardWorkItem("shard-" + i, List.of("tenant-" + i), List.of(), i == 0));
+        }
+        DiscoverShards.Discovery discovery = new DiscoverShards.Discovery(RunIds.workItemsKey("r1"),
+                RunIds.mapResultsPrefix("r1"), items.size(), items.size(), RunIds.tenantsKey("r1"), 12, items);
+
+        String json = new String(Json.bytes(discovery), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"workItemsRef\":\"runs/r1/work-items.json\",\"resultsPrefix\":\"runs/r1/map\","
+                + "\"itemCount\":10000,\"tenantCount\":10000,\"tenantsRef\":\"runs/r1/tenants.json\",\"durationMillis\":12}");
+        assertThat(discovery.shards()).hasSize(10_000);
     }
 
     @Test
-    void maxWorkItems_withLongestIdsAndSummaries_fitsTheStepFunctionsPayloadQuota() throws Exception {
-        String runId = "r".repeat(128); // the longest run id RunIds accepts
-        List<ShardWorkItem> items = new ArrayList<>();
-        List<ShardSummary> summaries = new ArrayList<>();
-        for (int i = 0; i < DiscoverShards.MAX_WORK_ITEMS; i++) {
-            String shardId = "shard-" + (100_000 + i) + ".node-" + (i % 500);
-            items.add(new ShardWorkItem(shardId, List.of(), List.of("cache-node-0123456789.abcdef.0001.use1.cache.amazonaws.com:6379"),
-                    i == 0, RunIds.workTenantsKey(runId, shardId)));
-            java.util.Map<io.cachecheck.check.DriftClass, Long> counts = new java.util.EnumMap<>(io.cachecheck.check.DriftClass.class);
-            for (io.cachecheck.check.DriftClass c : io.cachecheck.check.DriftClass.values()) {
-                counts.put(c, 9_999_999_999L);
-            }
-            summaries.add(new ShardSummary(shardId, io.cachecheck.check.Verdict.INCOMPLETE, counts, 9_999_999_999L,
-                    9_999_999_999L, 1000, 100_000, RunIds.shardKey(runId, shardId), 899_999, null, null, null));
+    void inlineTenantBytes_countsEachIdWithItsQuotesAndComma() {
+        ShardWorkItem item = new ShardWorkItem("shard-0", List.of("a", "bcd", "é"), List.of(), false);
+        assertThat(DiscoverShards.inlineTenantBytes(item)).isEqualTo((1 + 3) + (3 + 3) + (2 + 3));
+    }
+
+    @Test
+    void largestInlineItem_asAFailedChildsState_staysFarUnderThePayloadQuota() {
+        // The largest item DiscoverShards leaves inline, then what ShardFailed makes of it: the biggest state a
+        // child execution holds, whatever the number of items.
+        List<String> tenants = new ArrayList<>();
+        long bytes = 0;
+        while (bytes + 64 + 3 <= DiscoverShards.MAX_INLINE_TENANT_BYTES) {
+            tenants.add("t".repeat(60) + String.format("%04d", tenants.size()));
+            bytes += 64 + 3;
         }
-        int bytes = Json.bytes(java.util.Map.of("discovery", java.util.Map.of("shards", items), "shards", summaries)).length;
-        assertThat(bytes).isLessThan(256 * 1024 - 32 * 1024); // 32 KiB left for the input and failed shards' causes
+        ShardWorkItem item = new ShardWorkItem("shard-" + "9".repeat(64), tenants,
+                List.of("cache-node-0123456789.abcdef.0001.use1.cache.amazonaws.com:6379"), true);
+        assertThat(DiscoverShards.inlineTenantBytes(item)).isLessThanOrEqualTo(DiscoverShards.MAX_INLINE_TENANT_BYTES);
+        Map<String, Object> failed = Map.of("runId", "r".repeat(128), "item", item, "error",
+                Map.of("Error", "io.cachecheck.error.SourceUnavailableException", "Cause", "c".repeat(2048)));
+
+        assertThat(Json.bytes(failed).length).isLessThan(8 * 1024);
     }
 }

@@ -80,7 +80,7 @@ class ExecutionInputParserTest {
             "{'mode':'manual','tenantScope':'some'}|tenantScope: \"some\" is invalid",
             "{'mode':'gate','gate':{'maxDriftRatio':2}}|gate.maxDriftRatio: 2 is invalid; use a number from 0 to 1",
             "{'mode':'gate','gate':{'maxDrift':0.1}}|gate.maxDrift: unknown field",
-            "{'mode':'manual','maxConcurrency':41}|maxConcurrency: 41 is invalid; use a whole number from 1 to 40",
+            "{'mode':'manual','maxConcurrency':10001}|maxConcurrency: 10001 is invalid; use a whole number from 1 to 10000",
             "{'mode':'manual','maxConcurrency':0}|maxConcurrency: 0 is invalid",
             "{'mode':'manual','remediate':'yes'}|remediate: \"yes\" is not a boolean",
             "{'mode':'gate','remediate':true}|remediate: a gate run must not change the cache",

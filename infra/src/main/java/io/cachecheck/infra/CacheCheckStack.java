@@ -48,6 +48,7 @@ import software.amazon.awscdk.services.events.targets.CodePipeline;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Code;
@@ -97,6 +98,15 @@ public final class CacheCheckStack extends Stack {
   private static final String RUNS_OBJECTS = RUNS_PREFIX + "*";
   private static final String BASELINE_OBJECTS = BASELINES_PREFIX + "*";
   private static final String AUDIT_LOG_OBJECTS = AUDIT_PREFIX + "*";
+  /** Objects the Distributed Map reads (its ItemReader) and writes (its ResultWriter), for every run. */
+  static final String WORK_ITEMS_OBJECTS = RUNS_PREFIX + "*/work-items.json";
+  static final String MAP_RESULT_OBJECTS = RUNS_PREFIX + "*/map/*";
+  /**
+   * Appended to the stack name to name the state machine. A Distributed Map starts child executions of its own
+   * state machine, so the role needs states:StartExecution on it; a known name gives that ARN without a reference
+   * from the role to the state machine, which would be a dependency cycle.
+   */
+  static final String STATE_MACHINE_NAME_SUFFIX = "-validation";
   /** The object of the example pipeline's source bucket whose upload starts the pipeline. */
   static final String PIPELINE_SOURCE_KEY = "release.zip";
 
@@ -436,21 +446,57 @@ public final class CacheCheckStack extends Stack {
         .retention(LOG_RETENTION)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
+    String name = stateMachineName();
     var result = StateMachine.Builder.create(this, "StateMachine")
+        .stateMachineName(name)
         // Standard: CodePipeline's Step Functions action waits for, and fails on, Standard only.
         .stateMachineType(StateMachineType.STANDARD)
         .definitionBody(DefinitionBody.fromString(definition))
         .definitionSubstitutions(Map.of(
             "DiscoverShardsFunctionArn", functions.discoverShardsAlias().getFunctionArn(),
             "ValidateShardFunctionArn", functions.validateShardAlias().getFunctionArn(),
-            "AggregateFunctionArn", functions.aggregateAlias().getFunctionArn()))
+            "AggregateFunctionArn", functions.aggregateAlias().getFunctionArn(),
+            "AuditBucketName", auditBucket.getBucketName()))
         .timeout(EXECUTION_TIMEOUT)
         .tracingEnabled(true)
         // Execution data would copy tenant keys and values into the logs; log transitions only.
         .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
         .build();
     functions.aliases().forEach(alias -> alias.grantInvoke(result));
+    grantDistributedMap(result, name);
     return result;
+  }
+
+  String stateMachineName() {
+    return getStackName() + STATE_MACHINE_NAME_SUFFIX;
+  }
+
+  /**
+   * What the Distributed Map ValidateShards needs (docs/infrastructure.md, "IAM"): to start, describe and stop its
+   * child executions, which are executions of this state machine (execution:<name>/<label>:<id>); to read the run's
+   * work items (ItemReader); and to write the Map run's results (ResultWriter: PutObject, and the multipart upload
+   * actions AWS documents for it). S3 access is limited to those two key patterns under runs/; the bucket key's
+   * encrypt/decrypt come with the grants.
+   */
+  private void grantDistributedMap(StateMachine machine, String name) {
+    String self = formatArn(ArnComponents.builder().service("states").resource("stateMachine").resourceName(name)
+        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    String children = formatArn(ArnComponents.builder().service("states").resource("execution")
+        .resourceName(name + "/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    machine.addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("states:StartExecution"))
+        .resources(List.of(self))
+        .build());
+    machine.addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("states:DescribeExecution", "states:StopExecution"))
+        .resources(List.of(children))
+        .build());
+    auditBucket.grantRead(machine, WORK_ITEMS_OBJECTS);
+    auditBucket.grantPut(machine, MAP_RESULT_OBJECTS);
+    machine.addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("s3:GetObject", "s3:ListMultipartUploadParts"))
+        .resources(List.of(auditBucket.arnForObjects(MAP_RESULT_OBJECTS)))
+        .build());
   }
 
   private void createSchedule() {

@@ -20,8 +20,14 @@ final class NagFindings {
     suppressFunctions(stack);
     suppress(stack.stateMachine().getRole(), "AwsSolutions-IAM5",
         "Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, PutResourcePolicy) and"
-            + " X-Ray (PutTraceSegments, GetSampling*) do not support resource-level permissions.",
-        "Resource::*");
+            + " X-Ray (PutTraceSegments, GetSampling*) do not support resource-level permissions. The"
+            + " Distributed Map describes and stops its own child executions, whose ids are made per run"
+            + " (execution:<this state machine>/*), reads each run's work items (runs/*/work-items.json) and"
+            + " writes each run's Map results (runs/*/map/*): every wildcard is the run id or the child id.",
+        "Resource::*",
+        regex("^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+            + ".+-validation/\\*$"),
+        regex("^Resource::<AuditBucket[0-9A-F]+\\.Arn>/runs/\\*/(work-items\\.json|map/\\*)$"));
     var pipeline = stack.getNode().tryFindChild("ExamplePipeline");
     if (pipeline != null) {
       suppress(pipeline, "AwsSolutions-IAM5",

@@ -104,6 +104,8 @@ class CacheCheckLocalStackTest {
       for (String name : new String[] {"DiscoverShards", "ValidateShard", "Aggregate"}) {
         aliases.put(name + "FunctionArn", deploy(lambda, name, bucket, env));
       }
+      // the Distributed Map's ItemReader and ResultWriter use the audit bucket
+      aliases.put("AuditBucketName", bucket);
 
       String definition = Files.readString(TestStacks.stateMachineDefinition());
       for (Map.Entry<String, String> alias : aliases.entrySet()) {

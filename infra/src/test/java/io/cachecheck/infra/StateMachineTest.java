@@ -55,7 +55,8 @@ class StateMachineTest {
   @Test
   void substitutions_mapEachPlaceholderToTheAliasOfItsFunction() {
     JsonNode subs = stateMachine.get("DefinitionSubstitutions");
-    assertThat(subs.size()).isEqualTo(3);
+    assertThat(subs.size()).isEqualTo(4);
+    assertThat(subs.get("AuditBucketName").get("Ref").asText()).startsWith("AuditBucket");
     for (String name : new String[] {"DiscoverShards", "ValidateShard", "Aggregate"}) {
       String ref = subs.get(name + "FunctionArn").get("Ref").asText();
       assertThat(ref).startsWith("Functions" + name + "LiveAlias");
@@ -81,6 +82,70 @@ class StateMachineTest {
     template.findResources("AWS::Lambda::Alias").keySet()
         .forEach(id -> expected.add("{\"Ref\":\"" + id + "\"}"));
     assertThat(invokeResources).isEqualTo(expected);
+  }
+
+  @Test
+  void validateShards_isADistributedMapReadingAndWritingTheAuditBucket() throws Exception {
+    JsonNode map = JSON.readTree(substitutedDefinition()).at("/States/ValidateShards");
+    String bucket = "<Ref:" + stateMachine.get("DefinitionSubstitutions").get("AuditBucketName").get("Ref").asText() + ">";
+    assertThat(map.at("/ItemProcessor/ProcessorConfig/Mode").asText()).isEqualTo("DISTRIBUTED");
+    assertThat(map.at("/ItemProcessor/ProcessorConfig/ExecutionType").asText()).isEqualTo("STANDARD");
+    assertThat(map.at("/ItemReader/Parameters/Bucket").asText()).isEqualTo(bucket);
+    assertThat(map.at("/ResultWriter/Parameters/Bucket").asText()).isEqualTo(bucket);
+    assertThat(map.has("ItemsPath")).isFalse();
+  }
+
+  @Test
+  void stateMachine_hasTheNameItsOwnStartExecutionGrantNames() {
+    assertThat(stateMachine.get("StateMachineName").asText()).isEqualTo("CacheCheckTest-validation");
+  }
+
+  @Test
+  void stateMachineRole_startsDescribesAndStopsOnlyItsOwnChildExecutions_andReachesOnlyTheMapsObjects() {
+    var statements = new java.util.ArrayList<JsonNode>();
+    roleStatements().forEach(statements::add);
+    var byAction = new java.util.HashMap<String, java.util.Set<String>>();
+    for (JsonNode statement : statements) {
+      assertThat(statement.get("Effect").asText()).isEqualTo("Allow");
+      var actions = new java.util.ArrayList<String>();
+      if (statement.get("Action").isArray()) {
+        statement.get("Action").forEach(a -> actions.add(a.asText()));
+      } else {
+        actions.add(statement.get("Action").asText());
+      }
+      var resources = new java.util.ArrayList<JsonNode>();
+      if (statement.get("Resource").isArray()) {
+        statement.get("Resource").forEach(resources::add);
+      } else {
+        resources.add(statement.get("Resource"));
+      }
+      for (String action : actions) {
+        resources.forEach(r -> byAction.computeIfAbsent(action, k -> new java.util.TreeSet<>()).add(render(r)));
+      }
+    }
+    String arn = "arn:<Ref:AWS::Partition>:states:<Ref:AWS::Region>:<Ref:AWS::AccountId>:";
+    assertThat(byAction.get("states:StartExecution")).containsExactly(arn + "stateMachine:CacheCheckTest-validation");
+    assertThat(byAction.get("states:DescribeExecution")).containsExactly(arn + "execution:CacheCheckTest-validation/*");
+    assertThat(byAction.get("states:StopExecution")).containsExactly(arn + "execution:CacheCheckTest-validation/*");
+    assertThat(byAction.keySet()).noneMatch(a -> a.startsWith("s3:Delete"));
+    var objects = new HashSet<String>();
+    byAction.forEach((action, resources) -> {
+      if (action.startsWith("s3:")) {
+        resources.stream().filter(r -> r.contains("/")).forEach(objects::add);
+      }
+    });
+    assertThat(objects).hasSize(2).allSatisfy(r -> assertThat(r).matches("<AuditBucket[0-9A-F]+\\.Arn>/runs/\\*/(work-items\\.json|map/\\*)"));
+    assertThat(byAction.get("s3:GetObject")).anyMatch(r -> r.endsWith("/runs/*/work-items.json"));
+    assertThat(byAction.get("s3:PutObject")).allMatch(r -> r.endsWith("/runs/*/map/*"));
+    assertThat(byAction.get("s3:ListMultipartUploadParts")).anyMatch(r -> r.endsWith("/runs/*/map/*"));
+    assertThat(byAction.get("s3:AbortMultipartUpload")).allMatch(r -> r.endsWith("/runs/*/map/*"));
+  }
+
+  private static JsonNode roleStatements() {
+    return template.findResources("AWS::IAM::Policy").entrySet().stream()
+        .filter(e -> e.getKey().startsWith("StateMachineRoleDefaultPolicy"))
+        .map(e -> JSON.valueToTree(e.getValue()).at("/Properties/PolicyDocument/Statement"))
+        .findFirst().orElseThrow();
   }
 
   @Test
@@ -110,6 +175,9 @@ class StateMachineTest {
     }
     if (node.has("Ref")) {
       return "<Ref:" + node.get("Ref").asText() + ">";
+    }
+    if (node.has("Fn::GetAtt")) {
+      return "<" + node.get("Fn::GetAtt").get(0).asText() + "." + node.get("Fn::GetAtt").get(1).asText() + ">";
     }
     if (node.has("Fn::Join")) {
       var parts = new StringBuilder();

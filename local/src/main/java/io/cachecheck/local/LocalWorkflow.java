@@ -11,6 +11,7 @@ import io.cachecheck.handler.ValidateShardHandler;
 import io.cachecheck.local.asl.AslInterpreter;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionResult;
+import io.cachecheck.local.asl.S3Objects;
 import io.cachecheck.local.asl.TaskFailedException;
 import io.cachecheck.local.asl.TaskInvoker;
 import io.cachecheck.workflow.Json;
@@ -40,6 +41,9 @@ public final class LocalWorkflow {
             "DiscoverShardsFunctionArn", "cachecheck-DiscoverShards",
             "ValidateShardFunctionArn", "cachecheck-ValidateShard",
             "AggregateFunctionArn", "cachecheck-Aggregate");
+
+    /** The bucket name the definition's ItemReader and ResultWriter get when the run store is a local directory. */
+    static final String LOCAL_BUCKET = "cachecheck-local-store";
 
     private final WorkflowEnvironment env;
     private final AslInterpreter interpreter;
@@ -72,7 +76,11 @@ public final class LocalWorkflow {
                 FUNCTIONS.get("DiscoverShardsFunctionArn"), new DiscoverShardsHandler(env),
                 FUNCTIONS.get("ValidateShardFunctionArn"), new ValidateShardHandler(env),
                 FUNCTIONS.get("AggregateFunctionArn"), new AggregateHandler(env));
-        this.interpreter = AslInterpreter.create(definitionJson, FUNCTIONS, invoker.apply(this::invoke), options);
+        String bucket = env.store().bucket().orElse(LOCAL_BUCKET);
+        Map<String, String> substitutions = new java.util.HashMap<>(FUNCTIONS);
+        substitutions.put("AuditBucketName", bucket);
+        this.interpreter = AslInterpreter.create(definitionJson, substitutions, invoker.apply(this::invoke), options,
+                new StoreObjects(env.store(), bucket));
     }
 
     /** The packaged definition. */
@@ -109,6 +117,31 @@ public final class LocalWorkflow {
             }
         });
         return new Run(runId, result, log, env.store().location(key));
+    }
+
+    /**
+     * The Distributed Map's S3 objects on the run store: the same keys as in the bucket in AWS. Only the store's
+     * bucket (or, for a directory, {@link #LOCAL_BUCKET}) is served, as the state machine role may reach only the
+     * audit bucket.
+     */
+    private record StoreObjects(io.cachecheck.store.ObjectStore store, String bucket) implements S3Objects {
+        @Override
+        public Optional<byte[]> get(String bucket, String key) {
+            return store.get(checked(bucket, key));
+        }
+
+        @Override
+        public void put(String bucket, String key, byte[] content) {
+            store.put(checked(bucket, key), content, "application/json");
+        }
+
+        private String checked(String requested, String key) {
+            if (!bucket.equals(requested)) {
+                throw new IllegalArgumentException("bucket '" + requested + "' is not the run store's bucket '" + bucket
+                        + "'; the definition must use ${AuditBucketName}");
+            }
+            return key;
+        }
     }
 
     private JsonNode invoke(String functionName, JsonNode payload) {

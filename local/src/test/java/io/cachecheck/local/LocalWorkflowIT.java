@@ -295,11 +295,11 @@ class LocalWorkflowIT {
         assertThat(log.trigger().maxDriftRatio()).isEqualTo(0.001);
         // an error in the file names the file's field, not an option that was never typed
         Path badFile = out.resolve("bad-input.json");
-        Files.writeString(badFile, "{\"mode\": \"manual\", \"maxConcurrency\": 99}");
+        Files.writeString(badFile, "{\"mode\": \"manual\", \"maxConcurrency\": 10001}");
         int bad = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
                 "--input", badFile.toString(), "--quiet"});
         assertThat(bad).isEqualTo(2);
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("InvalidInput: maxConcurrency: 99 is invalid")
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("InvalidInput: maxConcurrency: 10001 is invalid")
                 .doesNotContain("--max-concurrency");
         assertThat(mixed).isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: --input " + gateSample
@@ -315,7 +315,7 @@ class LocalWorkflowIT {
         Files.writeString(contract, contractText("127.0.0.1:5432"));
 
         int badInput = cli.run(new String[]{"validate", "--contract", contract.toString(), "--out", out.toString(),
-                "--max-concurrency", "99", "--quiet"});
+                "--max-concurrency", "10001", "--quiet"});
         Files.writeString(contract, "version: 1\ncache: {url: 'http://x'}\n");
         int badContract = cli.run(new String[]{"validate", "--contract", contract.toString(), "--quiet"});
 
@@ -323,7 +323,7 @@ class LocalWorkflowIT {
         assertThat(badContract).isEqualTo(2);
         List<String> lines = stderr.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         assertThat(lines).containsExactly(
-                "error: --max-concurrency: 99 is invalid; use a whole number from 1 to 40 (default 4) [execution input field"
+                "error: --max-concurrency: 10001 is invalid; use a whole number from 1 to 10000 (default 4) [execution input field"
                         + " maxConcurrency] (run " + runIdIn(lines.get(0)) + " FAILED at ValidateInput: InvalidInput)",
                 "error: cache.url: 'http://x' must start with redis:// or rediss:// (TLS)");
     }

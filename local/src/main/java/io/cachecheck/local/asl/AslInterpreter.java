@@ -20,13 +20,15 @@ public final class AslInterpreter {
     private final JsonNode definition;
     private final TaskInvoker invoker;
     private final AslOptions options;
+    private final S3Objects objects;
     /** Runs Task invocations that have a TimeoutSeconds, so the state can give up on them. */
     private final ExecutorService taskThreads = Executors.newCachedThreadPool(Execution.daemonThreads("asl-task-"));
 
-    private AslInterpreter(JsonNode definition, TaskInvoker invoker, AslOptions options) {
+    private AslInterpreter(JsonNode definition, TaskInvoker invoker, AslOptions options, S3Objects objects) {
         this.definition = definition;
         this.invoker = invoker;
         this.options = options;
+        this.objects = objects;
     }
 
     /**
@@ -36,6 +38,16 @@ public final class AslInterpreter {
      */
     public static AslInterpreter create(String definitionJson, Map<String, String> substitutions,
             TaskInvoker invoker, AslOptions options) {
+        return create(definitionJson, substitutions, invoker, options, S3Objects.none());
+    }
+
+    /**
+     * @param objects the S3 objects a Distributed Map's ItemReader reads and its ResultWriter writes
+     * @throws AslDefinitionException when the definition is invalid or uses an unsupported feature
+     */
+    public static AslInterpreter create(String definitionJson, Map<String, String> substitutions,
+            TaskInvoker invoker, AslOptions options, S3Objects objects) {
+        Objects.requireNonNull(objects, "objects");
         Objects.requireNonNull(definitionJson, "definitionJson");
         Objects.requireNonNull(substitutions, "substitutions");
         Objects.requireNonNull(invoker, "invoker");
@@ -50,7 +62,7 @@ public final class AslInterpreter {
                     + ". Check the file, and that substituted values need no JSON escaping.", e);
         }
         DefinitionValidator.validate(definition);
-        return new AslInterpreter(definition, invoker, options);
+        return new AslInterpreter(definition, invoker, options, objects);
     }
 
     /** Replaces each {@code ${Name}} with its value, verbatim, exactly like CloudFormation does. */
@@ -72,20 +84,20 @@ public final class AslInterpreter {
         Objects.requireNonNull(executionName, "executionName");
         JsonNode effectiveInput = input == null ? Json.NODES.objectNode() : input;
         Integer timeout = definition.has("TimeoutSeconds") ? definition.get("TimeoutSeconds").intValue() : null;
-        Execution execution = new Execution(executionName, effectiveInput, invoker, options, taskThreads, timeout);
+        Execution execution = new Execution(executionName, effectiveInput, invoker, options, taskThreads, timeout, objects);
         try {
             JsonNode output = execution.runScope(definition, effectiveInput, "");
-            return new ExecutionResult(ExecutionStatus.SUCCEEDED, output, null, null, execution.history());
+            return new ExecutionResult(ExecutionStatus.SUCCEEDED, output, null, null, execution.history(), execution.childExecutions());
         } catch (StateFailure failure) {
             return new ExecutionResult(ExecutionStatus.FAILED, null, failure.error(), failure.cause(),
-                    execution.history());
+                    execution.history(), execution.childExecutions());
         } catch (Execution.TimedOut e) {
             return new ExecutionResult(ExecutionStatus.TIMED_OUT, null, "States.Timeout",
                     "The execution exceeded the state machine's TimeoutSeconds (" + timeout + " s).",
-                    execution.history());
+                    execution.history(), execution.childExecutions());
         } catch (Execution.Aborted e) {
             return new ExecutionResult(ExecutionStatus.ABORTED, null, "States.Aborted",
-                    "The thread running the execution was interrupted.", execution.history());
+                    "The thread running the execution was interrupted.", execution.history(), execution.childExecutions());
         }
     }
 }

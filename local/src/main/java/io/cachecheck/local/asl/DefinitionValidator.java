@@ -29,7 +29,8 @@ final class DefinitionValidator {
             "Fail", union(Set.of("Error", "ErrorPath", "Cause", "CausePath")),
             "Map", union(IO, TRANSITION, Set.of("ItemsPath", "ItemSelector", "Parameters", "ItemProcessor",
                     "Iterator", "MaxConcurrency", "MaxConcurrencyPath", "ResultSelector", "ResultPath", "Retry",
-                    "Catch")),
+                    "Catch", "ItemReader", "ResultWriter", "Label", "ToleratedFailurePercentage",
+                    "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath")),
             "Parallel", union(IO, TRANSITION, Set.of("Branches", "Parameters", "ResultSelector", "ResultPath",
                     "Retry", "Catch")));
     /** Real ASL features the local runner deliberately does not implement. */
@@ -39,14 +40,8 @@ final class DefinitionValidator {
             Map.entry("Output", "JSONata Output"),
             Map.entry("Items", "JSONata Items"),
             Map.entry("QueryLanguage", "JSONata (QueryLanguage)"),
-            Map.entry("ItemReader", "Distributed Map ItemReader"),
-            Map.entry("ResultWriter", "Distributed Map ResultWriter"),
             Map.entry("ItemBatcher", "Distributed Map ItemBatcher"),
-            Map.entry("ToleratedFailurePercentage", "Distributed Map ToleratedFailurePercentage"),
-            Map.entry("ToleratedFailurePercentagePath", "Distributed Map ToleratedFailurePercentagePath"),
-            Map.entry("ToleratedFailureCount", "Distributed Map ToleratedFailureCount"),
-            Map.entry("ToleratedFailureCountPath", "Distributed Map ToleratedFailureCountPath"),
-            Map.entry("Label", "Distributed Map Label"),
+            Map.entry("ItemsPointer", "JSONata ItemsPointer"),
             Map.entry("Credentials", "cross-account Task Credentials"));
     private static final Set<String> LAMBDA_PARAMETERS =
             Set.of("FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType");
@@ -241,7 +236,8 @@ final class DefinitionValidator {
             }
             checkResultPath("ResultPath", state.get("ResultPath"));
             for (String field : List.of("TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath",
-                    "MaxConcurrencyPath", "ErrorPath", "CausePath")) {
+                    "MaxConcurrencyPath", "ErrorPath", "CausePath", "ToleratedFailurePercentagePath",
+                    "ToleratedFailureCountPath")) {
                 JsonNode path = state.get(field);
                 if (path == null) {
                     continue;
@@ -391,15 +387,135 @@ final class DefinitionValidator {
                 throw error("has both ItemSelector and Parameters; keep ItemSelector");
             }
             JsonNode config = processor.get("ProcessorConfig");
-            if (config != null && !"INLINE".equals(config.path("Mode").asText("INLINE"))) {
-                throw error("uses Distributed Map (ProcessorConfig.Mode " + config.path("Mode").asText()
-                        + "), which the local runner does not support; use Mode INLINE");
+            String mode = config == null ? "INLINE" : config.path("Mode").asText("INLINE");
+            if (!Set.of("INLINE", "DISTRIBUTED").contains(mode)) {
+                throw error("has ProcessorConfig.Mode '" + mode + "'; use INLINE or DISTRIBUTED");
             }
             JsonNode concurrency = state.get("MaxConcurrency");
             if (concurrency != null && (!concurrency.isIntegralNumber() || concurrency.asLong() < 0)) {
                 throw error("MaxConcurrency must be a non-negative integer (0 means unbounded)");
             }
+            if (mode.equals("DISTRIBUTED")) {
+                checkDistributed(config, concurrency);
+            } else {
+                if (config != null && config.has("ExecutionType")) {
+                    throw error("has ProcessorConfig.ExecutionType, which only a DISTRIBUTED Map takes");
+                }
+                for (String field : List.of("ItemReader", "ResultWriter", "Label", "ToleratedFailurePercentage",
+                        "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath")) {
+                    if (state.has(field)) {
+                        throw error("has " + field + ", which needs ItemProcessor.ProcessorConfig.Mode DISTRIBUTED");
+                    }
+                }
+            }
             validateScope(withoutConfig(processor), "Map state '" + name + "'");
+        }
+
+        /** A Distributed Map: the fields Step Functions requires, and the subset the local runner implements. */
+        private void checkDistributed(JsonNode config, JsonNode concurrency) {
+            for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                if (!Set.of("Mode", "ExecutionType").contains(field)) {
+                    throw error("has ProcessorConfig." + field + "; a ProcessorConfig takes Mode and ExecutionType");
+                }
+            }
+            String type = config.path("ExecutionType").asText(null);
+            if (!"STANDARD".equals(type) && !"EXPRESS".equals(type)) {
+                throw error("needs ProcessorConfig.ExecutionType STANDARD or EXPRESS for Mode DISTRIBUTED");
+            }
+            if (concurrency != null && concurrency.asLong() > 10_000) {
+                throw error("MaxConcurrency " + concurrency.asLong() + " is above 10000, the most a Distributed Map runs");
+            }
+            JsonNode label = state.get("Label");
+            if (label != null && (!label.isTextual() || !label.textValue().matches("[A-Za-z0-9_-]{1,40}"))) {
+                throw error("Label must be 1-40 letters, digits, '_' or '-'");
+            }
+            JsonNode percentage = state.get("ToleratedFailurePercentage");
+            if (percentage != null && (!percentage.isNumber() || percentage.asDouble() < 0 || percentage.asDouble() > 100)) {
+                throw error("ToleratedFailurePercentage must be a number from 0 to 100");
+            }
+            checkPositiveOrZero("ToleratedFailureCount");
+            for (String pair : List.of("ToleratedFailurePercentage", "ToleratedFailureCount")) {
+                if (state.has(pair) && state.has(pair + "Path")) {
+                    throw error("has both " + pair + " and " + pair + "Path; keep one");
+                }
+            }
+            if (state.has("ItemReader")) {
+                if (state.has("ItemsPath")) {
+                    throw error("has both ItemReader and ItemsPath; the ItemReader supplies the items");
+                }
+                checkItemReader(state.get("ItemReader"));
+            }
+            if (state.has("ResultWriter")) {
+                checkResultWriter(state.get("ResultWriter"));
+            }
+        }
+
+        private void checkPositiveOrZero(String field) {
+            JsonNode value = state.get(field);
+            if (value != null && (!value.isIntegralNumber() || value.asLong() < 0)) {
+                throw error(field + " must be a non-negative integer");
+            }
+        }
+
+        private void checkItemReader(JsonNode reader) {
+            checkFields("ItemReader", reader, Set.of("Resource", "ReaderConfig", "Parameters"));
+            if (!DistributedMap.S3_GET_OBJECT.equals(reader.path("Resource").asText())) {
+                throw error("has ItemReader.Resource '" + reader.path("Resource").asText() + "'; the local runner reads"
+                        + " only " + DistributedMap.S3_GET_OBJECT + " (a JSON or JSONL object)");
+            }
+            JsonNode config = reader.path("ReaderConfig");
+            String inputType = config.path("InputType").asText(null);
+            if (!"JSON".equals(inputType) && !"JSONL".equals(inputType)) {
+                throw error("has ItemReader.ReaderConfig.InputType '" + inputType + "'; the local runner reads JSON"
+                        + " and JSONL (CSV, MANIFEST and PARQUET are not supported locally)");
+            }
+            if (config.isObject()) {
+                checkFields("ItemReader.ReaderConfig", config, Set.of("InputType", "MaxItems", "MaxItemsPath"));
+            }
+            checkS3Parameters("ItemReader", reader.get("Parameters"), "Key");
+        }
+
+        private void checkResultWriter(JsonNode writer) {
+            checkFields("ResultWriter", writer, Set.of("Resource", "Parameters"));
+            if (!DistributedMap.S3_PUT_OBJECT.equals(writer.path("Resource").asText())) {
+                throw error("has ResultWriter.Resource '" + writer.path("Resource").asText() + "'; use "
+                        + DistributedMap.S3_PUT_OBJECT + " (WriterConfig is not supported locally)");
+            }
+            checkS3Parameters("ResultWriter", writer.get("Parameters"), "Prefix");
+        }
+
+        private void checkS3Parameters(String where, JsonNode parameters, String second) {
+            if (parameters == null || !parameters.isObject()) {
+                throw error("needs " + where + ".Parameters with Bucket and " + second);
+            }
+            try {
+                Templates.validate(parameters);
+            } catch (IllegalArgumentException e) {
+                throw error(where + ".Parameters " + e.getMessage());
+            }
+            for (String field : List.of("Bucket", second)) {
+                JsonNode value = parameters.has(field) ? parameters.get(field) : parameters.get(field + ".$");
+                if (value == null && !(field.equals("Prefix"))) {
+                    throw error("needs " + where + ".Parameters." + field + " (or " + field + ".$)");
+                }
+                if (value != null && value.isTextual()) {
+                    checkPlaceholder(where + ".Parameters." + field, value.textValue());
+                }
+            }
+        }
+
+        private void checkFields(String where, JsonNode object, Set<String> allowed) {
+            if (!object.isObject()) {
+                throw error(where + " must be an object");
+            }
+            for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                if (!allowed.contains(field)) {
+                    throw error("has " + where + "." + field + ", which the local runner does not support; allowed: "
+                            + allowed);
+                }
+            }
         }
 
         private JsonNode withoutConfig(JsonNode processor) {

@@ -42,6 +42,9 @@ final class Execution {
     private final History history;
     private final long deadlineNanos;
     private final boolean hasDeadline;
+    private final S3Objects objects;
+    /** Child executions of Distributed Maps, shared by the whole tree of executions. */
+    private final List<ChildExecution> children;
 
     /** The execution's top-level TimeoutSeconds elapsed. */
     static final class TimedOut extends RuntimeException {
@@ -65,18 +68,14 @@ final class Execution {
     }
 
     Execution(String name, JsonNode input, TaskInvoker invoker, AslOptions options, ExecutorService taskThreads,
-            Integer timeoutSeconds) {
+            Integer timeoutSeconds, S3Objects objects) {
         this.invoker = invoker;
         this.options = options;
         this.taskThreads = taskThreads;
+        this.objects = objects;
+        this.children = java.util.Collections.synchronizedList(new ArrayList<>());
         this.history = new History(options.historyLimit());
-        Instant start = Instant.now();
-        this.executionContext = Json.NODES.objectNode()
-                .put("Id", "arn:local:execution:" + name)
-                .put("Name", name)
-                .put("StartTime", TIME.format(start))
-                .put("RoleArn", "arn:local:iam::role/local")
-                .set("Input", input);
+        this.executionContext = executionContext("arn:local:execution:" + name, name, input);
         this.stateMachineContext = Json.NODES.objectNode()
                 .put("Id", "arn:local:stateMachine:" + options.stateMachineName())
                 .put("Name", options.stateMachineName());
@@ -84,8 +83,86 @@ final class Execution {
         this.deadlineNanos = hasDeadline ? System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds) : 0;
     }
 
+    /** A child execution of a Distributed Map: its own history and context, the parent's deadline and services. */
+    private Execution(Execution parent, String arn, String name, JsonNode input) {
+        this.invoker = parent.invoker;
+        this.options = parent.options;
+        this.taskThreads = parent.taskThreads;
+        this.objects = parent.objects;
+        this.children = parent.children;
+        this.history = new History(options.historyLimit());
+        this.executionContext = executionContext(arn, name, input);
+        this.stateMachineContext = parent.stateMachineContext;
+        this.hasDeadline = parent.hasDeadline;
+        this.deadlineNanos = parent.deadlineNanos;
+    }
+
+    private static ObjectNode executionContext(String id, String name, JsonNode input) {
+        return Json.NODES.objectNode()
+                .put("Id", id)
+                .put("Name", name)
+                .put("StartTime", TIME.format(Instant.now()))
+                .put("RoleArn", "arn:local:iam::role/local")
+                .set("Input", input);
+    }
+
     List<StateEvent> history() {
         return history.snapshot();
+    }
+
+    List<ChildExecution> childExecutions() {
+        synchronized (children) {
+            return List.copyOf(children);
+        }
+    }
+
+    S3Objects objects() {
+        return objects;
+    }
+
+    AslOptions options() {
+        return options;
+    }
+
+    String stateMachineName() {
+        return options.stateMachineName();
+    }
+
+    /** How a child execution ended. */
+    record ChildOutcome(int index, String name, String arn, ExecutionStatus status, JsonNode input, JsonNode output,
+            String error, String cause, Instant started, Instant stopped) {
+    }
+
+    /**
+     * Runs one Distributed Map item as a child execution with its own history. A failure of the child is its
+     * outcome, not an exception; only the parent's timeout propagates.
+     */
+    ChildOutcome runChild(String mapRunArn, int index, String name, JsonNode processor, JsonNode input) {
+        String arn = mapRunArn.replace(":mapRun:", ":execution:") + ":" + name;
+        Execution child = new Execution(this, arn, name, input);
+        Instant started = Instant.now();
+        ExecutionStatus status;
+        JsonNode output = null;
+        String error = null;
+        String cause = null;
+        try {
+            output = child.runScope(processor, input, "");
+            status = ExecutionStatus.SUCCEEDED;
+        } catch (StateFailure failure) {
+            status = ExecutionStatus.FAILED;
+            error = failure.error();
+            cause = failure.cause();
+        } catch (Aborted e) {
+            status = ExecutionStatus.ABORTED;
+            error = "States.Aborted";
+        }
+        children.add(new ChildExecution(name, mapRunArn, index, status, error, child.history()));
+        return new ChildOutcome(index, name, arn, status, input, output, error, cause, started, Instant.now());
+    }
+
+    /** Adds an event of the Map run to this execution's history. */
+    void mapRunEvent(String label, String type, String detail) {
+        history.add(label, type, detail);
     }
 
     /** Runs the states of {@code scope} (the machine, a Map processor or a Parallel branch) to their end. */
@@ -96,7 +173,7 @@ final class Execution {
         while (true) {
             checkAlive();
             String label = prefix + current;
-            history.add(label, StateEvent.ENTERED, "");
+            history.add(label, StateEvent.ENTERED, "", Json.utf8Size(data));
             Outcome outcome;
             try {
                 outcome = runState(current, label, states.get(current), data);
@@ -104,8 +181,9 @@ final class Execution {
                 history.add(label, StateEvent.FAILED, "error=" + failure.error());
                 throw failure;
             }
-            checkPayloadSize(current, outcome.output());
-            history.add(label, StateEvent.SUCCEEDED, outcome.next() == null ? "end" : "next=" + outcome.next());
+            int outputBytes = checkPayloadSize(current, outcome.output());
+            history.add(label, StateEvent.SUCCEEDED, outcome.next() == null ? "end" : "next=" + outcome.next(),
+                    outputBytes);
             if (outcome.next() == null) {
                 return outcome.output();
             }
@@ -146,12 +224,13 @@ final class Execution {
     static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
     /** Fails like AWS does (States.DataLimitExceeded, terminal) when a state's output exceeds the payload quota. */
-    private static void checkPayloadSize(String stateName, JsonNode output) {
+    private static int checkPayloadSize(String stateName, JsonNode output) {
         int size = Json.utf8Size(output);
         if (size > MAX_PAYLOAD_BYTES) {
             throw new StateFailure(StateFailure.DATA_LIMIT_EXCEEDED, "The state/task '" + stateName + "' returned a result"
                     + " with a size exceeding the maximum number of bytes service limit (" + size + " > " + MAX_PAYLOAD_BYTES + ").");
         }
+        return size;
     }
 
     /** Turns a data-flow problem into States.Runtime, naming the state. */
@@ -407,6 +486,9 @@ final class Execution {
 
     private JsonNode map(String label, JsonNode state, JsonNode raw, ObjectNode context) {
         JsonNode effective = inputPath(state, raw, context);
+        if (DistributedMap.isDistributed(state)) {
+            return finish(state, raw, new DistributedMap(this, label, state, effective, context).run(), context);
+        }
         String itemsPath = state.path("ItemsPath").asText("$");
         JsonNode items = Json.select(effective, context, itemsPath);
         if (!items.isArray()) {
@@ -494,7 +576,7 @@ final class Execution {
         }
     }
 
-    private static RuntimeException unwrap(ExecutionException e) {
+    static RuntimeException unwrap(ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RuntimeException runtime) {
             return runtime;
@@ -521,7 +603,7 @@ final class Execution {
         return outputPath(state, resultPath(state, raw, selected), context);
     }
 
-    private static JsonNode resultPath(JsonNode state, JsonNode raw, JsonNode result) {
+    static JsonNode resultPath(JsonNode state, JsonNode raw, JsonNode result) {
         if (!state.has("ResultPath")) {
             return result;
         }

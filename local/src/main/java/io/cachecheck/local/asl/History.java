@@ -14,14 +14,18 @@ final class History {
         this.limit = limit;
     }
 
-    synchronized void add(String stateName, String type, String detail) {
+    void add(String stateName, String type, String detail) {
+        add(stateName, type, detail, -1);
+    }
+
+    synchronized void add(String stateName, String type, String detail, int payloadBytes) {
         if (limit == 0) {
             return;
         }
         if (events.size() == limit) {
             events.removeFirst();
         }
-        events.addLast(new StateEvent(stateName, type, Instant.now(), detail));
+        events.addLast(new StateEvent(stateName, type, Instant.now(), detail, payloadBytes));
     }
 
     synchronized List<StateEvent> snapshot() {

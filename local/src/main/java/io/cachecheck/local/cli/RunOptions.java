@@ -85,7 +85,7 @@ final class RunOptions {
             + " whole run sends per second (default: no cap)")
     String maxSourceQueriesPerSecond;
 
-    @Option(names = "--max-concurrency", paramLabel = "N", description = "shards validated at once, 1..40 (default: 4)")
+    @Option(names = "--max-concurrency", paramLabel = "N", description = "shards validated at once, 1..10000 (default: 4)")
     String maxConcurrency;
 
     @Option(names = "--run-id", paramLabel = "ID", description = "execution name (default: local-<time>-<random>)")

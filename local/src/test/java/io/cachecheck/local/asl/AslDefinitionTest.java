@@ -18,6 +18,13 @@ class AslDefinitionTest {
         return "{\"StartAt\": \"A\", \"States\": {" + states + "}}";
     }
 
+    /** A Distributed Map state A with the given extra fields. */
+    private static String distributed(String fields) {
+        return "\"A\": {\"Type\": \"Map\", " + fields + ", \"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": "
+                + "\"DISTRIBUTED\", \"ExecutionType\": \"STANDARD\"}, \"StartAt\": \"B\", \"States\": {\"B\": "
+                + "{\"Type\": \"Succeed\"}}}, \"End\": true}";
+    }
+
     static Stream<Arguments> invalidDefinitions() {
         return Stream.of(
                 Arguments.of("unreplaced token in FunctionName",
@@ -31,15 +38,45 @@ class AslDefinitionTest {
                         machine("\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", "
                                 + "\"End\": true}"),
                         new String[] {"'A'", "arn:aws:states:::sqs:sendMessage"}),
-                Arguments.of("Distributed Map ItemReader",
+                Arguments.of("ItemReader on an inline Map",
                         machine("\"A\": {\"Type\": \"Map\", \"ItemReader\": {}, \"ItemProcessor\": {\"StartAt\": "
                                 + "\"B\", \"States\": {\"B\": {\"Type\": \"Succeed\"}}}, \"End\": true}"),
-                        new String[] {"'A'", "ItemReader"}),
-                Arguments.of("Distributed Map mode",
+                        new String[] {"'A'", "ItemReader", "DISTRIBUTED"}),
+                Arguments.of("Distributed Map without ExecutionType",
                         machine("\"A\": {\"Type\": \"Map\", \"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": "
                                 + "\"DISTRIBUTED\"}, \"StartAt\": \"B\", \"States\": {\"B\": {\"Type\": "
                                 + "\"Succeed\"}}}, \"End\": true}"),
-                        new String[] {"'A'", "DISTRIBUTED"}),
+                        new String[] {"'A'", "ExecutionType", "STANDARD or EXPRESS"}),
+                Arguments.of("Distributed Map ItemBatcher",
+                        machine("\"A\": {\"Type\": \"Map\", \"ItemBatcher\": {\"MaxItemsPerBatch\": 10}, "
+                                + "\"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": "
+                                + "\"STANDARD\"}, \"StartAt\": \"B\", \"States\": {\"B\": {\"Type\": \"Succeed\"}}}, "
+                                + "\"End\": true}"),
+                        new String[] {"'A'", "ItemBatcher"}),
+                Arguments.of("Distributed Map reading CSV",
+                        machine(distributed("\"ItemReader\": {\"Resource\": \"arn:aws:states:::s3:getObject\", "
+                                + "\"ReaderConfig\": {\"InputType\": \"CSV\"}, \"Parameters\": {\"Bucket\": \"b\", "
+                                + "\"Key\": \"k\"}}")),
+                        new String[] {"'A'", "InputType 'CSV'", "JSON and JSONL"}),
+                Arguments.of("Distributed Map listing objects",
+                        machine(distributed("\"ItemReader\": {\"Resource\": \"arn:aws:states:::s3:listObjectsV2\", "
+                                + "\"Parameters\": {\"Bucket\": \"b\"}}")),
+                        new String[] {"'A'", "listObjectsV2"}),
+                Arguments.of("ItemReader and ItemsPath",
+                        machine(distributed("\"ItemsPath\": \"$.items\", \"ItemReader\": {\"Resource\": "
+                                + "\"arn:aws:states:::s3:getObject\", \"ReaderConfig\": {\"InputType\": \"JSON\"}, "
+                                + "\"Parameters\": {\"Bucket\": \"b\", \"Key\": \"k\"}}")),
+                        new String[] {"'A'", "ItemReader and ItemsPath"}),
+                Arguments.of("ResultWriter with an unreplaced bucket",
+                        machine(distributed("\"ResultWriter\": {\"Resource\": \"arn:aws:states:::s3:putObject\", "
+                                + "\"Parameters\": {\"Bucket\": \"${AuditBucketName}\", \"Prefix\": \"p\"}}")),
+                        new String[] {"'A'", "${AuditBucketName}"}),
+                Arguments.of("ToleratedFailurePercentage over 100",
+                        machine(distributed("\"ToleratedFailurePercentage\": 101")),
+                        new String[] {"'A'", "ToleratedFailurePercentage", "0 to 100"}),
+                Arguments.of("MaxConcurrency over the Distributed Map quota",
+                        machine(distributed("\"MaxConcurrency\": 10001")),
+                        new String[] {"'A'", "10000"}),
                 Arguments.of("variables",
                         machine("\"A\": {\"Type\": \"Pass\", \"Assign\": {\"x\": 1}, \"End\": true}"),
                         new String[] {"'A'", "Assign"}),
