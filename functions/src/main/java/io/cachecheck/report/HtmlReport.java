@@ -50,6 +50,9 @@ public final class HtmlReport {
     public static final int MAX_NAMESPACE_COLUMNS = 12;
     public static final int MAX_INDEXED_TENANTS = 20_000;
     public static final int MAX_INDEXED_ID = 100;
+    /** The index stops before it passes this many characters (ids full of escaped characters are 6 times longer). */
+    public static final int MAX_INDEX_CHARS = 2_000_000;
+    public static final int MAX_GATE_REASONS = 20;
     public static final int TREND_TENANTS = 10;
     /** The bound docs/report.md states; tests check it with 10,000 tenants and adversarial ids. */
     public static final int MAX_REPORT_BYTES = 4 * 1024 * 1024;
@@ -166,10 +169,11 @@ public final class HtmlReport {
             driftList();
             skipped();
             trendSection();
-            search();
+            StringBuilder index = new StringBuilder();
+            int indexed = tenantIndex(index);
+            search(indexed);
             footer();
-            out.append("<script type=\"application/json\" id=\"tenant-index\">");
-            tenantIndex();
+            out.append("<script type=\"application/json\" id=\"tenant-index\">").append(index);
             out.append("</script>\n<script>").append(SCRIPT).append("</script>\n</body></html>\n");
             return out.toString();
         }
@@ -280,7 +284,7 @@ public final class HtmlReport {
             out.append(".</p>");
             if (log.gate() != null && !log.gate().reasons().isEmpty()) {
                 out.append("<ul id=\"gate-reasons\">");
-                for (String reason : log.gate().reasons()) {
+                for (String reason : log.gate().reasons().stream().limit(MAX_GATE_REASONS).toList()) {
                     out.append("<li>").append(Html.text(Html.cut(reason, 1000))).append("</li>");
                 }
                 out.append("</ul>");
@@ -667,12 +671,13 @@ public final class HtmlReport {
 
         // ---- search -----------------------------------------------------------------------------------------
 
-        private void search() {
+        private void search(int indexed) {
             int tenants = log.tenants() == null ? 0 : log.tenants().size();
-            out.append("<section id=\"search\"><h2>Find a tenant</h2><p class=\"muted\">All ")
-                    .append(Math.min(tenants, MAX_INDEXED_TENANTS)).append(" tenants")
-                    .append(tenants > MAX_INDEXED_TENANTS ? " (the first " + MAX_INDEXED_TENANTS + " of " + tenants + ")" : "")
-                    .append(" are in a compact index embedded in this page.</p>")
+            out.append("<section id=\"search\"><h2>Find a tenant</h2><p class=\"muted\" id=\"index-count\">")
+                    .append(indexed == tenants ? "All " + tenants + " tenants are"
+                            : "The first " + indexed + " of " + tenants + " tenants (the index is bounded) are")
+                    .append(" in a compact index embedded in this page (ids cut at ").append(MAX_INDEXED_ID)
+                    .append(" characters).</p>")
                     .append("<noscript><p class=\"note\">Searching needs JavaScript; the worst tenants are listed above and"
                             + " the audit log has every tenant.</p></noscript>")
                     .append("<div id=\"tenant-search-box\" hidden><input type=\"search\" id=\"tenant-search\" ")
@@ -681,22 +686,28 @@ public final class HtmlReport {
                     .append("</tr></thead><tbody id=\"tenant-results\"></tbody></table></div></section>\n");
         }
 
-        /** [[tenant, score, drifted, checked, C|D|I], ...]: about 30 bytes a tenant plus its id. */
-        private void tenantIndex() {
-            out.append('[');
+        /**
+         * [[tenant, score, drifted, checked, C|D|I], ...]: about 30 bytes a tenant plus its id; at most
+         * {@link #MAX_INDEXED_TENANTS} tenants and {@link #MAX_INDEX_CHARS} characters.
+         *
+         * @return how many tenants it holds
+         */
+        private int tenantIndex(StringBuilder index) {
+            index.append('[');
             int n = 0;
             for (TenantReport t : log.tenants() == null ? List.<TenantReport>of() : log.tenants()) {
-                if (n == MAX_INDEXED_TENANTS) {
+                String entry = "[" + Html.json(Html.cut(t.tenant(), MAX_INDEXED_ID)) + "," + number(t.score()) + ","
+                        + t.drifted() + "," + t.keysChecked() + ",\"" + t.verdict().name().charAt(0) + "\"]";
+                if (n == MAX_INDEXED_TENANTS || index.length() + entry.length() + 2 > MAX_INDEX_CHARS) {
                     break;
                 }
                 if (n++ > 0) {
-                    out.append(',');
+                    index.append(',');
                 }
-                out.append('[').append(Html.json(Html.cut(t.tenant(), MAX_INDEXED_ID))).append(',').append(number(t.score()))
-                        .append(',').append(t.drifted()).append(',').append(t.keysChecked()).append(",\"")
-                        .append(t.verdict().name().charAt(0)).append("\"]");
+                index.append(entry);
             }
-            out.append(']');
+            index.append(']');
+            return n;
         }
 
         private void footer() {

@@ -66,6 +66,8 @@ public record ScoreTrend(List<Point> points, List<String> notes) {
         List<String> notes = new ArrayList<>();
         if (recent.listed() == 0) {
             notes.add("no stored baseline was found (or the store cannot list its baselines)");
+        } else if (points.isEmpty()) {
+            notes.add("none of the " + recent.listed() + " stored baselines was saved before this run finished");
         }
         if (recent.listingCapped()) {
             notes.add("the store holds more baselines than the listing reads; the trend is drawn from the first "
