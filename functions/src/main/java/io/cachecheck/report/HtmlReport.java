@@ -87,6 +87,8 @@ public final class HtmlReport {
                 count.textContent = found + ' tenant(s) match' + (found > shown ? ', the first ' + shown + ' shown' : '');
               }
               q.addEventListener('input', search);
+              var linked = /^#q=(.*)$/.exec(location.hash);
+              if (linked) { q.value = decodeURIComponent(linked[1]); search(); }
               document.getElementById('tenant-search-box').hidden = false;
               var f = document.getElementById('drift-filter');
               var rows = document.querySelectorAll('#drift-table tbody tr');

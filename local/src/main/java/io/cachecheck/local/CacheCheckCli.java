@@ -25,6 +25,7 @@ import io.cachecheck.notify.Notifier;
 import io.cachecheck.notify.SnsNotifier;
 import io.cachecheck.redact.KeyRedactor;
 import io.cachecheck.redact.RedactionSettings;
+import io.cachecheck.report.RunReports;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.store.ObjectStore;
 import io.cachecheck.store.S3ObjectStore;
@@ -67,6 +68,9 @@ public final class CacheCheckCli {
             Commands:
               validate   Run the validation state machine locally (statemachine/cache-validation.asl.json)
               demo       Seed a demo dataset with drift in local PostgreSQL + Redis, then validate it
+              report RUN_ID
+                         Regenerate a run's HTML report (audit/<RUN_ID>.html) from its stored audit log and
+                         baselines; options --out DIR, or --bucket NAME [--s3-endpoint URL] [--region R]
               help       Show this help
 
             validate options:
@@ -138,6 +142,9 @@ public final class CacheCheckCli {
             return args.length == 0 ? INCOMPLETE_OR_ERROR : CONSISTENT;
         }
         try {
+            if (args[0].equals("report")) {
+                return report(args);
+            }
             Map<String, String> options = options(args);
             if (options.containsKey("help")) {
                 out.print(USAGE);
@@ -157,6 +164,31 @@ public final class CacheCheckCli {
             err.println("error: " + unexpected(e));
             return INCOMPLETE_OR_ERROR;
         }
+    }
+
+    /** {@code report RUN_ID [--out DIR | --bucket NAME ...]}: see {@link ReportCommand}. */
+    private int report(String[] args) {
+        if (args.length < 2 || args[1].startsWith("--")) {
+            throw new UsageException("report: RUN_ID is required, e.g. cachecheck report local-20261206T101500Z-1a2b3c4d --out cachecheck-out");
+        }
+        String[] rest = new String[args.length - 1];
+        rest[0] = args[0];
+        System.arraycopy(args, 2, rest, 1, args.length - 2);
+        Map<String, String> options = options(rest);
+        return ReportCommand.run(args[1], objectStore(options, Path.of(options.getOrDefault("out", "cachecheck-out"))), out, err);
+    }
+
+    /** The store of --bucket (S3) or --out (a directory). */
+    private static ObjectStore objectStore(Map<String, String> options, Path outDir) {
+        if (!options.containsKey("bucket")) {
+            return new DirectoryObjectStore(outDir);
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(Settings.REGION.name(), options.getOrDefault("region", System.getenv().getOrDefault("AWS_REGION", "us-east-1")));
+        if (options.containsKey("s3-endpoint")) {
+            settings.put(Settings.S3_ENDPOINT.name(), options.get("s3-endpoint"));
+        }
+        return new S3ObjectStore(WorkflowEnvironment.s3Client(Settings.of(settings)), options.get("bucket"));
     }
 
     /** One line for an unexpected error: its class and the first line of its message, at most 300 characters. */
@@ -316,7 +348,7 @@ public final class CacheCheckCli {
                     ? input.path("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
-        return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()),
+        return report(run, store, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()),
                 !options.containsKey("input"));
     }
 
@@ -473,7 +505,8 @@ public final class CacheCheckCli {
     }
 
     /** @param inputFromOptions false with --input FILE: input errors then name the file's fields, not options */
-    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere, boolean gateMode, boolean inputFromOptions) {
+    private int report(LocalWorkflow.Run run, ObjectStore store, boolean summaryPublishedElsewhere, boolean gateMode,
+                       boolean inputFromOptions) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
             String where = "run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": " + result.error();
@@ -490,6 +523,9 @@ public final class CacheCheckCli {
         // a summary that could not be published does not fail the run (the audit log is its record), but say so
         log.steps().stream().filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
                 .forEach(step -> err.println("warning: the summary was not published: " + step.details().get("error")));
+        log.steps().stream().filter(step -> step.action().equals("write-report")).findFirst().ifPresent(step ->
+                out.println(step.status().equals("succeeded") ? "Report: " + store.location(RunReports.key(run.runId()))
+                        : "warning: the report was not written: " + step.details().get("error")));
         if (result.succeeded()) {
             out.println("Gate passed. Audit log: " + run.auditLogLocation());
         } else {
