@@ -507,7 +507,8 @@ public final class HtmlReport {
                 out.put(new DriftedKey.Id(e.tenant(), e.namespace(), e.key()), "no action: " + e.reason());
             }
             if (!r.report().executed()) {
-                String blocked = "not executed (" + String.join("; ", r.report().notExecutedReasons()) + ")";
+                // the reason (a cap) is the same for every action and is shown once, under Remediation above
+                String blocked = "not executed (see Remediation above)";
                 r.plan().actions().forEach(a -> out.put(new DriftedKey.Id(a.tenant(), a.namespace(), a.key()),
                         a.action().name().toLowerCase(Locale.ROOT) + " planned, " + blocked));
                 return out;

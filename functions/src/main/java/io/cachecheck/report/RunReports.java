@@ -12,7 +12,7 @@ import io.cachecheck.store.ObjectStore;
 public final class RunReports {
     /** How many stored baselines the score trend reads (each is one GET). */
     public static final int TREND_BASELINES = 12;
-    static final String CONTENT_TYPE = "text/html; charset=utf-8";
+    static final String CONTENT_TYPE = "text/html;charset=utf-8";
 
     private RunReports() {
     }
