@@ -86,4 +86,54 @@ class ObjectStoreBaselineStoreTest {
         assertThatThrownBy(() -> new DirectoryObjectStore(dir).get("../outside.json"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves the store directory");
     }
+
+    @Test
+    void recent_readsTheMostRecentlySaved_upToTheRunsEnd_oldestFirst_andCountsUnreadableOnes() throws Exception {
+        ObjectStore objects = new DirectoryObjectStore(storeDir);
+        ObjectStoreBaselineStore store = ObjectStoreBaselineStore.create(objects);
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        // 15 runs an hour apart, saved (file times) as their runs finished; the ids sort otherwise than the times
+        for (int i = 0; i < 15; i++) {
+            Instant at = t0.plusSeconds(3600L * i);
+            String runId = "run-" + (char) ('z' - i);
+            store.save(baseline(runId, at));
+            Files.setLastModifiedTime(storeDir.resolve("baselines/" + runId + ".json"),
+                    java.nio.file.attribute.FileTime.from(at.plusSeconds(30)));
+        }
+        objects.put("baselines/broken.json", "not json".getBytes(StandardCharsets.UTF_8), "application/json");
+        Files.setLastModifiedTime(storeDir.resolve("baselines/broken.json"),
+                java.nio.file.attribute.FileTime.from(t0.plusSeconds(3600L * 9 + 60)));
+
+        // as of run 10's end (10:00:40): runs 0..10 were saved; the 5 most recently written are runs 10, 9, the broken
+        // document, 8 and 7 (run-p, run-q, broken, run-r, run-s); runs 11..14 were written after the run's end
+        RecentBaselines recent = store.recent(5, t0.plusSeconds(3600L * 10 + 40));
+
+        assertThat(recent.baselines()).extracting(Baseline::runId).containsExactly("run-s", "run-r", "run-q", "run-p");
+        assertThat(recent.baselines()).extracting(Baseline::createdAt).isSorted();
+        assertThat(recent.unreadable()).isEqualTo(1);
+        assertThat(recent.listed()).isEqualTo(16);
+        assertThat(recent.listingCapped()).isFalse();
+    }
+
+    @Test
+    void recent_onAStoreThatCannotList_isEmpty() {
+        ObjectStore unlisted = new ObjectStore() {
+            @Override
+            public void put(String key, byte[] content, String contentType) {
+            }
+
+            @Override
+            public java.util.Optional<byte[]> get(String key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public String location(String key) {
+                return key;
+            }
+        };
+        RecentBaselines recent = ObjectStoreBaselineStore.create(unlisted).recent(12, Instant.now());
+        assertThat(recent.baselines()).isEmpty();
+        assertThat(recent.listed()).isZero();
+    }
 }
