@@ -44,8 +44,8 @@ public final class RunReports {
     static ScoreTrend trend(ObjectStore store, AuditLog log) {
         java.time.Instant asOf = log.finishedAt() != null ? log.finishedAt() : java.time.Instant.now();
         try {
-            return ScoreTrend.of(ObjectStoreBaselineStore.create(store).recent(TREND_BASELINES, asOf),
-                    HtmlReport.trendTenants(log));
+            return ScoreTrend.of(ObjectStoreBaselineStore.create(store).recent(TREND_BASELINES, asOf,
+                    java.util.Set.copyOf(HtmlReport.trendTenants(log))));
         } catch (RuntimeException e) {
             // the trend is a view on history; a store that cannot list it must not cost the run its report
             return ScoreTrend.none("the stored baselines could not be listed (" + e.getClass().getSimpleName()

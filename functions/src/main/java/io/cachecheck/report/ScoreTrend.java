@@ -1,19 +1,15 @@
 package io.cachecheck.report;
 
 import io.cachecheck.audit.AuditLogBuilder;
-import io.cachecheck.baseline.Baseline;
-import io.cachecheck.baseline.NamespaceFigures;
+import io.cachecheck.baseline.BaselineScores;
+import io.cachecheck.baseline.ObjectStoreBaselineStore;
 import io.cachecheck.baseline.RecentBaselines;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The overall and per-tenant scores across the stored baselines, oldest first. A baseline's score is over the
@@ -43,25 +39,13 @@ public record ScoreTrend(List<Point> points, List<String> notes) {
         return new ScoreTrend(List.of(), List.of(note));
     }
 
-    public static ScoreTrend of(RecentBaselines recent, Collection<String> tenants) {
-        Set<String> wanted = new HashSet<>(tenants);
+    public static ScoreTrend of(RecentBaselines recent) {
         List<Point> points = new ArrayList<>();
-        for (Baseline b : recent.baselines()) {
-            long checked = 0;
-            long drifted = 0;
-            Map<String, long[]> perTenant = new HashMap<>();
-            for (NamespaceFigures f : b.namespaces()) {
-                checked += f.keysChecked();
-                drifted += f.drifted();
-                if (wanted.contains(f.tenant())) {
-                    long[] t = perTenant.computeIfAbsent(f.tenant(), k -> new long[2]);
-                    t[0] += f.keysChecked();
-                    t[1] += f.drifted();
-                }
-            }
+        for (BaselineScores b : recent.baselines()) {
             Map<String, Double> scores = new LinkedHashMap<>();
-            perTenant.forEach((tenant, t) -> scores.put(tenant, AuditLogBuilder.score(t[1], t[0])));
-            points.add(new Point(b.runId(), b.createdAt(), AuditLogBuilder.score(drifted, checked), checked, scores));
+            b.tenants().forEach((tenant, f) -> scores.put(tenant, AuditLogBuilder.score(f.drifted(), f.keysChecked())));
+            points.add(new Point(b.runId(), b.createdAt(), AuditLogBuilder.score(b.drifted(), b.keysChecked()),
+                    b.keysChecked(), scores));
         }
         List<String> notes = new ArrayList<>();
         if (recent.listed() == 0) {
@@ -72,6 +56,10 @@ public record ScoreTrend(List<Point> points, List<String> notes) {
         if (recent.listingCapped()) {
             notes.add("the store holds more baselines than the listing reads; the trend is drawn from the first "
                     + recent.listed() + " baseline keys in key order");
+        }
+        if (recent.skippedForSize() > 0) {
+            notes.add(recent.skippedForSize() + " older baseline(s) are left out: reading them would pass the trend's"
+                    + " read budget of " + ObjectStoreBaselineStore.MAX_TREND_BYTES / (1024 * 1024) + " MiB");
         }
         if (recent.unreadable() > 0) {
             notes.add(recent.unreadable() + " stored baseline(s) could not be read and are left out");

@@ -64,11 +64,19 @@ public final class DirectoryObjectStore implements ObjectStore {
                     .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
                     .filter(k -> k.startsWith(prefix) && !k.contains("/.tmp-"))
                     .sorted().limit(maxKeys)
-                    .forEach(k -> out.add(new Listed(k, lastModified(resolve(k)))));
+                    .forEach(k -> out.add(new Listed(k, lastModified(resolve(k)), size(resolve(k)))));
             return out;
         } catch (IOException e) {
             throw new CacheCheckException("cannot list " + root + " (" + e.getClass().getSimpleName()
                     + "); check that the output directory (--out) is readable", e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -35,7 +35,7 @@ public interface ObjectStore {
         return List.of();
     }
 
-    /** One listed object: its key and when it was last written. */
-    record Listed(String key, Instant lastModified) {
+    /** One listed object: its key, when it was last written, and its size in bytes. */
+    record Listed(String key, Instant lastModified, long size) {
     }
 }

@@ -81,7 +81,7 @@ public final class S3ObjectStore implements ObjectStore {
                 ListObjectsV2Response response = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
                         .maxKeys(Math.min(1000, maxKeys - out.size())).continuationToken(page));
                 for (S3Object o : response.contents()) {
-                    out.add(new Listed(o.key(), o.lastModified()));
+                    out.add(new Listed(o.key(), o.lastModified(), o.size() == null ? 0 : o.size()));
                 }
                 token = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
             } while (token != null && out.size() < maxKeys);

@@ -140,7 +140,8 @@ public final class Aggregate {
                 log.findingsTruncated(), log.unmappedSample(), compared, remediation);
         String reportLink = writeReport(log, auditKey, steps);
         steps.add(publish(log, gate, reportLink));
-        log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), log.keyScheme(), summary,
+        // finishedAt stays the time the report was made from, so that `cachecheck report` regenerates the same page
+        log = new AuditLog(log.version(), runId, trigger, startedAt, log.finishedAt(), log.keyScheme(), summary,
                 decision, steps, log.tenants(), log.namespaces(), log.shards(), log.findings(), log.findingsTruncated(),
                 log.unmappedSample(), compared, remediation);
         env.store().put(auditKey, Json.pretty(log), "application/json");

@@ -53,6 +53,15 @@ class ReportScaleTest {
         System.out.printf("report of 10,000 tenants: %d bytes; Aggregate (audit log, baseline, report) %d ms%n",
                 bytes.length, renderMillis);
 
+        // the report alone, regenerated from the stored audit log (reads the 3 baselines and renders)
+        io.cachecheck.audit.AuditLog log = Json.MAPPER.readValue(store.get(RunIds.auditLogKey("syn-2")).orElseThrow(),
+                io.cachecheck.audit.AuditLog.class);
+        long r0 = System.nanoTime();
+        byte[] again = RunReports.render(store, log, RunIds.auditLogKey("syn-2"));
+        System.out.printf("the report alone (3 baselines of %d bytes each read, page rendered): %d ms%n",
+                store.get("baselines/syn-2.json").orElseThrow().length, (System.nanoTime() - r0) / 1_000_000);
+        assertThat(again).isEqualTo(bytes);
+
         assertThat(bytes.length).isLessThan(HtmlReport.MAX_REPORT_BYTES);
         assertThat(messages.get(2)).contains("Report: " + store.location("audit/syn-2.html"));
         // drift: tenants i % 20 == 7 (500 of them) have 1 + (i/20)%3 + generation STALE keys; i % 40 == 7 one ORPHAN
