@@ -12,6 +12,7 @@ import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionStatus;
 import io.cachecheck.local.asl.StateEvent;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.workflow.Json;
@@ -230,7 +231,7 @@ class LocalWorkflowIT {
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("InvalidInput");
         assertThat(CacheCheckCli.causeMessage(run.execution().cause())).isEqualTo("maxConcurency: unknown field; allowed fields are"
-                + " [baseline, gate, maxConcurrency, mode, remediate, remediation, tenantScope] (did you mean maxConcurrency?)");
+                + " [baseline, gate, maxConcurrency, mode, remediate, remediation, sample, tenantScope, throttle] (did you mean maxConcurrency?)");
         assertThat(run.execution().history()).extracting(StateEvent::stateName).containsOnly("ValidateInput", "InvalidInput");
         assertThat(run.auditLog()).isEmpty();
         assertThat(Files.exists(out.resolve("runs/it-invalid"))).isFalse();

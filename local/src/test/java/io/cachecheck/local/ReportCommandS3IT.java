@@ -1,6 +1,7 @@
 package io.cachecheck.local;
 
 import io.cachecheck.check.Verdict;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.config.Settings;
 import io.cachecheck.redact.KeyRedactor;
 import io.cachecheck.store.S3ObjectStore;
