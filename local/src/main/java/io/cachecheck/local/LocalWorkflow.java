@@ -12,6 +12,7 @@ import io.cachecheck.local.asl.AslInterpreter;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionResult;
 import io.cachecheck.local.asl.TaskFailedException;
+import io.cachecheck.local.asl.TaskInvoker;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.RunIds;
 import io.cachecheck.workflow.WorkflowEnvironment;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs statemachine/cache-validation.asl.json in this JVM: the {@link AslInterpreter} executes the definition and
@@ -54,6 +56,15 @@ public final class LocalWorkflow {
      *                        before it with INCOMPLETE)
      */
     public LocalWorkflow(WorkflowEnvironment env, String definitionJson, AslOptions options, Duration functionTimeout) {
+        this(env, definitionJson, options, functionTimeout, UnaryOperator.identity());
+    }
+
+    /**
+     * @param invoker wraps the invocation of the handlers, e.g. to make the nth one fail the way Lambda can (tests of
+     *                Retry and Catch)
+     */
+    public LocalWorkflow(WorkflowEnvironment env, String definitionJson, AslOptions options, Duration functionTimeout,
+                         UnaryOperator<TaskInvoker> invoker) {
         this.env = env;
         this.functionTimeout = functionTimeout;
         NoMetrics.install();
@@ -61,7 +72,7 @@ public final class LocalWorkflow {
                 FUNCTIONS.get("DiscoverShardsFunctionArn"), new DiscoverShardsHandler(env),
                 FUNCTIONS.get("ValidateShardFunctionArn"), new ValidateShardHandler(env),
                 FUNCTIONS.get("AggregateFunctionArn"), new AggregateHandler(env));
-        this.interpreter = AslInterpreter.create(definitionJson, FUNCTIONS, this::invoke, options);
+        this.interpreter = AslInterpreter.create(definitionJson, FUNCTIONS, invoker.apply(this::invoke), options);
     }
 
     /** The packaged definition. */

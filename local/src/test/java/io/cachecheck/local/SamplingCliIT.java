@@ -1,5 +1,6 @@
 package io.cachecheck.local;
 
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.audit.AuditLogSchemaValidator;
 import io.cachecheck.audit.TenantReport;

@@ -115,7 +115,7 @@ class CommandLineSurfaceTest {
 
         assertThat(complete(script, "cachecheck", "va")).isEqualTo("validate");
         assertThat(complete(script, "cachecheck", "").split(" ")).contains("validate", "demo", "completion", "help");
-        assertThat(complete(script, "cachecheck", "validate", "--max-c")).isEqualTo("--max-concurrency");
+        assertThat(complete(script, "cachecheck", "validate", "--max-con")).isEqualTo("--max-concurrency");
         assertThat(complete(script, "cachecheck", "validate", "--mode", "")).isEqualTo("scheduled gate manual");
         assertThat(complete(script, "cachecheck", "demo", "--baseline", "")).isEqualTo("latest none");
         assertThat(complete(script, "cachecheck", "help", "de")).isEqualTo("demo");
