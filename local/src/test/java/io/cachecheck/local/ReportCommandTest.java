@@ -68,7 +68,7 @@ class ReportCommandTest {
     @Test
     void report_withoutOrWithABadRunId_isRefused() {
         assertThat(cli("report", "--out", out.toString())).isEqualTo(2);
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).startsWith("error: report: RUN_ID is required");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("error: Missing required parameter: 'RUN_ID', see --help" + System.lineSeparator());
         stderr.reset();
         assertThat(cli("report", "../../etc/passwd", "--out", out.toString())).isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).startsWith("error: RUN_ID: '../../etc/passwd' is not a valid id");
