@@ -68,7 +68,7 @@ public final class HtmlReport {
               var q = document.getElementById('tenant-search');
               var body = document.getElementById('tenant-results');
               var count = document.getElementById('tenant-result-count');
-              var names = {C: 'CONSISTENT', D: 'DRIFT', I: 'INCOMPLETE'};
+              var names = {C: 'CONSISTENT', D: 'DRIFT', I: 'INCOMPLETE', S: 'SAMPLED'};
               function cell(tr, text) { var td = document.createElement('td'); td.textContent = text; tr.appendChild(td); }
               function search() {
                 var term = q.value.trim().toLowerCase();
@@ -108,7 +108,7 @@ public final class HtmlReport {
             body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#1f2328;background:#fff}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
             .muted{color:#59636e}.banner{display:inline-block;padding:4px 10px;border-radius:6px;color:#fff;font-weight:600}
-            .v-CONSISTENT{background:#1a7f37}.v-DRIFT{background:#cf222e}.v-INCOMPLETE{background:#9a6700}.v-other{background:#59636e}
+            .v-CONSISTENT{background:#1a7f37}.v-DRIFT{background:#cf222e}.v-INCOMPLETE{background:#9a6700}.v-SAMPLED{background:#0969da}.v-other{background:#59636e}
             table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;vertical-align:top}
             th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
             .key{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
@@ -197,7 +197,7 @@ public final class HtmlReport {
 
         private static String verdictClass(Verdict v) {
             return switch (v.name()) {
-                case "CONSISTENT", "DRIFT", "INCOMPLETE" -> "v-" + v.name();
+                case "CONSISTENT", "DRIFT", "INCOMPLETE", "SAMPLED" -> "v-" + v.name();
                 default -> "v-other";
             };
         }
@@ -207,6 +207,8 @@ public final class HtmlReport {
             return switch (v.name()) {
                 case "CONSISTENT" -> "Every key in scope was checked and the cache agrees with the database.";
                 case "DRIFT" -> "Some keys disagree with the database (see the drift list).";
+                case "SAMPLED" -> "A sample of the keys was checked and none of it drifted; the rest was not checked,"
+                        + " so this is an estimate with an interval (below), never a statement that the cache is consistent.";
                 case "INCOMPLETE" -> "Part of the scope was not checked (see what was skipped); the figures cover"
                         + " only the keys checked, so this is not a statement that the rest is consistent.";
                 default -> "See the audit log for what this verdict means.";
@@ -226,7 +228,16 @@ public final class HtmlReport {
             fig("in-flight-keys", "In flight (not drift)", Long.toString(c.getOrDefault(DriftClass.IN_FLIGHT, 0L)));
             fig("score", "Consistency score", number(s.consistencyScore()) + " / 100"
                     + (s.keysChecked() == 0 ? " (no key was checked)"
-                    : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked only)" : ""));
+                    : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked only)"
+                    : log.sampling() != null ? " (of the sampled keys only)" : ""));
+            if (log.sampling() != null) {
+                var r = log.sampling();
+                var e = r.overall();
+                fig("sampling", "Sampled", String.format(Locale.ROOT, "%s%% of the keys (%d checked, %d not sampled);"
+                                + " estimated drift ratio %.6f, 95%% interval [%.6f, %.6f] (Wilson); the gate compares the"
+                                + " upper bound", number(100 * r.fraction()), e.keysChecked(), r.keysNotSampled(), e.ratio(),
+                        e.low(), e.high()));
+            }
             fig("baseline", "Baseline", baselineText());
             fig("remediation", "Remediation", remediationText());
             out.append("</dl>");
