@@ -488,12 +488,13 @@ public final class CacheCheckCli {
                 .filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
                 .map(step -> "the summary was not published: " + step.details().get("error")).toList();
         warnings.forEach(w -> err.println("warning: " + w));
-        // the HTML report next to the audit log (docs/report.md); the summary links it too
+        // the HTML report next to the audit log (docs/report.md): the console summary has its "Report:" line; when the
+        // summary went to SNS (which links the S3 console page), print where the report is here too
         log.steps().stream().filter(step -> step.action().equals("write-report")).findFirst().ifPresent(step -> {
-            if (step.status().equals("succeeded")) {
-                human.println("Report: " + store.location(RunReports.key(run.runId())));
-            } else {
+            if (!step.status().equals("succeeded")) {
                 err.println("warning: the report was not written: " + step.details().get("error"));
+            } else if (output.summaryElsewhere()) {
+                human.println("Report: " + store.location(RunReports.key(run.runId())));
             }
         });
         boolean gateFailed = !result.succeeded() && GATE_FAILED.equals(result.error());
