@@ -36,6 +36,7 @@ import io.cachecheck.remediate.RemediationExecutor;
 import io.cachecheck.remediate.RemediationPlan;
 import io.cachecheck.remediate.RemediationPlanner;
 import io.cachecheck.remediate.RemediationReport;
+import io.cachecheck.report.RunReports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,8 +155,10 @@ public final class Aggregate {
         log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), redactor.scheme(), summary,
                 decision, List.copyOf(steps), log.tenants(), log.namespaces(), log.shards(), log.findings(),
                 log.findingsTruncated(), log.unmappedSample(), compared, remediation, log.sampling());
-        steps.add(publish(log, gate));
-        log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), log.keyScheme(), summary,
+        String reportLink = writeReport(log, auditKey, steps);
+        steps.add(publish(log, gate, reportLink));
+        // finishedAt stays the time the report was made from, so that `cachecheck report` regenerates the same page
+        log = new AuditLog(log.version(), runId, trigger, startedAt, log.finishedAt(), log.keyScheme(), summary,
                 decision, steps, log.tenants(), log.namespaces(), log.shards(), log.findings(), log.findingsTruncated(),
                 log.unmappedSample(), compared, remediation, log.sampling());
         env.store().put(auditKey, Json.pretty(log), "application/json");
@@ -316,7 +319,27 @@ public final class Aggregate {
                 s.remediationApplied());
     }
 
-    private AuditStep publish(AuditLog log, GateResult gate) {
+    /**
+     * Writes the run's HTML report next to the audit log ({@link RunReports}) and returns the link for the summary,
+     * or null when it could not be written: the report is a view on the audit log, so its failure is a failed step,
+     * never a lost run.
+     */
+    private String writeReport(AuditLog log, String auditKey, List<AuditStep> steps) {
+        Instant start = env.clock().instant();
+        try {
+            String key = RunReports.write(env.store(), log, auditKey);
+            steps.add(new AuditStep("write-report", "succeeded", Duration.between(start, env.clock().instant()).toMillis(),
+                    Map.of("report", key)));
+            return env.store().link(key);
+        } catch (RuntimeException e) {
+            String error = e instanceof CacheCheckException ? e.getMessage() : e.getClass().getName();
+            steps.add(new AuditStep("write-report", "failed", Duration.between(start, env.clock().instant()).toMillis(),
+                    Map.of("error", error)));
+            return null;
+        }
+    }
+
+    private AuditStep publish(AuditLog log, GateResult gate, String reportLink) {
         RunSummary s = log.summary();
         String subject = "cachecheck " + s.verdict() + (gate.passed() ? "" : " (gate failed)") + ": run " + log.runId();
         if (subject.length() > 100) {
@@ -324,7 +347,7 @@ public final class Aggregate {
         }
         Instant start = env.clock().instant();
         try {
-            env.notifier().publish(subject, summaryText(log, gate));
+            env.notifier().publish(subject, summaryText(log, gate, reportLink));
             return new AuditStep("publish-summary", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), Map.of());
         } catch (RuntimeException e) {
             // The audit log is the record of the run, and the baseline is already saved as latest: a lost notification
@@ -335,8 +358,21 @@ public final class Aggregate {
         }
     }
 
-    /** The one-screen summary: figures, tenant ids and the audit log location; never values or secrets. */
+    /** The one-screen summary without the report line (for callers that write no report). */
     public static String summaryText(AuditLog log, GateResult gate) {
+        return summaryText(log, gate, null, false);
+    }
+
+    /**
+     * The one-screen summary: figures, tenant ids, the link to the HTML report (the S3 console page of
+     * {@code audit/<runId>.html} in AWS, its file path locally; "not written" when it failed) and the audit log
+     * location; never values or secrets.
+     */
+    public static String summaryText(AuditLog log, GateResult gate, String reportLink) {
+        return summaryText(log, gate, reportLink, true);
+    }
+
+    private static String summaryText(AuditLog log, GateResult gate, String reportLink, boolean withReport) {
         RunSummary s = log.summary();
         Map<DriftClass, Long> c = s.counts();
         StringBuilder out = new StringBuilder();
@@ -386,6 +422,10 @@ public final class Aggregate {
         }
         out.append(baselineLine(log)).append('\n');
         out.append(remediationLine(log)).append('\n');
+        if (withReport) {
+            out.append("Report: ").append(reportLink != null ? reportLink
+                    : "not written (see the write-report step in the audit log)").append('\n');
+        }
         out.append("Audit log: ").append(gate.auditLogRef());
         return out.toString();
     }

@@ -213,6 +213,11 @@ class SamplingCliIT {
         assertThat(failing.log().sampling().overall()).isEqualTo(expected);
         assertThat(failing.log().summary().keysChecked()).isEqualTo(sampled);
         assertThat(failing.log().sampling().keysNotSampled()).isEqualTo(2L * ITEMS - sampled);
+        // the run's HTML report states the sample and its interval (docs/report.md)
+        String report = Files.readString(out.resolve("audit/smp-gate-fail.html"));
+        assertThat(report).contains(String.format(Locale.ROOT, "10%% of the keys (%d checked, %d not sampled); estimated"
+                        + " drift ratio %.6f, 95%% interval [%.6f, %.6f] (Wilson)", sampled, 2L * ITEMS - sampled,
+                expected.ratio(), expected.low(), expected.high()), "(of the sampled keys only)");
         assertThat(failing.log().findings()).extracting(Finding::key).containsExactlyElementsOf(sampledDrift);
         assertThat(failing.log().gate().passed()).isFalse();
         assertThat(failing.log().gate().reasons()).singleElement().asString().contains("95% upper bound");

@@ -24,6 +24,7 @@ import io.cachecheck.notify.Notifier;
 import io.cachecheck.notify.SnsNotifier;
 import io.cachecheck.redact.KeyRedactor;
 import io.cachecheck.redact.RedactionSettings;
+import io.cachecheck.report.RunReports;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.store.ObjectStore;
 import io.cachecheck.store.S3ObjectStore;
@@ -267,7 +268,7 @@ public final class CacheCheckCli {
                     ? input.path("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
-        return report(run, output);
+        return report(run, output, store);
     }
 
     /**
@@ -463,7 +464,7 @@ public final class CacheCheckCli {
         }
     }
 
-    private int report(LocalWorkflow.Run run, Output output) {
+    private int report(LocalWorkflow.Run run, Output output, ObjectStore store) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
             String where = "run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": " + result.error();
@@ -487,6 +488,15 @@ public final class CacheCheckCli {
                 .filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
                 .map(step -> "the summary was not published: " + step.details().get("error")).toList();
         warnings.forEach(w -> err.println("warning: " + w));
+        // the HTML report next to the audit log (docs/report.md): the console summary has its "Report:" line; when the
+        // summary went to SNS (which links the S3 console page), print where the report is here too
+        log.steps().stream().filter(step -> step.action().equals("write-report")).findFirst().ifPresent(step -> {
+            if (!step.status().equals("succeeded")) {
+                err.println("warning: the report was not written: " + step.details().get("error"));
+            } else if (output.summaryElsewhere()) {
+                human.println("Report: " + store.location(RunReports.key(run.runId())));
+            }
+        });
         boolean gateFailed = !result.succeeded() && GATE_FAILED.equals(result.error());
         if (!result.succeeded() && !gateFailed) {
             human.println("Run failed (" + result.error() + "): " + causeMessage(result.cause()));

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
                 ValidateCommand.class,
                 DemoCommand.class,
                 ExplainCommand.class,
+                ReportCommand.class,
                 CompletionCommand.class,
                 HelpCommand.class,
         },
