@@ -1,0 +1,277 @@
+package io.cachecheck.local.init;
+
+import io.cachecheck.cache.CachedValue;
+import io.cachecheck.cache.RedisNodes;
+import io.cachecheck.contract.CacheSettings;
+import io.cachecheck.contract.Contract;
+import io.cachecheck.contract.ContractLoader;
+import io.cachecheck.contract.Credentials;
+import io.cachecheck.contract.SecretResolver;
+import io.cachecheck.contract.SourceSettings;
+import io.cachecheck.error.CacheCheckException;
+import io.cachecheck.error.ContractException;
+import io.cachecheck.source.JdbcSource;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code cachecheck init}: samples the cache, reads the source's catalog, writes a draft contract and checks it on the
+ * sample (docs/init.md). A thin command over {@link KeySampler}, {@link KeyPatternInference},
+ * {@link ValueFormatInference}, {@link SchemaCatalog}, {@link TableMatcher}, {@link DraftContract} and
+ * {@link DraftCheck}. Exit codes: 0 the draft was written, loads and was checked; 1 it was written but does not load
+ * until its TODOs are resolved; 2 an error (nothing written).
+ */
+public final class InitCommand {
+    public static final int WRITTEN = 0;
+    public static final int NEEDS_EDITS = 1;
+    public static final int ERROR = 2;
+
+    /** Every option: its name, default (null = required or flag) and meaning, for --help and docs/init.md. */
+    public static final String USAGE = """
+            init options:
+              --cache URL              the cache: redis://host:port[/db] (rediss:// for TLS) (required)
+              --source URL             the database: jdbc:postgresql://, jdbc:mysql://, jdbc:mariadb:// or the
+                                       jdbc:aws-wrapper: form (required); read in read-only sessions
+              --source-user NAME       database user (default: the URL's user, if any)
+              --source-password-env V  environment variable holding the database password (written as
+                                       source.auth.passwordEnv)
+              --cache-user NAME        Redis ACL user
+              --cache-password-env V   environment variable holding the Redis password
+              --schema a,b             schemas (PostgreSQL) or databases (MySQL/MariaDB) to match tables in
+                                       (default: every non-system schema; MySQL/MariaDB: the URL's database)
+              --out FILE               the draft to write (default: cachecheck-contract.yaml)
+              --force                  overwrite FILE if it exists
+              --max-keys N             most keys to sample with SCAN (default: 10000)
+              --keys-per-second N      most keys sampled per second (default: 2000)
+              --scan-count N           SCAN COUNT hint (default: 500)
+              --values-per-namespace N most values read per key family (default: 200)
+            """;
+
+    private static final List<String> FLAGS = List.of("force");
+    private static final List<String> VALUED = List.of("cache", "source", "source-user", "source-password-env", "cache-user",
+            "cache-password-env", "schema", "out", "max-keys", "keys-per-second", "scan-count", "values-per-namespace");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final java.util.function.Function<String, String> environment;
+
+    public InitCommand(PrintStream out, PrintStream err) {
+        this(out, err, System::getenv);
+    }
+
+    InitCommand(PrintStream out, PrintStream err, java.util.function.Function<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    /** A mistake in the options: one line naming the option and the fix. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs {@code init} with its options (without the command name). */
+    public int run(String[] args) {
+        try {
+            return init(options(args));
+        } catch (UsageException | CacheCheckException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return ERROR;
+        }
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg.startsWith("--") ? arg.substring(2) : null;
+            String value = null;
+            if (name != null && name.indexOf('=') > 0) {
+                value = name.substring(name.indexOf('=') + 1);
+                name = name.substring(0, name.indexOf('='));
+            }
+            if (name != null && FLAGS.contains(name)) {
+                options.put(name, "true");
+            } else if (name != null && VALUED.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                        throw new UsageException("--" + name + " needs a value, see --help");
+                    }
+                    value = args[++i];
+                }
+                options.put(name, value);
+            } else {
+                List<String> known = new ArrayList<>();
+                FLAGS.forEach(f -> known.add("--" + f));
+                VALUED.forEach(v -> known.add("--" + v));
+                throw new UsageException("unknown init option " + arg + io.cachecheck.error.DidYouMean.hint(arg, known) + ", see --help");
+            }
+        }
+        for (String required : List.of("cache", "source")) {
+            if (!options.containsKey(required)) {
+                throw new UsageException("--" + required + " is required, e.g. " + (required.equals("cache")
+                        ? "--cache redis://127.0.0.1:6379/0" : "--source jdbc:postgresql://127.0.0.1:5432/shop"));
+            }
+        }
+        return options;
+    }
+
+    private int init(Map<String, String> options) throws InterruptedException {
+        Path file = Path.of(options.getOrDefault("out", "cachecheck-contract.yaml"));
+        if (Files.exists(file) && !options.containsKey("force")) {
+            throw new UsageException("--out: " + file + " exists; choose another file, or add --force to overwrite it");
+        }
+        int maxKeys = positive(options, "max-keys", 10_000);
+        int rate = positive(options, "keys-per-second", 2_000);
+        int scanCount = positive(options, "scan-count", 500);
+        int perNamespace = positive(options, "values-per-namespace", 200);
+        List<String> schemas = options.containsKey("schema") ? List.of(options.get("schema").split(",")) : List.of();
+        schemas = schemas.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+
+        // secrets given in a URL are used to connect and never written: the draft names an environment variable
+        Map<String, String> urlSecrets = new HashMap<>();
+        ConnectionUrls.Cache cacheUrl = ConnectionUrls.cache(options.get("cache"));
+        ConnectionUrls.Source sourceUrl = ConnectionUrls.source(options.get("source"));
+        SecretResolver secrets = SecretResolver.withEnvironment(name -> urlSecrets.containsKey(name) ? urlSecrets.get(name)
+                : environment.apply(name));
+        String cacheUser = options.getOrDefault("cache-user", cacheUrl.user());
+        String cachePasswordEnv = options.get("cache-password-env");
+        if (cacheUrl.password() != null) {
+            urlSecrets.put(DraftContract.CACHE_PASSWORD_ENV, cacheUrl.password());
+            cachePasswordEnv = DraftContract.CACHE_PASSWORD_ENV;
+        }
+        String sourceUser = options.getOrDefault("source-user", sourceUrl.user());
+        String sourcePasswordEnv = options.get("source-password-env");
+        if (sourceUrl.password() != null) {
+            urlSecrets.put(DraftContract.SOURCE_PASSWORD_ENV, sourceUrl.password());
+            sourcePasswordEnv = DraftContract.SOURCE_PASSWORD_ENV;
+        }
+        Credentials cacheCredentials = new Credentials(cacheUser, cachePasswordEnv, null);
+        CacheSettings cache = new CacheSettings(cacheUrl.url(), false, false, cacheCredentials, List.of());
+        boolean cluster = clusterEnabled(cache, secrets);
+        if (cluster) {
+            cache = new CacheSettings(cacheUrl.url(), true, false, cacheCredentials, List.of());
+        }
+        SourceSettings source = new SourceSettings(sourceUrl.url(), new Credentials(sourceUser, sourcePasswordEnv, null));
+
+        err.println("Sampling at most " + maxKeys + " keys of " + cacheUrl.url() + " (" + rate + " keys/s at most)");
+        try (KeySampler sampler = new KeySampler(RedisNodes.discover(cache, secrets));
+             JdbcSource jdbc = new JdbcSource(source, secrets, 2, 200)) {
+            KeySampler.Sample sample = sampler.sample(maxKeys, rate, scanCount);
+            KeyPatternInference.Result inference = KeyPatternInference.infer(sample.keys().keySet());
+            List<ValueFormatInference.Format> formats = new ArrayList<>();
+            Map<String, List<String>> checkedKeys = new LinkedHashMap<>();
+            for (KeyPatternInference.Family family : inference.families()) {
+                List<String> keys = family.keys().subList(0, Math.min(perNamespace, family.keys().size()));
+                List<CachedValue> values = new ArrayList<>();
+                Map<String, Integer> otherTypes = new LinkedHashMap<>();
+                KeySampler.byNode(keys, sample.keys()).forEach((node, nodeKeys) -> values.addAll(sampler.read(node, nodeKeys, otherTypes)));
+                formats.add(ValueFormatInference.infer(values, otherTypes));
+                checkedKeys.put(family.name(), keys);
+            }
+            err.println("Reading the tables of " + sourceUrl.url());
+            SchemaCatalog catalog = SchemaCatalog.read(jdbc, source.dialect(), schemas);
+
+            List<String> header = new ArrayList<>();
+            header.add("Written " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT) + " from "
+                    + sample.keys().size() + " sampled keys of " + cacheUrl.url() + " and " + catalog.tables().size()
+                    + " tables of " + sourceUrl.url() + (schemas.isEmpty() ? "" : " (schemas " + schemas + ")") + ".");
+            if (!sample.complete()) {
+                header.add("TODO(init): sample: SCAN stopped at --max-keys " + maxKeys + " before the end of the keyspace; key"
+                        + " families not in the sample are missing here (run again with a larger --max-keys).");
+            }
+            if (sample.notUtf8() > 0) {
+                header.add("guess: " + sample.notUtf8() + " scanned keys are not UTF-8 text and were left out.");
+            }
+            DraftContract.Connections conn = new DraftContract.Connections(cacheUrl.url(), cluster, cacheUser,
+                    cachePasswordEnv != null, sourceUrl.url(), source.dialect(), sourceUser, sourcePasswordEnv,
+                    sourceUrl.password() != null);
+            DraftContract.Draft draft = DraftContract.build(conn, inference, formats, catalog, header);
+            write(file, draft.text());
+            out.println("Wrote " + file + ": " + draft.namespaces().stream().filter(DraftContract.NamespaceDraft::written).count()
+                    + " namespaces, " + draft.namespaces().stream().filter(n -> !n.written()).count()
+                    + " commented out with a TODO(init), " + inference.leftOver().values().stream().mapToInt(Integer::intValue).sum()
+                    + " sampled keys in no namespace");
+
+            Contract contract;
+            try {
+                contract = ContractLoader.create().parse(draft.text());
+            } catch (ContractException e) {
+                out.println("The draft does not load yet: " + e.getMessage() + "; resolve its TODO(init) comments (docs/init.md)");
+                return NEEDS_EDITS;
+            }
+            List<DraftCheck.NamespaceCheck> checks = DraftCheck.run(contract, checkedKeys, sample.keys(), sampler, jdbc);
+            List<String> lines = new ArrayList<>();
+            lines.add("# Check of this draft on the sample (cachecheck init; validate checks every key):");
+            out.println("Check of the draft on the sample:");
+            for (DraftCheck.NamespaceCheck c : checks) {
+                out.println("  " + c.line());
+                lines.add("#   " + c.line());
+            }
+            write(file, withCheck(draft.text(), lines));
+            out.println("Next: review " + file + " (every \"guess:\" and \"TODO(init):\"), then run"
+                    + " cachecheck validate --contract " + file);
+            return WRITTEN;
+        }
+    }
+
+    /** The draft with the check's lines after its header comment. */
+    static String withCheck(String text, List<String> lines) {
+        int at = text.indexOf("\nversion: 1\n");
+        return text.substring(0, at + 1) + String.join("\n", lines) + "\n" + text.substring(at + 1);
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("--out: cannot write " + file + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** Whether the server is a Redis Cluster node ({@code INFO cluster}: cluster_enabled:1). */
+    private static boolean clusterEnabled(CacheSettings cache, SecretResolver secrets) {
+        RedisNodes standalone = RedisNodes.discover(cache, secrets);
+        try (Jedis jedis = standalone.connect(standalone.nodes().get(0))) {
+            return jedis.info("cluster").contains("cluster_enabled:1");
+        }
+    }
+
+    private static int positive(Map<String, String> options, String name, int fallback) {
+        String text = options.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(text.replace("_", ""));
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + ": '" + text + "' is not a positive whole number, e.g. " + fallback);
+    }
+}
