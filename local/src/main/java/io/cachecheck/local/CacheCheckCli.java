@@ -65,6 +65,8 @@ public final class CacheCheckCli {
             Usage: cachecheck <command> [options]
 
             Commands:
+              init       Write a draft contract from a sample of the cache and the database's tables
+                         (docs/init.md; cachecheck init --help lists its options)
               validate   Run the validation state machine locally (statemachine/cache-validation.asl.json)
               demo       Seed a demo dataset with drift in local PostgreSQL + Redis, then validate it
               help       Show this help
@@ -137,6 +139,14 @@ public final class CacheCheckCli {
             out.print(USAGE);
             return args.length == 0 ? INCOMPLETE_OR_ERROR : CONSISTENT;
         }
+        if (args[0].equals("init")) {
+            // init has options of its own (docs/init.md); it writes a draft contract instead of running the workflow
+            if (List.of("--help", "-h").contains(args.length > 1 ? args[1] : "")) {
+                out.print(io.cachecheck.local.init.InitCommand.USAGE);
+                return CONSISTENT;
+            }
+            return new io.cachecheck.local.init.InitCommand(out, err).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         try {
             Map<String, String> options = options(args);
             if (options.containsKey("help")) {
@@ -146,7 +156,7 @@ public final class CacheCheckCli {
             return switch (args[0]) {
                 case "validate" -> validate(options);
                 case "demo" -> demo(options);
-                default -> throw new UsageException("unknown command '" + args[0] + "'; use validate, demo or --help");
+                default -> throw new UsageException("unknown command '" + args[0] + "'; use init, validate, demo or --help");
             };
         } catch (UsageException | CacheCheckException | AslDefinitionException e) {
             err.println("error: " + e.getMessage());

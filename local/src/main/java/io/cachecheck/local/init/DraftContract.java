@@ -179,8 +179,10 @@ public final class DraftContract {
                     + " (" + format.agreeing() + " of " + format.sampled() + " sampled values)");
         }
         if (complete && format.agreeing() < format.sampled()) {
-            guesses.add((format.sampled() - format.agreeing()) + " sampled values are of another Redis type or format: validate"
-                    + " will report them CORRUPT; check whether they belong to this namespace");
+            int others = format.sampled() - format.agreeing();
+            guesses.add(others + (others == 1 ? " sampled value is" : " sampled values are") + " of another Redis type or"
+                    + " format: validate will report " + (others == 1 ? "it" : "them") + " CORRUPT; check whether "
+                    + (others == 1 ? "it belongs" : "they belong") + " to this namespace");
         }
         if (complete && format.undecodable() > 0) {
             guesses.add(format.undecodable() + " sampled values of this format could not be read: validate will report them CORRUPT");
