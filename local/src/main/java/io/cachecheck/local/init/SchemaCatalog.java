@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 public final class SchemaCatalog {
     /** A column and its {@code information_schema.columns.data_type} (lower case). */
     public record Column(String name, String dataType) {
+        /** Whether it may hold a boolean: MySQL and MariaDB report BOOLEAN columns as tinyint. */
         public boolean bool() {
-            return dataType.equals("boolean") || dataType.equals("bool") || dataType.equals("bit");
+            return dataType.equals("boolean") || dataType.equals("bool") || dataType.equals("bit") || dataType.equals("tinyint");
         }
     }
 
