@@ -103,6 +103,14 @@ class InitCommandIT {
         }
     }
 
+    /** The draft docs/init.md shows, after its marker. */
+    private static String docsDraft() throws Exception {
+        String doc = Files.readString(Path.of("../docs/init.md"));
+        String start = "<!-- init-demo-draft -->\n```yaml\n";
+        int from = doc.indexOf(start) + start.length();
+        return doc.substring(from, doc.indexOf("```\n", from));
+    }
+
     private static List<String> findings(AuditLog log) {
         return log.findings().stream().map(f -> f.tenant() + "|" + f.namespace() + "|" + f.key() + "|" + f.driftClass()).toList();
     }
@@ -130,6 +138,11 @@ class InitCommandIT {
         // one TODO only: the key of no namespace; no seeded value is written into the draft
         assertThat(Pattern.compile("# TODO\\(init\\): ").matcher(draft).results().count()).as(draft).isEqualTo(1);
         assertThat(draft).doesNotContain("gold", "silver", "shipped", "session:abc");
+        // docs/init.md shows this draft: it must be what init writes, but for the time and the port
+        String normalized = draft.replace(":" + redis.port() + "/", ":6379/")
+                .replaceFirst("# Written [^ ]+ from", "# Written <time> from");
+        Files.writeString(Path.of("target/init-demo-draft.yaml"), normalized);
+        assertThat(normalized).isEqualTo(docsDraft());
 
         AuditLog log = validate(contract, "init-demo");
 

@@ -207,10 +207,10 @@ public final class InitCommand {
                     sourceUrl.password() != null);
             DraftContract.Draft draft = DraftContract.build(conn, inference, formats, catalog, header);
             write(file, draft.text());
+            int leftOver = inference.leftOver().values().stream().mapToInt(Integer::intValue).sum();
             out.println("Wrote " + file + ": " + draft.namespaces().stream().filter(DraftContract.NamespaceDraft::written).count()
                     + " namespaces, " + draft.namespaces().stream().filter(n -> !n.written()).count()
-                    + " commented out with a TODO(init), " + inference.leftOver().values().stream().mapToInt(Integer::intValue).sum()
-                    + " sampled keys in no namespace");
+                    + " commented out with a TODO(init), " + leftOver + " sampled key" + (leftOver == 1 ? "" : "s") + " in no namespace");
 
             Contract contract;
             try {

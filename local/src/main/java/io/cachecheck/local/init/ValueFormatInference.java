@@ -71,7 +71,7 @@ public final class ValueFormatInference {
                     new TreeMap<String, byte[]>(textKeys(h.fields())).keySet().forEach(f -> fields.merge(f, 1, Integer::sum));
                 }
             }
-            return new Format(Layout.HASH, List.of(), "Redis hash", fields, sampled, hashes, 0, 0);
+            return new Format(Layout.HASH, List.of(), "Redis hashes", fields, sampled, hashes, 0, 0);
         }
         if (strings == 0) {
             return new Format(Layout.UNKNOWN, List.of(), "no value could be read", Map.of(), sampled, 0, 0, 0);
