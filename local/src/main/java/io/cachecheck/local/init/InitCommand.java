@@ -166,12 +166,13 @@ public final class InitCommand {
             sourcePasswordEnv = DraftContract.SOURCE_PASSWORD_ENV;
         }
         Credentials cacheCredentials = new Credentials(cacheUser, cachePasswordEnv, null);
+        SourceSettings source = new SourceSettings(sourceUrl.url(), new Credentials(sourceUser, sourcePasswordEnv, null));
+        SchemaCatalog.schemaFilter(source.dialect(), schemas); // a bad --schema fails before anything is read
         CacheSettings cache = new CacheSettings(cacheUrl.url(), false, false, cacheCredentials, List.of());
         boolean cluster = clusterEnabled(cache, secrets);
         if (cluster) {
             cache = new CacheSettings(cacheUrl.url(), true, false, cacheCredentials, List.of());
         }
-        SourceSettings source = new SourceSettings(sourceUrl.url(), new Credentials(sourceUser, sourcePasswordEnv, null));
 
         err.println("Sampling at most " + maxKeys + " keys of " + cacheUrl.url() + " (" + rate + " keys/s at most)");
         try (KeySampler sampler = new KeySampler(RedisNodes.discover(cache, secrets));
