@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import redis.clients.jedis.Jedis;
 
@@ -155,8 +157,9 @@ class InitCommandIT {
         assertThat(log.summary().keysChecked()).isEqualTo(27); // as with the hand-written demo contract (LocalWorkflowIT)
     }
 
-    @Test
-    void init_onTheBenchmarkGeneratorsData_writesAContractThatFindsExactlyTheGeneratedDrift() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "jdk", "jackson-typed"})
+    void init_onTheBenchmarkGeneratorsData_writesAContractThatFindsExactlyTheGeneratedDrift(String format) throws Exception {
         try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS cc_init_bench");
             s.execute("CREATE DATABASE cc_init_bench");
@@ -164,7 +167,7 @@ class InitCommandIT {
         String benchDb = "jdbc:postgresql://127.0.0.1:5432/cc_init_bench";
         Path generated = dir.resolve("bench");
         io.cachecheck.bench.Generate.main(new String[]{"--keys", "3000", "--tenants", "12", "--drift", "0.02",
-                "--out", generated.toString(), "--redis", "127.0.0.1:" + redis.port(), "--jdbc", benchDb});
+                "--out", generated.toString(), "--redis", "127.0.0.1:" + redis.port(), "--jdbc", benchDb, "--format", format});
         Matcher drift = Pattern.compile("stale=(\\d+) orphan=(\\d+) keys=(\\d+)").matcher(Files.readString(generated.resolve("generated.txt")));
         assertThat(drift.find()).isTrue();
         long stale = Long.parseLong(drift.group(1));
@@ -181,6 +184,7 @@ class InitCommandIT {
         String draft = Files.readString(contract);
         assertThat(draft).contains(
                 "keyPattern: \"t:{tenant_id}:order:{order_id}\"",
+                format.equals("json") ? "valueType: json" : format.equals("jdk") ? "decode: [java]" : "decode: [json, jackson-typed]",
                 "keyPattern: \"t:{tenant_id}:user:{user_id}\"",
                 "valueType: hash",
                 "\"updatedAt\": \"updated_at\"",
@@ -188,7 +192,7 @@ class InitCommandIT {
                 "sql: \"SELECT tenant_id FROM cachecheck_bench.tenants WHERE active ORDER BY tenant_id\"");
         assertThat(draft).as(draft).doesNotContain("# TODO(init): ");
 
-        AuditLog log = validate(contract, "init-bench");
+        AuditLog log = validate(contract, "init-bench-" + format);
 
         Map<DriftClass, Long> counts = log.summary().counts();
         assertThat(counts.get(DriftClass.STALE)).as(draft).isEqualTo(stale);
