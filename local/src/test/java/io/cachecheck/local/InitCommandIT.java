@@ -143,7 +143,7 @@ class InitCommandIT {
         // docs/init.md shows this draft: it must be what init writes, but for the time and the port
         String normalized = draft.replace(":" + redis.port() + "/", ":6379/")
                 .replaceFirst("# Written [^ ]+ from", "# Written <time> from");
-        Files.writeString(Path.of("target/init-demo-draft.yaml"), normalized);
+        Files.writeString(Path.of("target/init-demo-draft.yaml"), normalized); // to paste into the docs when the draft changes
         assertThat(normalized).isEqualTo(docsDraft());
 
         AuditLog log = validate(contract, "init-demo");
@@ -402,5 +402,15 @@ class InitCommandIT {
         assertThat(init.err()).isEqualTo("error: --out: " + contract + " exists; choose another file, or add --force to overwrite it"
                 + System.lineSeparator());
         assertThat(Files.readString(contract)).isEqualTo("mine");
+    }
+
+    @Test
+    void initHelp_listsItsOptions_andTheCommandIsInTheUsage() {
+        Cli help = cli("init", "--help");
+        Cli usage = cli("help");
+
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).startsWith("init options:").contains("--max-keys N", "--keys-per-second N", "--schema a,b");
+        assertThat(usage.out()).contains("  init       Write a draft contract");
     }
 }
