@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.local.spring.Order;
+import io.cachecheck.testing.RedisClusterProcess;
 import io.cachecheck.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -64,6 +67,7 @@ class InitCommandIT {
         try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS cc_init_demo CASCADE");
             s.execute("DROP SCHEMA IF EXISTS cc_init_mixed CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS cc_init_cluster CASCADE");
             s.execute("DROP DATABASE IF EXISTS cc_init_bench");
         }
         try (Connection c = DriverManager.getConnection(MARIADB, "root", ""); Statement s = c.createStatement()) {
@@ -412,5 +416,42 @@ class InitCommandIT {
         assertThat(help.code()).isZero();
         assertThat(help.out()).startsWith("init options:").contains("--max-keys N", "--keys-per-second N", "--schema a,b");
         assertThat(usage.out()).contains("  init       Write a draft contract");
+    }
+
+    @Test
+    void init_onARedisCluster_samplesEveryPrimary_andWritesClusterMode() throws Exception {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS cc_init_cluster CASCADE");
+            s.execute("CREATE SCHEMA cc_init_cluster");
+            s.execute("CREATE TABLE cc_init_cluster.tenants (tenant_id text PRIMARY KEY, active boolean)");
+            s.execute("INSERT INTO cc_init_cluster.tenants VALUES ('acme', true), ('globex', true)");
+            s.execute("CREATE TABLE cc_init_cluster.items (tenant_id text, item_id int, label text, PRIMARY KEY (tenant_id, item_id))");
+            s.execute("INSERT INTO cc_init_cluster.items SELECT t, i, 'label ' || i FROM unnest(ARRAY['acme','globex']) t,"
+                    + " generate_series(1, 30) i");
+        }
+        try (RedisClusterProcess cluster = RedisClusterProcess.start(3)) {
+            try (RedisClusterClient client = RedisClusterClient.builder()
+                    .nodes(java.util.Set.of(new HostAndPort("127.0.0.1", cluster.ports().get(0)))).build()) {
+                for (String t : List.of("acme", "globex")) {
+                    for (int i = 1; i <= 30; i++) {
+                        client.set("c:" + t + ":item:" + i, "{\"label\":\"label " + (t.equals("globex") && i == 7 ? "old" : i) + "\"}");
+                    }
+                }
+            }
+            Path contract = dir.resolve("cluster.yaml");
+
+            Cli init = cli("init", "--cache", cluster.url(), "--source", PG, "--source-user", "postgres",
+                    "--schema", "cc_init_cluster", "--out", contract.toString());
+
+            assertThat(init.code()).as(init.out() + init.err()).isEqualTo(0);
+            String draft = Files.readString(contract);
+            assertThat(draft).contains("  mode: cluster", "keyPattern: \"c:{tenant_id}:item:{item_id}\"", "from 60 sampled keys");
+            assertThat(init.out()).as(draft).contains("item: 60 sampled keys checked, 60 found a row, 59 compared equal");
+
+            AuditLog log = validate(contract, "init-cluster");
+
+            assertThat(findings(log)).as(draft).containsExactly("globex|item|c:globex:item:7|STALE");
+            assertThat(log.summary().keysChecked()).isEqualTo(60);
+        }
     }
 }
