@@ -5,10 +5,8 @@ import io.cachecheck.local.init.SchemaCatalog.Table;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Matches a key family to the table it caches: the table needs a tenant column and, besides it, as many
@@ -134,12 +132,5 @@ public final class TableMatcher {
             return 1;
         }
         return f.contains(t) || t.contains(f) ? 0.5 : 0;
-    }
-
-    /** The tables, by qualified name (for messages). */
-    static Map<String, Table> byName(List<Table> tables) {
-        Map<String, Table> out = new LinkedHashMap<>();
-        tables.forEach(t -> out.put(t.qualifiedName(), t));
-        return out;
     }
 }

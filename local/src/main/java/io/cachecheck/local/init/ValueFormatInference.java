@@ -44,6 +44,8 @@ public final class ValueFormatInference {
     }
 
     private static final int MAX_VALUE_BYTES = 8 * 1024 * 1024;
+    /** The vote of a value in no format this version reads (compared by identity). */
+    private static final List<String> UNREADABLE = new ArrayList<>(List.of("unreadable"));
 
     private ValueFormatInference() {
     }
@@ -82,18 +84,29 @@ public final class ValueFormatInference {
         Map<List<String>, String> what = new HashMap<>();
         for (CachedValue v : values) {
             if (v instanceof CachedValue.Text t) {
-                FormatDetection.Format f = FormatDetection.detect(t.bytes(), limits).orElse(null);
-                List<String> steps = f == null ? List.of() : f.steps();
                 if (isSpringNull(t.bytes())) {
                     continue; // Spring's NullValue is JDK-serialised whatever the value serialiser: no vote
                 }
+                FormatDetection.Format f = FormatDetection.detect(t.bytes(), limits).orElse(null);
+                List<String> steps;
+                if (f != null) {
+                    // a format cachecheck names but cannot read (UTF-16 text, framed Snappy) must not pass for text
+                    steps = f.steps().isEmpty() ? UNREADABLE : f.steps();
+                } else {
+                    steps = io.cachecheck.decode.Utf8.text(t.bytes()) == null ? UNREADABLE : List.of();
+                }
                 votes.merge(steps, 1, Integer::sum);
-                what.putIfAbsent(steps, f == null ? "text" : f.what());
+                what.putIfAbsent(steps, f != null ? f.what() : steps == UNREADABLE
+                        ? "bytes that are not UTF-8 text and in no format cachecheck recognises" : "text");
             }
         }
+        // only Spring NullValues: they are JDK-serialised, so the JDK reader reads them
         List<String> steps = votes.isEmpty() ? List.of("java") : votes.entrySet().stream()
                 .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         int agreeing = votes.getOrDefault(steps, 0);
+        if (steps == UNREADABLE) {
+            return new Format(Layout.UNKNOWN, List.of(), what.get(steps), Map.of(), sampled, agreeing, agreeing, 0);
+        }
         Layout layout = steps.isEmpty() ? Layout.STRING : steps.equals(List.of("json")) ? Layout.JSON : Layout.DECODED;
         DecodeChain chain = layout == Layout.STRING ? DecodeChain.defaultFor(DecodeChain.Layout.STRING)
                 : layout == Layout.JSON ? DecodeChain.defaultFor(DecodeChain.Layout.JSON) : chain(steps);

@@ -103,4 +103,15 @@ class ValueFormatInferenceTest {
                 .isEqualTo(Layout.STRING);
         assertThat(ValueFormatInference.infer(List.of(), Map.of("zset", 3)).layout()).isEqualTo(Layout.COLLECTION);
     }
+
+    @Test
+    void infer_utf16TextOrUnknownBinary_isNotTakenForText() {
+        Format utf16 = infer("gold".getBytes(StandardCharsets.UTF_16LE), "silver".getBytes(StandardCharsets.UTF_16LE));
+        Format binary = infer(new byte[]{(byte) 0xC3, 0x28, 1, 2}, new byte[]{(byte) 0xFE, 0x01});
+
+        assertThat(utf16.layout()).isEqualTo(Layout.UNKNOWN);
+        assertThat(utf16.what()).startsWith("UTF-16 or UTF-32 text");
+        assertThat(binary.layout()).isEqualTo(Layout.UNKNOWN);
+        assertThat(binary.what()).isEqualTo("bytes that are not UTF-8 text and in no format cachecheck recognises");
+    }
 }
