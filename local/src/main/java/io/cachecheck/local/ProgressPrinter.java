@@ -9,14 +9,14 @@ import java.util.Locale;
  * Prints a shard's scan progress on stderr at most once per interval: keys scanned, the DBSIZE estimate, rate and
  * ETA. Each shard scans its whole node, so the estimate is the node's DBSIZE.
  */
-final class ProgressPrinter implements ProgressListener {
+public final class ProgressPrinter implements ProgressListener {
     private final String shardId;
     private final PrintStream err;
     private final long intervalNanos;
     private final long start = System.nanoTime();
     private long lastPrint = System.nanoTime();
 
-    ProgressPrinter(String shardId, PrintStream err, long intervalMillis) {
+    public ProgressPrinter(String shardId, PrintStream err, long intervalMillis) {
         this.shardId = shardId;
         this.err = err;
         this.intervalNanos = intervalMillis * 1_000_000L;

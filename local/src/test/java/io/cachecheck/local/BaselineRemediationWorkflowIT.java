@@ -8,6 +8,7 @@ import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionStatus;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.remediate.ActionResult;
 import io.cachecheck.remediate.Limits;

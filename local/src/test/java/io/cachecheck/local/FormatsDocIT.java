@@ -14,6 +14,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.audit.AuditLogSchemaValidator;
 import io.cachecheck.check.DriftClass;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.workflow.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import io.cachecheck.audit.AuditLog;
 import io.cachecheck.audit.AuditLogSchemaValidator;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.remediate.Excluded;
 import io.cachecheck.remediate.PlannedAction;
 import io.cachecheck.workflow.Json;

@@ -3,6 +3,7 @@ package io.cachecheck.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.check.DriftClass;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.local.spring.Order;
 import io.cachecheck.testing.RedisClusterProcess;
 import io.cachecheck.testing.RedisServerProcess;
@@ -414,8 +415,9 @@ class InitCommandIT {
         Cli usage = cli("help");
 
         assertThat(help.code()).isZero();
-        assertThat(help.out()).startsWith("init options:").contains("--max-keys N", "--keys-per-second N", "--schema a,b");
-        assertThat(usage.out()).contains("  init       Write a draft contract");
+        assertThat(help.out()).startsWith("Usage: cachecheck init --cache=URL --source=URL [OPTIONS]")
+                .contains("--max-keys=N", "--keys-per-second=N", "--schema=a,b", "most keys to sample with SCAN (default: 10000)");
+        assertThat(usage.out()).containsPattern("\\n  init +Write a draft contract");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionStatus;
 import io.cachecheck.local.asl.StateEvent;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.workflow.Json;

@@ -2,6 +2,7 @@ package io.cachecheck.local;
 
 import io.cachecheck.audit.AuditLog;
 import io.cachecheck.check.DriftClass;
+import io.cachecheck.local.cli.CacheCheckCli;
 import io.cachecheck.local.spring.SpringCacheApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -30,10 +30,10 @@ final class ConnectionUrls {
         try {
             u = new URI(text);
         } catch (URISyntaxException e) {
-            throw new InitCommand.UsageException("--cache: not a URL (at index " + e.getIndex() + "); write redis://host:port/db");
+            throw new InitRunner.UsageException("--cache: not a URL (at index " + e.getIndex() + "); write redis://host:port/db");
         }
         if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme()) || u.getHost() == null) {
-            throw new InitCommand.UsageException("--cache: must be redis://host:port[/db] or rediss://host:port[/db]");
+            throw new InitRunner.UsageException("--cache: must be redis://host:port[/db] or rediss://host:port[/db]");
         }
         String[] info = userInfo(u.getRawUserInfo());
         String user = info[0] == null || info[0].isEmpty() ? null : info[0];
@@ -45,7 +45,7 @@ final class ConnectionUrls {
     static Source source(String text) {
         String rest = text;
         if (!rest.startsWith("jdbc:")) {
-            throw new InitCommand.UsageException("--source: must be a JDBC URL such as jdbc:postgresql://host:5432/db,"
+            throw new InitRunner.UsageException("--source: must be a JDBC URL such as jdbc:postgresql://host:5432/db,"
                     + " jdbc:mysql://host:3306/db or jdbc:mariadb://host:3306/db");
         }
         rest = rest.substring("jdbc:".length());
@@ -54,7 +54,7 @@ final class ConnectionUrls {
         }
         String scheme = rest.contains("://") ? rest.substring(0, rest.indexOf("://")) : "";
         if (!List.of("postgresql", "mysql", "mariadb").contains(scheme)) {
-            throw new InitCommand.UsageException("--source: the database must be postgresql, mysql or mariadb"
+            throw new InitRunner.UsageException("--source: the database must be postgresql, mysql or mariadb"
                     + " (jdbc:postgresql://host:5432/db)");
         }
         String afterScheme = rest.substring(scheme.length() + 3);

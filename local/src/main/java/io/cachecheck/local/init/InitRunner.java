@@ -28,51 +28,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code cachecheck init}: samples the cache, reads the source's catalog, writes a draft contract and checks it on the
+ * What {@code cachecheck init} runs (the picocli command {@code io.cachecheck.local.cli.InitCommand} only reads the
+ * options): samples the cache, reads the source's catalog, writes a draft contract and checks it on the
  * sample (docs/init.md). A thin command over {@link KeySampler}, {@link KeyPatternInference},
  * {@link ValueFormatInference}, {@link SchemaCatalog}, {@link TableMatcher}, {@link DraftContract} and
  * {@link DraftCheck}. Exit codes: 0 the draft was written, loads and was checked; 1 it was written but does not load
  * until its TODOs are resolved; 2 an error (nothing written).
  */
-public final class InitCommand {
+public final class InitRunner {
     public static final int WRITTEN = 0;
     public static final int NEEDS_EDITS = 1;
     public static final int ERROR = 2;
 
-    /** Every option: its name, default (null = required or flag) and meaning, for --help and docs/init.md. */
-    public static final String USAGE = """
-            init options:
-              --cache URL              the cache: redis://host:port[/db] (rediss:// for TLS) (required)
-              --source URL             the database: jdbc:postgresql://, jdbc:mysql://, jdbc:mariadb:// or the
-                                       jdbc:aws-wrapper: form (required); read in read-only sessions
-              --source-user NAME       database user (default: the URL's user, if any)
-              --source-password-env V  environment variable holding the database password (written as
-                                       source.auth.passwordEnv)
-              --cache-user NAME        Redis ACL user
-              --cache-password-env V   environment variable holding the Redis password
-              --schema a,b             schemas (PostgreSQL) or databases (MySQL/MariaDB) to match tables in
-                                       (default: every non-system schema; MySQL/MariaDB: the URL's database)
-              --out FILE               the draft to write (default: cachecheck-contract.yaml)
-              --force                  overwrite FILE if it exists
-              --max-keys N             most keys to sample with SCAN (default: 10000)
-              --keys-per-second N      most keys sampled per second (default: 2000)
-              --scan-count N           SCAN COUNT hint (default: 500)
-              --values-per-namespace N most values read per key family (default: 200)
-            """;
+    /**
+     * The options, as {@code cachecheck init} takes them (docs/init.md); null for a number means its default.
+     *
+     * @param schemas schemas (PostgreSQL) or databases (MySQL/MariaDB) to match tables in; empty = the default scope
+     */
+    public record Options(String cache, String source, String sourceUser, String sourcePasswordEnv, String cacheUser,
+                          String cachePasswordEnv, List<String> schemas, Path out, boolean force, Integer maxKeys,
+                          Integer keysPerSecond, Integer scanCount, Integer valuesPerNamespace) {
+        public static final int DEFAULT_MAX_KEYS = 10_000;
+        public static final int DEFAULT_KEYS_PER_SECOND = 2_000;
+        public static final int DEFAULT_SCAN_COUNT = 500;
+        public static final int DEFAULT_VALUES_PER_NAMESPACE = 200;
+        public static final String DEFAULT_OUT = "cachecheck-contract.yaml";
 
-    private static final List<String> FLAGS = List.of("force");
-    private static final List<String> VALUED = List.of("cache", "source", "source-user", "source-password-env", "cache-user",
-            "cache-password-env", "schema", "out", "max-keys", "keys-per-second", "scan-count", "values-per-namespace");
+        public Options {
+            schemas = schemas == null ? List.of() : schemas.stream().map(String::strip).filter(x -> !x.isEmpty()).toList();
+            out = out == null ? Path.of(DEFAULT_OUT) : out;
+        }
+    }
 
     private final PrintStream out;
     private final PrintStream err;
     private final java.util.function.Function<String, String> environment;
 
-    public InitCommand(PrintStream out, PrintStream err) {
+    public InitRunner(PrintStream out, PrintStream err) {
         this(out, err, System::getenv);
     }
 
-    InitCommand(PrintStream out, PrintStream err, java.util.function.Function<String, String> environment) {
+    InitRunner(PrintStream out, PrintStream err, java.util.function.Function<String, String> environment) {
         this.out = out;
         this.err = err;
         this.environment = environment;
@@ -85,10 +81,10 @@ public final class InitCommand {
         }
     }
 
-    /** Runs {@code init} with its options (without the command name). */
-    public int run(String[] args) {
+    /** Runs {@code init}; every error is one line on stderr ({@code error: ...}) and exit code {@value #ERROR}. */
+    public int run(Options options) {
         try {
-            return init(options(args));
+            return init(options);
         } catch (UsageException | CacheCheckException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return ERROR;
@@ -99,68 +95,31 @@ public final class InitCommand {
         }
     }
 
-    static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.startsWith("--") ? arg.substring(2) : null;
-            String value = null;
-            if (name != null && name.indexOf('=') > 0) {
-                value = name.substring(name.indexOf('=') + 1);
-                name = name.substring(0, name.indexOf('='));
-            }
-            if (name != null && FLAGS.contains(name)) {
-                options.put(name, "true");
-            } else if (name != null && VALUED.contains(name)) {
-                if (value == null) {
-                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                        throw new UsageException("--" + name + " needs a value, see --help");
-                    }
-                    value = args[++i];
-                }
-                options.put(name, value);
-            } else {
-                List<String> known = new ArrayList<>();
-                FLAGS.forEach(f -> known.add("--" + f));
-                VALUED.forEach(v -> known.add("--" + v));
-                throw new UsageException("unknown init option " + arg + io.cachecheck.error.DidYouMean.hint(arg, known) + ", see --help");
-            }
-        }
-        for (String required : List.of("cache", "source")) {
-            if (!options.containsKey(required)) {
-                throw new UsageException("--" + required + " is required, e.g. " + (required.equals("cache")
-                        ? "--cache redis://127.0.0.1:6379/0" : "--source jdbc:postgresql://127.0.0.1:5432/shop"));
-            }
-        }
-        return options;
-    }
-
-    private int init(Map<String, String> options) throws InterruptedException {
-        Path file = Path.of(options.getOrDefault("out", "cachecheck-contract.yaml"));
-        if (Files.exists(file) && !options.containsKey("force")) {
+    private int init(Options options) throws InterruptedException {
+        Path file = options.out();
+        if (Files.exists(file) && !options.force()) {
             throw new UsageException("--out: " + file + " exists; choose another file, or add --force to overwrite it");
         }
-        int maxKeys = positive(options, "max-keys", 10_000);
-        int rate = positive(options, "keys-per-second", 2_000);
-        int scanCount = positive(options, "scan-count", 500);
-        int perNamespace = positive(options, "values-per-namespace", 200);
-        List<String> schemas = options.containsKey("schema") ? List.of(options.get("schema").split(",")) : List.of();
-        schemas = schemas.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        int maxKeys = positive(options.maxKeys(), "max-keys", Options.DEFAULT_MAX_KEYS);
+        int rate = positive(options.keysPerSecond(), "keys-per-second", Options.DEFAULT_KEYS_PER_SECOND);
+        int scanCount = positive(options.scanCount(), "scan-count", Options.DEFAULT_SCAN_COUNT);
+        int perNamespace = positive(options.valuesPerNamespace(), "values-per-namespace", Options.DEFAULT_VALUES_PER_NAMESPACE);
+        List<String> schemas = options.schemas();
 
         // secrets given in a URL are used to connect and never written: the draft names an environment variable
         Map<String, String> urlSecrets = new HashMap<>();
-        ConnectionUrls.Cache cacheUrl = ConnectionUrls.cache(options.get("cache"));
-        ConnectionUrls.Source sourceUrl = ConnectionUrls.source(options.get("source"));
+        ConnectionUrls.Cache cacheUrl = ConnectionUrls.cache(options.cache());
+        ConnectionUrls.Source sourceUrl = ConnectionUrls.source(options.source());
         SecretResolver secrets = SecretResolver.withEnvironment(name -> urlSecrets.containsKey(name) ? urlSecrets.get(name)
                 : environment.apply(name));
-        String cacheUser = options.getOrDefault("cache-user", cacheUrl.user());
-        String cachePasswordEnv = options.get("cache-password-env");
+        String cacheUser = options.cacheUser() != null ? options.cacheUser() : cacheUrl.user();
+        String cachePasswordEnv = options.cachePasswordEnv();
         if (cacheUrl.password() != null) {
             urlSecrets.put(DraftContract.CACHE_PASSWORD_ENV, cacheUrl.password());
             cachePasswordEnv = DraftContract.CACHE_PASSWORD_ENV;
         }
-        String sourceUser = options.getOrDefault("source-user", sourceUrl.user());
-        String sourcePasswordEnv = options.get("source-password-env");
+        String sourceUser = options.sourceUser() != null ? options.sourceUser() : sourceUrl.user();
+        String sourcePasswordEnv = options.sourcePasswordEnv();
         if (sourceUrl.password() != null) {
             urlSecrets.put(DraftContract.SOURCE_PASSWORD_ENV, sourceUrl.password());
             sourcePasswordEnv = DraftContract.SOURCE_PASSWORD_ENV;
@@ -260,19 +219,13 @@ public final class InitCommand {
         }
     }
 
-    private static int positive(Map<String, String> options, String name, int fallback) {
-        String text = options.get(name);
-        if (text == null) {
+    private static int positive(Integer value, String name, int fallback) {
+        if (value == null) {
             return fallback;
         }
-        try {
-            int v = Integer.parseInt(text.replace("_", ""));
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        if (value > 0) {
+            return value;
         }
-        throw new UsageException("--" + name + ": '" + text + "' is not a positive whole number, e.g. " + fallback);
+        throw new UsageException("--" + name + ": " + value + " is not a positive whole number, e.g. " + fallback);
     }
 }

@@ -1,4 +1,4 @@
-package io.cachecheck.local;
+package io.cachecheck.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,13 +14,12 @@ import io.cachecheck.config.TextFiles;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
-import io.cachecheck.error.CacheCheckException;
-import io.cachecheck.error.DidYouMean;
 import io.cachecheck.error.InvalidInputException;
-import io.cachecheck.local.asl.AslDefinitionException;
+import io.cachecheck.local.DemoData;
+import io.cachecheck.local.LocalWorkflow;
+import io.cachecheck.local.ProgressPrinter;
 import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionResult;
-import io.cachecheck.notify.ConsoleNotifier;
 import io.cachecheck.notify.Notifier;
 import io.cachecheck.notify.SnsNotifier;
 import io.cachecheck.redact.KeyRedactor;
@@ -33,10 +32,15 @@ import io.cachecheck.workflow.ContractSource;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.RunIds;
 import io.cachecheck.workflow.WorkflowEnvironment;
+import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -53,75 +57,26 @@ import java.util.UUID;
 
 /**
  * The cachecheck command line: {@code validate} runs the state machine locally, {@code demo} seeds a demo dataset
- * with drift and validates it. Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error; a
- * {@code --mode gate} run exits 0 whenever its gate passed (see {@link #exitCode}).
+ * with drift and validates it. picocli parses the command line ({@link CacheCheckCommand} and one class per
+ * subcommand: help, completion, did-you-mean); this class runs what they parsed. Exit codes: 0 consistent, 1 drift
+ * or gate failed, 2 incomplete or error; a {@code --mode gate} run exits 0 whenever its gate passed (see
+ * {@link #exitCode}).
  */
 public final class CacheCheckCli {
-    static final int CONSISTENT = 0;
-    static final int DRIFT = 1;
-    static final int INCOMPLETE_OR_ERROR = 2;
+    public static final int CONSISTENT = 0;
+    public static final int DRIFT = 1;
+    public static final int INCOMPLETE_OR_ERROR = 2;
 
-    static final String USAGE = """
-            Usage: cachecheck <command> [options]
-
-            Commands:
-              init       Write a draft contract from a sample of the cache and the database's tables
-                         (docs/init.md; cachecheck init --help lists its options)
-              validate   Run the validation state machine locally (statemachine/cache-validation.asl.json)
-              demo       Seed a demo dataset with drift in local PostgreSQL + Redis, then validate it
-              help       Show this help
-
-            validate options:
-              --contract FILE          contract YAML (required)
-              --out DIR                directory for shard results and the audit log (default: cachecheck-out)
-              --tenants a,b            only these tenants (default: all active tenants)
-              --mode MODE              manual | gate | scheduled (default: manual)
-              --max-drift-ratio X      gate threshold, 0..1 (default: 0)
-              --fail-on-incomplete     an INCOMPLETE run fails the gate (the default)
-              --no-fail-on-incomplete  an INCOMPLETE run passes the gate
-              --fail-on-regression     a run with regressions against the baseline fails the gate
-              --score-tolerance X      how far (0..1) a tenant/namespace score may drop before it is a
-                                       regression (default: 0.01)
-              --baseline B             latest | none | <runId>: the baseline to compare with (default: latest);
-                                       baselines are kept in --out (or --bucket) under baselines/
-              --remediate              delete the drifted keys (race-safe); default: plan only (dry run)
-              --allow-remediation      lets a --mode gate run use --remediate
-              --max-remediation-keys N most keys one run may repair; a larger plan is not executed at all
-                                       (default: 1000)
-              --max-remediation-keys-per-tenant N
-                                       most keys of one tenant one run may repair (default: 200)
-              --max-writes-per-second X
-                                       cache deletes per second while repairing (default: 100)
-              --redact-keys            write keys as hmac:<hex> in every output (shard results, audit log,
-                                       baseline, summary); shard results keep the real keys AES-GCM sealed for
-                                       --remediate. The HMAC key (16+ bytes) is read from the environment
-                                       variable CACHECHECK_KEY_HMAC_KEY
-              --max-concurrency N      shards validated at once, 1..40 (default: 4)
-              --run-id ID              execution name (default: local-<time>-<random>)
-              --bucket NAME            store results in this S3 bucket instead of --out
-              --s3-endpoint URL        S3-compatible endpoint for --bucket (path-style)
-              --topic-arn ARN          publish the summary to this SNS topic instead of the console
-              --sns-endpoint URL       SNS-compatible endpoint for --topic-arn
-              --region REGION          region of the S3/SNS clients (default: AWS_REGION or us-east-1)
-              --definition FILE        run this ASL file instead of the packaged one
-              --function-timeout SEC   ValidateShard's budget, like its Lambda timeout; each shard stops 30 s
-                                       before it (default: 900)
-              --input FILE             the execution input as JSON (e.g. events/*.json) instead of the
-                                       options --tenants, --mode, --baseline, the gate and remediation ones
-              --quiet                  no progress on stderr
-
-            demo options:
-              --out DIR                as for validate (default: cachecheck-demo-out)
-
-            Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error.
-            With --mode gate the exit code is the gate's: 0 when it passed (e.g. drift within
-            --max-drift-ratio), else 1 (2 when incomplete).
-            """;
+    /** Defaults, used by the runs and quoted by the generated help (one place for each). */
+    static final String DEFAULT_OUT = "cachecheck-out";
+    static final String DEFAULT_DEMO_OUT = "cachecheck-demo-out";
+    static final String DEFAULT_MODE = "manual";
+    static final String DEFAULT_FUNCTION_TIMEOUT = "900";
 
     private final PrintStream out;
     private final PrintStream err;
 
-    CacheCheckCli(PrintStream out, PrintStream err) {
+    public CacheCheckCli(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -134,43 +89,77 @@ public final class CacheCheckCli {
         System.exit(new CacheCheckCli(System.out, System.err).run(args));
     }
 
-    int run(String[] args) {
-        if (args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
-            out.print(USAGE);
-            return args.length == 0 ? INCOMPLETE_OR_ERROR : CONSISTENT;
-        }
-        if (args[0].equals("init")) {
-            // init has options of its own (docs/init.md); it writes a draft contract instead of running the workflow
-            if (List.of("--help", "-h").contains(args.length > 1 ? args[1] : "")) {
-                out.print(io.cachecheck.local.init.InitCommand.USAGE);
-                return CONSISTENT;
-            }
-            return new io.cachecheck.local.init.InitCommand(out, err).run(java.util.Arrays.copyOfRange(args, 1, args.length));
-        }
+    /** Runs one command line; every mistake or error is one line on stderr (never a stack trace) and exit code 2. */
+    public int run(String[] args) {
+        CommandLine commandLine = commandLine();
         try {
-            Map<String, String> options = options(args);
-            if (options.containsKey("help")) {
-                out.print(USAGE);
-                return CONSISTENT;
+            return commandLine.execute(args);
+        } finally {
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
+        }
+    }
+
+    /** The picocli command tree over this CLI's streams, with the one-line error handlers. */
+    CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new CacheCheckCommand(this));
+        // picocli would read "@name" as a file of more arguments; here it is a value, as it always was
+        commandLine.setExpandAtFiles(false);
+        commandLine.setOut(writer(out));
+        commandLine.setErr(writer(err));
+        OneLineErrors errors = new OneLineErrors(out, err);
+        commandLine.setParameterExceptionHandler(errors);
+        commandLine.setExecutionExceptionHandler(errors);
+        return commandLine;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    /** A writer onto a PrintStream that keeps the stream's own charset (a plain PrintWriter would use the default). */
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) {
+                stream.print(new String(chars, offset, length));
             }
-            return switch (args[0]) {
-                case "validate" -> validate(options);
-                case "demo" -> demo(options);
-                default -> throw new UsageException("unknown command '" + args[0] + "'; use init, validate, demo or --help");
-            };
-        } catch (UsageException | CacheCheckException | AslDefinitionException e) {
-            err.println("error: " + e.getMessage());
-            return INCOMPLETE_OR_ERROR;
-        } catch (RuntimeException e) {
-            // anything else (e.g. an AWS SDK client error): still one line and exit 2, never a stack trace and the
-            // JVM's exit code 1, which would read as "drift"
-            err.println("error: " + unexpected(e));
-            return INCOMPLETE_OR_ERROR;
+
+            @Override
+            public void flush() {
+                stream.flush();
+            }
+
+            @Override
+            public void close() {
+                stream.flush();
+            }
+        }, true);
+    }
+
+    /**
+     * The options a command line gives its (innermost) subcommand, by name without the dashes, as the runs read them;
+     * a mistake on the command line is a {@link UsageException} with the line the CLI prints.
+     */
+    static Map<String, String> options(String[] args) {
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            CommandLine.ParseResult result = new CacheCheckCli(discard, discard).commandLine().parseArgs(args);
+            while (result.hasSubcommand()) {
+                result = result.subcommand();
+            }
+            return RunOptions.given(result);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(OneLineErrors.message(e));
         }
     }
 
     /** One line for an unexpected error: its class and the first line of its message, at most 300 characters. */
-    static String unexpected(RuntimeException e) {
+    static String unexpected(Exception e) {
         String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
         if (message.length() > 300) {
             message = message.substring(0, 300) + "...";
@@ -187,61 +176,10 @@ public final class CacheCheckCli {
 
     /** The environment variable holding the HMAC key of --redact-keys. */
     static final String KEY_HMAC_KEY_ENV = "CACHECHECK_KEY_HMAC_KEY";
-    private static final List<String> FLAGS = List.of("fail-on-incomplete", "no-fail-on-incomplete", "fail-on-regression",
-            "remediate", "allow-remediation", "redact-keys", "quiet", "help");
-    private static final List<String> VALUED = List.of("contract", "out", "tenants", "mode", "max-drift-ratio",
-            "score-tolerance", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second",
-            "max-concurrency", "run-id", "bucket", "s3-endpoint", "topic-arn", "sns-endpoint", "region", "definition",
-            "function-timeout", "input");
     /** The options that build the execution input; --input FILE replaces all of them. */
     private static final List<String> INPUT_OPTIONS = List.of("tenants", "mode", "max-drift-ratio", "score-tolerance",
             "fail-on-regression", "allow-remediation", "fail-on-incomplete", "no-fail-on-incomplete", "max-concurrency",
             "remediate", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second");
-
-    static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'; options start with --, see --help");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq > 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (FLAGS.contains(name)) {
-                options.put(name, "true");
-            } else if (VALUED.contains(name)) {
-                if (value == null) {
-                    if (i + 1 >= args.length || isOption(args[i + 1])) {
-                        throw new UsageException("--" + name + " needs a value, see --help");
-                    }
-                    value = args[++i];
-                }
-                options.put(name, value);
-            } else {
-                java.util.List<String> known = new java.util.ArrayList<>();
-                FLAGS.forEach(f -> known.add("--" + f));
-                VALUED.forEach(v -> known.add("--" + v));
-                throw new UsageException("unknown option --" + name + DidYouMean.hint("--" + name, known) + ", see --help");
-            }
-        }
-        return options;
-    }
-
-    /** A known option (so "--tenants --quiet" is a missing value, not a tenant named "--quiet"). */
-    private static boolean isOption(String arg) {
-        if (!arg.startsWith("--")) {
-            return false;
-        }
-        String name = arg.substring(2);
-        int eq = name.indexOf('=');
-        name = eq > 0 ? name.substring(0, eq) : name;
-        return FLAGS.contains(name) || VALUED.contains(name);
-    }
 
     int validate(Map<String, String> options) {
         String contractFile = options.get("contract");
@@ -250,7 +188,7 @@ public final class CacheCheckCli {
         }
         Contract contract = ContractSource.applyOverrides(ContractLoader.create().load(Path.of(contractFile)),
                 Settings.fromEnvironment());
-        return execute(contract, options, Path.of(options.getOrDefault("out", "cachecheck-out")));
+        return execute(contract, options, Path.of(options.getOrDefault("out", DEFAULT_OUT)));
     }
 
     int demo(Map<String, String> options) {
@@ -270,7 +208,7 @@ public final class CacheCheckCli {
                     + " CACHECHECK_DEMO_PG / CACHECHECK_DEMO_REDIS to host:port");
         }
         Map<String, String> demoOptions = new HashMap<>(options);
-        demoOptions.putIfAbsent("out", "cachecheck-demo-out");
+        demoOptions.putIfAbsent("out", DEFAULT_DEMO_OUT);
         return execute(contract, demoOptions, Path.of(demoOptions.get("out")));
     }
 
@@ -295,9 +233,11 @@ public final class CacheCheckCli {
         ObjectStore store = options.containsKey("bucket")
                 ? new S3ObjectStore(WorkflowEnvironment.s3Client(resolved), options.get("bucket"))
                 : new DirectoryObjectStore(outDir);
+        Output output = new Output(options.containsKey("json") ? err : out, options.containsKey("json"),
+                gateAsked(input), options.containsKey("topic-arn"), !options.containsKey("input"));
         Notifier notifier = options.containsKey("topic-arn")
                 ? new SnsNotifier(WorkflowEnvironment.snsClient(resolved), options.get("topic-arn"))
-                : new ConsoleNotifier(out);
+                : new SummaryPrinter(output.human(), output.gateAsked());
         boolean quiet = options.containsKey("quiet");
         if (options.containsKey("redact-keys") && System.getenv(KEY_HMAC_KEY_ENV) == null) {
             throw new UsageException("--redact-keys: environment variable " + KEY_HMAC_KEY_ENV + " is not set; export"
@@ -312,7 +252,7 @@ public final class CacheCheckCli {
                 .build();
         String definition = options.containsKey("definition") ? read("definition", Path.of(options.get("definition")))
                 : LocalWorkflow.packagedDefinition();
-        Duration timeout = Duration.ofSeconds(functionTimeout(options.getOrDefault("function-timeout", "900"),
+        Duration timeout = Duration.ofSeconds(functionTimeout(options.getOrDefault("function-timeout", DEFAULT_FUNCTION_TIMEOUT),
                 resolved.get(Settings.DEADLINE_MARGIN_SECONDS)));
         checkBaselineExists(options.get("baseline"), store);
         if (options.containsKey("run-id") && store.get(RunIds.auditLogKey(runId)).isPresent()) {
@@ -326,8 +266,29 @@ public final class CacheCheckCli {
                     ? input.path("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
-        return report(run, options.containsKey("topic-arn"), "gate".equals(input.path("mode").asText()),
-                !options.containsKey("input"));
+        return report(run, output);
+    }
+
+    /**
+     * Where and how a run is reported.
+     *
+     * @param human             the stream for people: stdout, or stderr when {@code json} keeps stdout for the document
+     * @param json              print the {@link JsonSummary} document on stdout
+     * @param gateAsked         the run asked a gate question (see {@link #gateAsked}): print its gate lines
+     * @param summaryElsewhere  the summary went to SNS (--topic-arn): print the figures here too
+     * @param inputFromOptions  false with --input FILE: input errors then name the file's fields, not options
+     */
+    private record Output(PrintStream human, boolean json, boolean gateAsked, boolean summaryElsewhere,
+                          boolean inputFromOptions) {
+    }
+
+    /**
+     * Whether a run asked the gate's question: a gate run, or thresholds set explicitly (any gate option, or a gate
+     * object in --input). The defaults (maxDriftRatio 0, failOnIncomplete) still apply to every run, but then the gate
+     * passes exactly when the verdict is CONSISTENT, so a manual run reports its verdict and no "gate failed".
+     */
+    static boolean gateAsked(JsonNode input) {
+        return input.has("gate") || "gate".equals(input.path("mode").asText());
     }
 
     /**
@@ -482,31 +443,46 @@ public final class CacheCheckCli {
         }
     }
 
-    /** @param inputFromOptions false with --input FILE: input errors then name the file's fields, not options */
-    private int report(LocalWorkflow.Run run, boolean summaryPublishedElsewhere, boolean gateMode, boolean inputFromOptions) {
+    private int report(LocalWorkflow.Run run, Output output) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
             String where = "run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": " + result.error();
             String cause = causeMessage(result.cause());
-            String flagged = inputFromOptions ? inputErrorAsOption(cause) : null;
-            err.println(flagged != null ? "error: " + flagged + " (" + where + ")" : "error: " + where + ": " + cause);
+            String flagged = output.inputFromOptions() ? inputErrorAsOption(cause) : null;
+            String line = flagged != null ? flagged + " (" + where + ")" : where + ": " + cause;
+            err.println("error: " + line);
+            if (output.json()) {
+                out.println(JsonSummary.failed(run.runId(), line));
+            }
             return INCOMPLETE_OR_ERROR;
         }
         AuditLog log = run.auditLog().get();
         RunSummary s = log.summary();
-        if (summaryPublishedElsewhere) {
-            out.println(humanSummary(log, run.auditLogLocation()));
+        PrintStream human = output.human();
+        if (output.summaryElsewhere()) {
+            human.println(humanSummary(log, run.auditLogLocation()));
         }
         // a summary that could not be published does not fail the run (the audit log is its record), but say so
-        log.steps().stream().filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
-                .forEach(step -> err.println("warning: the summary was not published: " + step.details().get("error")));
-        if (result.succeeded()) {
-            out.println("Gate passed. Audit log: " + run.auditLogLocation());
-        } else {
-            out.println("Gate failed (" + result.error() + "): " + causeMessage(result.cause()));
+        List<String> warnings = log.steps().stream()
+                .filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
+                .map(step -> "the summary was not published: " + step.details().get("error")).toList();
+        warnings.forEach(w -> err.println("warning: " + w));
+        boolean gateFailed = !result.succeeded() && GATE_FAILED.equals(result.error());
+        if (!result.succeeded() && !gateFailed) {
+            human.println("Run failed (" + result.error() + "): " + causeMessage(result.cause()));
+        } else if (output.gateAsked()) {
+            human.println(gateFailed ? "Gate failed (" + result.error() + "): " + causeMessage(result.cause())
+                    : "Gate passed. Audit log: " + run.auditLogLocation());
         }
-        return exitCode(s.verdict(), result.succeeded(), gateMode);
+        int code = exitCode(s.verdict(), result.succeeded(), "gate".equals(log.trigger().mode()));
+        if (output.json()) {
+            out.println(JsonSummary.of(log, run.auditLogLocation(), output.gateAsked(), code, warnings));
+        }
+        return code;
     }
+
+    /** The error of the state machine's Fail state for a failed gate. */
+    static final String GATE_FAILED = "ConsistencyGateFailed";
 
     /**
      * The exit code of a run that got as far as its audit log. A {@code gate} run answers the gate's question, as the
@@ -556,7 +532,7 @@ public final class CacheCheckCli {
     }
 
     /** Lambda causes are {"errorMessage","errorType"} documents; show the message only. */
-    static String causeMessage(String cause) {
+    public static String causeMessage(String cause) {
         if (cause == null) {
             return "(no cause)";
         }

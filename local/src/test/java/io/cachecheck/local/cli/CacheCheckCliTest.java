@@ -1,4 +1,4 @@
-package io.cachecheck.local;
+package io.cachecheck.local.cli;
 
 import io.cachecheck.check.Verdict;
 import io.cachecheck.store.DirectoryObjectStore;
@@ -20,13 +20,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CacheCheckCliTest {
 
     @Test
+    void anAtSign_isPartOfTheValue_notPicocliReadingArgumentsFromAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tenants");
+        Files.writeString(file, "from-the-file");
+
+        assertThat(CacheCheckCli.options(new String[]{"validate", "--contract", "c.yaml", "--tenants", "@" + file}))
+                .containsEntry("tenants", "@" + file);
+    }
+
+    @Test
     void aValuedOptionFollowedByAnotherOption_isAMissingValue_notAValue() {
         assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--tenants", "--quiet"}))
                 .hasMessage("--tenants needs a value, see --help");
         assertThatThrownBy(() -> CacheCheckCli.options(new String[]{"validate", "--out", "--run-id=x"}))
                 .hasMessage("--out needs a value, see --help");
-        // a value that merely starts with dashes but is no option is still a value
-        assertThat(CacheCheckCli.options(new String[]{"validate", "--tenants", "--not-an-option"}))
+        // a value that merely starts with dashes but is no option is still a value (picocli checks the required
+        // --contract while parsing, so it is given here)
+        assertThat(CacheCheckCli.options(new String[]{"validate", "--contract", "c.yaml", "--tenants", "--not-an-option"}))
                 .containsEntry("tenants", "--not-an-option");
     }
 
