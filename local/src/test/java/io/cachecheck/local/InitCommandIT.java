@@ -132,6 +132,7 @@ class InitCommandIT {
         assertThat(init.code()).as(init.out() + init.err()).isEqualTo(0);
         String draft = Files.readString(contract);
         assertThat(init.out()).as(draft).contains(
+                "Wrote " + contract + ": 2 namespaces, 0 commented out with a TODO(init), 1 sampled key in no namespace",
                 "customer: 16 sampled keys checked, 15 found a row, 14 compared equal; 1 more of a tenant not in tenants.sql",
                 "order: 9 sampled keys checked, 9 found a row, 8 compared equal, 1 undecodable");
         assertThat(draft).contains(

@@ -1,5 +1,6 @@
 package io.cachecheck.local.init;
 
+import java.util.Locale;
 import io.cachecheck.cache.CachedValue;
 import io.cachecheck.check.CachedValueDecoder;
 import io.cachecheck.check.Canonicalizer;
@@ -54,7 +55,7 @@ public final class DraftCheck {
         String idColumn = contract.tenants().idColumn();
         Set<String> tenants = new HashSet<>();
         for (Map<String, Object> row : source.query(contract.tenants().sql())) {
-            Object id = idColumn == null ? row.values().iterator().next() : row.get(idColumn.toLowerCase(java.util.Locale.ROOT));
+            Object id = idColumn == null ? row.values().iterator().next() : row.get(idColumn.toLowerCase(Locale.ROOT));
             if (id != null) {
                 tenants.add(id.toString());
             }

@@ -1,5 +1,6 @@
 package io.cachecheck.local.init;
 
+import io.cachecheck.decode.chain.DecodeSteps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachecheck.contract.SourceSettings;
@@ -187,7 +188,7 @@ public final class DraftContract {
         if (complete && format.undecodable() > 0) {
             guesses.add(format.undecodable() + " sampled values of this format could not be read: validate will report them CORRUPT");
         }
-        if (complete && format.layout() == Layout.DECODED && format.decode().stream().anyMatch(s -> !io.cachecheck.decode.chain.DecodeSteps.available(s))) {
+        if (complete && format.layout() == Layout.DECODED && format.decode().stream().anyMatch(s -> !DecodeSteps.available(s))) {
             todos.add("format: the values look like " + format.what() + ", which this version cannot read");
             complete = false;
         }

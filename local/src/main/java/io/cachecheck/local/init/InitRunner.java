@@ -1,5 +1,6 @@
 package io.cachecheck.local.init;
 
+import java.util.function.Function;
 import io.cachecheck.cache.CachedValue;
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.contract.CacheSettings;
@@ -62,13 +63,13 @@ public final class InitRunner {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final java.util.function.Function<String, String> environment;
+    private final Function<String, String> environment;
 
     public InitRunner(PrintStream out, PrintStream err) {
         this(out, err, System::getenv);
     }
 
-    InitRunner(PrintStream out, PrintStream err, java.util.function.Function<String, String> environment) {
+    InitRunner(PrintStream out, PrintStream err, Function<String, String> environment) {
         this.out = out;
         this.err = err;
         this.environment = environment;
@@ -137,6 +138,8 @@ public final class InitRunner {
         try (KeySampler sampler = new KeySampler(RedisNodes.discover(cache, secrets));
              JdbcSource jdbc = new JdbcSource(source, secrets, 2, 200)) {
             KeySampler.Sample sample = sampler.sample(maxKeys, rate, scanCount);
+            err.println("Sampled " + sample.keys().size() + " keys in " + sample.millis() + " ms"
+                    + (sample.complete() ? " (every key)" : " (stopped at --max-keys)"));
             KeyPatternInference.Result inference = KeyPatternInference.infer(sample.keys().keySet());
             List<ValueFormatInference.Format> formats = new ArrayList<>();
             Map<String, List<String>> checkedKeys = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.cachecheck.local.init;
 
+import java.nio.charset.StandardCharsets;
 import io.cachecheck.cache.CachedValue;
 import io.cachecheck.cache.NodeConnection;
 import io.cachecheck.cache.NodeScan;
@@ -31,18 +32,12 @@ public final class KeySampler implements AutoCloseable {
     public record Sample(Map<String, Integer> keys, long notUtf8, boolean complete, long millis) {
     }
 
-    private final RedisNodes nodes;
     private final List<NodeConnection> connections = new ArrayList<>();
 
     public KeySampler(RedisNodes nodes) {
-        this.nodes = nodes;
         for (var node : nodes.nodes()) {
             connections.add(new NodeConnection(nodes, node, 3, 200));
         }
-    }
-
-    public RedisNodes nodes() {
-        return nodes;
     }
 
     /** Scans the nodes in turn until {@code maxKeys} keys are sampled. */
@@ -83,7 +78,7 @@ public final class KeySampler implements AutoCloseable {
      */
     public List<CachedValue> read(int node, List<String> keys, Map<String, Integer> otherTypes) {
         NodeConnection c = connections.get(node);
-        List<byte[]> raw = keys.stream().map(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+        List<byte[]> raw = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
         List<String> types = c.withJedis("TYPE", jedis -> {
             Pipeline p = jedis.pipelined();
             List<Response<String>> responses = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.cachecheck.local.init;
 
+import io.cachecheck.decode.Utf8;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.cachecheck.cache.CachedValue;
@@ -93,7 +94,7 @@ public final class ValueFormatInference {
                     // a format cachecheck names but cannot read (UTF-16 text, framed Snappy) must not pass for text
                     steps = f.steps().isEmpty() ? UNREADABLE : f.steps();
                 } else {
-                    steps = io.cachecheck.decode.Utf8.text(t.bytes()) == null ? UNREADABLE : List.of();
+                    steps = Utf8.text(t.bytes()) == null ? UNREADABLE : List.of();
                 }
                 votes.merge(steps, 1, Integer::sum);
                 what.putIfAbsent(steps, f != null ? f.what() : steps == UNREADABLE
