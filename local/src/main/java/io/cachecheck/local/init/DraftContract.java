@@ -210,6 +210,10 @@ public final class DraftContract {
                 + (format.layout() == Layout.STRING ? "" : ", " + match.fields().size() + " of " + fields.size()
                 + " cached fields named like its columns")
                 + (match.alternatives().isEmpty() ? "" : "; other tables that fit almost as well: " + match.alternatives()));
+        if (!match.tied().isEmpty()) {
+            todos.add("ambiguous-table: " + match.tied() + " fit exactly as well as " + table.qualifiedName() + ", which init"
+                    + " took; check that it is the table the application caches, or run init again with --schema");
+        }
         List<String> select = new ArrayList<>(match.idColumns());
         String valueColumn = null;
         if (format.layout() == Layout.STRING) {

@@ -33,9 +33,10 @@ public final class TableMatcher {
      * @param fields        the cached fields that have a column
      * @param unmatched     the cached fields that have none
      * @param alternatives  other tables that fit almost as well (the user must confirm the choice)
+     * @param tied          those of them that fit exactly as well: init could not decide between them
      */
     public record Match(Table table, String tenantColumn, List<String> idColumns, List<MappedField> fields,
-                        List<String> unmatched, double score, List<String> alternatives) {
+                        List<String> unmatched, double score, List<String> alternatives, List<String> tied) {
     }
 
     private TableMatcher() {
@@ -86,7 +87,7 @@ public final class TableMatcher {
                 continue; // shares no field name: not this family's table
             }
             double score = (fields.isEmpty() ? 0 : 2.0 * mapped.size() / fields.size()) + nameScore(familyName, t.name());
-            candidates.add(new Match(t, tenant, List.copyOf(ids), List.copyOf(mapped), List.copyOf(unmatched), score, List.of()));
+            candidates.add(new Match(t, tenant, List.copyOf(ids), List.copyOf(mapped), List.copyOf(unmatched), score, List.of(), List.of()));
         }
         if (candidates.isEmpty()) {
             return null;
@@ -94,13 +95,17 @@ public final class TableMatcher {
         candidates.sort(Comparator.comparingDouble(Match::score).reversed());
         Match best = candidates.get(0);
         List<String> close = new ArrayList<>();
+        List<String> tied = new ArrayList<>();
         for (Match m : candidates.subList(1, candidates.size())) {
             if (best.score() - m.score() < 0.25) {
                 close.add(m.table().qualifiedName());
             }
+            if (best.score() - m.score() < 1e-9) {
+                tied.add(m.table().qualifiedName());
+            }
         }
         return new Match(best.table(), best.tenantColumn(), best.idColumns(), best.fields(), best.unmatched(), best.score(),
-                List.copyOf(close));
+                List.copyOf(close), List.copyOf(tied));
     }
 
     /** The column of a cached field, exact first, then ignoring case and underscores; null when none. */

@@ -89,4 +89,17 @@ class DraftContractTest {
         assertThat(draft.text()).contains("# TODO(init): no-namespace:", "# TODO(init): tenants: no namespace matched");
         assertThat(new YAMLMapper().readTree(draft.text()).get("namespaces").isNull()).isTrue();
     }
+
+    @Test
+    void build_twoTablesFittingExactlyAsWell_isATodoButTheNamespaceIsWritten() {
+        KeyPatternInference.Result inference = KeyPatternInference.infer(keys("s", "item"));
+        Table mine = table("items", "tenant_id", "item_id", "label");
+        Table theirs = new Table("other", "items", mine.columns(), mine.primaryKey());
+
+        DraftContract.Draft draft = DraftContract.build(CONN, inference, List.of(json("label")),
+                new SchemaCatalog(List.of(mine, theirs)), List.of());
+
+        assertThat(draft.text()).contains("# TODO(init): ambiguous-table: [other.items] fit exactly as well as shop.items");
+        assertThat(ContractLoader.create().parse(draft.text()).namespaces()).hasSize(1);
+    }
 }

@@ -50,7 +50,14 @@ class TableMatcherTest {
 
         TableMatcher.Match m = TableMatcher.match("customer", 1, List.of("tier"), List.of(archive, current));
 
+        // both contain the name and map the one field: exactly as good, so init cannot decide
         assertThat(m.alternatives()).hasSize(1);
+        assertThat(m.tied()).hasSize(1);
+
+        Table copy = new Table("other", "customers", CUSTOMERS.columns(), CUSTOMERS.primaryKey());
+        TableMatcher.Match tie = TableMatcher.match("customer", 1, List.of("tier"), List.of(CUSTOMERS, copy));
+        assertThat(tie.table()).isEqualTo(CUSTOMERS);
+        assertThat(tie.tied()).containsExactly("other.customers");
     }
 
     @Test
