@@ -457,4 +457,36 @@ class InitCommandIT {
             assertThat(log.summary().keysChecked()).isEqualTo(60);
         }
     }
+
+    @Test
+    void init_whenNoFamilyMatchesATable_writesTheTodosAndExitsOne() throws Exception {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS cc_init_empty CASCADE");
+            s.execute("CREATE SCHEMA cc_init_empty");
+        }
+        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            jedis.select(6);
+            jedis.flushDB();
+            for (String t : List.of("acme", "globex")) {
+                for (int i = 1; i <= 3; i++) {
+                    jedis.set("x:" + t + ":thing:" + i, "{\"a\":1}");
+                }
+            }
+        }
+        Path contract = dir.resolve("empty.yaml");
+        try {
+            Cli init = init(6, PG, "cc_init_empty", contract);
+
+            assertThat(init.code()).as(init.out() + init.err()).isEqualTo(1);
+            String draft = Files.readString(contract);
+            assertThat(draft).contains("# TODO(init): no-namespace:", "# TODO(init): no-table:", "  # - name: thing",
+                    "# TODO(init): tenants: no namespace matched");
+            assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(draft).get("version").asInt()).isEqualTo(1);
+            assertThat(init.out()).contains("The draft does not load yet: ");
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS cc_init_empty CASCADE");
+            }
+        }
+    }
 }
