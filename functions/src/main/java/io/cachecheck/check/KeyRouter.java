@@ -2,6 +2,7 @@ package io.cachecheck.check;
 
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
+import io.cachecheck.sample.KeySample;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -24,6 +25,8 @@ final class KeyRouter {
     /** Per namespace, {@link io.cachecheck.contract.KeyPattern#literalBytes()}: the most specific match wins. */
     private final int[] literalBytes;
     private final byte[][] ignoredPrefixes;
+    /** Null when every key is checked. */
+    private final KeySample.Tester sample;
 
     /**
      * @param activeTenants every active tenant of the run (to tell an inactive tenant's keys from another shard's);
@@ -45,6 +48,8 @@ final class KeyRouter {
         }
         this.ignoredPrefixes = contract.cache().ignoreKeyPrefixes().stream()
                 .map(p -> p.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        ItemOptions options = run.item().optionsOrNone();
+        this.sample = options.sampled() ? new KeySample(options.sample()).tester() : null;
     }
 
     /**
@@ -54,6 +59,44 @@ final class KeyRouter {
      * unchecked keys consistent.
      */
     void route(byte[] key, int nodeIndex) {
+        if (sample != null && !sample.includes(key)) {
+            // left out before any matching, value read or SQL; other applications' keys still count as ignored,
+            // so a database of only those is still reported as an empty keyspace
+            if (isIgnored(key)) {
+                tally.ignored();
+            } else {
+                tally.notSampled();
+            }
+            return;
+        }
+        Route r = decide(key);
+        switch (r.kind()) {
+            case GROUP -> batcher.add(new Group(r.tenant(), r.namespace()), new ScannedKey(key, r.keyValues(), nodeIndex));
+            case IGNORED -> tally.ignored();
+            case UNMAPPED -> tally.unmapped(nodeIndex, key, r.tenant(), r.reason());
+            case OTHER_ITEM -> { } // another work item checks (or reports) this tenant's keys
+        }
+    }
+
+    /** What {@link #route} does with a key, and why. */
+    enum RouteKind { GROUP, IGNORED, UNMAPPED, OTHER_ITEM }
+
+    /**
+     * The routing decision for one key.
+     *
+     * @param namespace the index of the namespace that claims the key, or -1 when none does
+     * @param tenant    the tenant placeholder's value, or null when no namespace matched
+     * @param keyValues the non-tenant placeholder values in pattern order (only for {@link RouteKind#GROUP})
+     * @param reason    the UNMAPPED reason ({@code no-namespace}, {@code inactive-tenant}, {@code ambiguous-namespace})
+     */
+    record Route(RouteKind kind, int namespace, String tenant, String[] keyValues, String reason) {
+    }
+
+    /**
+     * Decides where a key goes: its (tenant, namespace) group, ignored, UNMAPPED (with the reason), or nowhere in this
+     * work item. {@link #route} acts on it; {@code cachecheck explain} shows it.
+     */
+    Route decide(byte[] key) {
         // The most specific matching namespace claims the key: a pattern's last placeholder takes the rest of
         // the key, so "p:{t}:product:{id}" also matches "p:t1:product:5:title", which belongs to
         // "p:{t}:product:{id}:title" wherever that namespace is listed.
@@ -80,19 +123,19 @@ final class KeyRouter {
             if (ambiguous) {
                 // two namespaces claim it equally: comparing it with either could call it drift, or consistent, wrongly
                 if (isIgnored(key)) {
-                    tally.ignored();
+                    return new Route(RouteKind.IGNORED, n, tenant, null, null);
                 } else if (tenants.contains(tenant) || report && !activeTenants.contains(tenant)) {
-                    tally.unmapped(nodeIndex, key, tenant, "ambiguous-namespace");
+                    return new Route(RouteKind.UNMAPPED, n, tenant, null, "ambiguous-namespace");
                 }
-                return;
+                return new Route(RouteKind.OTHER_ITEM, n, tenant, null, null);
             }
             if (!tenants.contains(tenant)) {
                 if (isIgnored(key)) {
-                    tally.ignored();
+                    return new Route(RouteKind.IGNORED, n, tenant, null, null);
                 } else if (report && !activeTenants.contains(tenant)) {
-                    tally.unmapped(nodeIndex, key, tenant, "inactive-tenant");
+                    return new Route(RouteKind.UNMAPPED, n, tenant, null, "inactive-tenant");
                 }
-                return;
+                return new Route(RouteKind.OTHER_ITEM, n, tenant, null, null);
             }
             String[] keyValues = new String[values.length - 1];
             for (int v = 0, k = 0; v < values.length; v++) {
@@ -100,14 +143,14 @@ final class KeyRouter {
                     keyValues[k++] = values[v];
                 }
             }
-            batcher.add(new Group(tenant, n), new ScannedKey(key, keyValues, nodeIndex));
-            return;
+            return new Route(RouteKind.GROUP, n, tenant, keyValues, null);
         }
         if (isIgnored(key)) {
-            tally.ignored();
+            return new Route(RouteKind.IGNORED, -1, null, null, null);
         } else if (report) {
-            tally.unmapped(nodeIndex, key, null, "no-namespace");
+            return new Route(RouteKind.UNMAPPED, -1, null, null, "no-namespace");
         }
+        return new Route(RouteKind.OTHER_ITEM, -1, null, null, null);
     }
 
     private boolean isIgnored(byte[] key) {

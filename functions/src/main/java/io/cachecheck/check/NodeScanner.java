@@ -30,12 +30,20 @@ final class NodeScanner {
     private final List<HostAndPort> nodes;
     private final KeyRouter router;
     private final Runnable afterPage;
+    private final ReadThrottle throttle;
 
     /**
      * @param nodes     the nodes to scan, in order; a key's node index is its position here
      * @param afterPage run on the scanning thread after each SCAN page
      */
     NodeScanner(RunContext run, RedisNodes redis, List<HostAndPort> nodes, KeyRouter router, Runnable afterPage) {
+        this(run, redis, nodes, router, afterPage, ReadThrottle.NONE);
+    }
+
+    /** @param throttle the keys of every SCAN page count against the item's cache-read cap */
+    NodeScanner(RunContext run, RedisNodes redis, List<HostAndPort> nodes, KeyRouter router, Runnable afterPage,
+                ReadThrottle throttle) {
+        this.throttle = throttle;
         this.run = run;
         this.settings = run.settings();
         this.redis = redis;
@@ -118,6 +126,8 @@ final class NodeScanner {
                     router.route(key, nodeIndex);
                 }
                 tally.scanned(page.keys().size());
+                // paid after the page (its size is known only then): the next page waits, so the rate holds
+                throttle.cacheReads(Math.max(1, page.keys().size()));
                 progress.onProgress(tally.scannedCount(), estimate);
                 afterPage.run();
             } while (!scan.done());

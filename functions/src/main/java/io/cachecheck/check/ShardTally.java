@@ -44,6 +44,7 @@ final class ShardTally {
     /** Written by the scanning thread only. */
     private long ignored;
     private long scanned;
+    private long notSampled;
 
     /** @param nodes how many nodes the item scans */
     ShardTally(ShardWorkItem item, List<Namespace> namespaces, CheckSettings settings, Clock clock, int nodes) {
@@ -250,6 +251,11 @@ final class ShardTally {
         return ignored;
     }
 
+    /** A scanned key left out of the sample. */
+    void notSampled() {
+        notSampled++;
+    }
+
     void scanned(int keys) {
         scanned += keys;
     }
@@ -303,7 +309,7 @@ final class ShardTally {
                 + counts.get(DriftClass.UNMAPPED) > 0) {
             verdict = Verdict.DRIFT;
         } else {
-            verdict = Verdict.CONSISTENT;
+            verdict = item.optionsOrNone().sampled() ? Verdict.SAMPLED : Verdict.CONSISTENT;
         }
         List<Finding> sorted;
         synchronized (findings) {
@@ -315,6 +321,7 @@ final class ShardTally {
         return new ShardResult(item.shardId(), verdict, startedAt, finishedAt,
                 new ShardResult.Timings(Duration.between(startedAt, finishedAt).toMillis(), scanMillis, recheckWaitMillis),
                 scanned, ignored, counts, expired.get(), List.copyOf(unmappedSample), results, sorted,
-                findingCount.get() > settings.maxFindings(), List.copyOf(skipped));
+                findingCount.get() > settings.maxFindings(), List.copyOf(skipped),
+                item.optionsOrNone().sampled() ? new ShardResult.Sampling(item.optionsOrNone().sample(), notSampled) : null);
     }
 }

@@ -67,8 +67,9 @@ public final class ShardValidator {
         List<HostAndPort> nodes = selectNodes(item);
         ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock, nodes.size());
         // the worker threads stop before the connections they use are closed
-        try (CacheReader cache = new CacheReader(redis, nodes, settings, limit);
-             SourceLookup source = new SourceLookup(contract, secrets, limit);
+        ReadThrottle throttle = ReadThrottle.of(item.optionsOrNone(), limit);
+        try (CacheReader cache = new CacheReader(redis, nodes, settings, limit, throttle);
+             SourceLookup source = new SourceLookup(contract, secrets, limit, throttle);
              BatchTasks tasks = new BatchTasks(settings.parallelism())) {
             RunContext run = new RunContext(contract, item, limit, clock, tally, tasks);
             BatchLooker looker = new BatchLooker(run, cache, source);
@@ -79,7 +80,7 @@ public final class ShardValidator {
             NodeScanner scanner = new NodeScanner(run, redis, nodes, router, () -> {
                 batcher.afterPage();
                 rechecker.recheckDue(false);
-            });
+            }, throttle);
 
             for (UncoveredSlots slots : item.uncovered()) {
                 tally.skipScope(slots.node(), slots.skipReason());

@@ -17,13 +17,30 @@ import java.util.List;
  *                       too large to travel in the state machine's 256 KiB payloads
  * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
  *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
+ * @param options        sampling and throttling of this item ({@link ItemOptions}); null = every key, no cap
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
-                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered) {
+                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ItemOptions options) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         uncovered = uncovered == null ? List.of() : List.copyOf(uncovered);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef, List<UncoveredSlots> uncovered) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null);
+    }
+
+    /** The options, never null. */
+    public ItemOptions optionsOrNone() {
+        return options == null ? ItemOptions.NONE : options;
+    }
+
+    /** This item with sampling and throttling options. */
+    public ShardWorkItem withOptions(ItemOptions o) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, o);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
@@ -37,16 +54,16 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
 
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, options);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, options);
     }
 
     /** This item, also reporting {@code slots} as not checked. */
     public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, options);
     }
 }

@@ -55,6 +55,8 @@ public final class JdbcSource implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     /** The statements kept as named server-side statements (a subset of {@link #statements}). */
     private final java.util.Set<PreparedStatement> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** The guard tag each named statement checks, bound as its last two parameters ({@link StatementGuard}). */
+    private final Map<PreparedStatement, String> guards = new java.util.IdentityHashMap<>();
     private final Map<String, Columns> columns = new HashMap<>();
     /** The text of each prepared statement, for the position in an error ({@link SqlErrors#describe}). */
     private final Map<String, String> texts = new HashMap<>();
@@ -292,6 +294,7 @@ public final class JdbcSource implements AutoCloseable {
                                 : p < parts ? arrayLiteral(keyValues.get(p), keyPlaceholders.indexOf(param)) : "{}");
                     }
                 }
+                bindGuard(ps, binder, index);
                 try (ResultSet rs = executeLookup(ps)) {
                     Columns cols = columns(rs, ns, cacheKey, tenantPlaceholder);
                     ResultSet cells = rs.unwrap(ResultSet.class);
@@ -388,7 +391,7 @@ public final class JdbcSource implements AutoCloseable {
         List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
         // PostgreSQL takes each key list as one array parameter ("= ANY(?)"): one statement text for every batch
         // size, a plan PostgreSQL can cache, and one bind value instead of one per key (docs/performance.md).
-        boolean arrays = settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
+        boolean arrays = arrayLookup(settings, ns, tenantPlaceholder);
         int size = arrays ? keyValues.size() : paddedSize(keyValues.size());
         String where = field(ns);
         // A collection's rows are bounded per batch: at most maxMembers + 1 per key (one more than is compared, to
@@ -415,6 +418,7 @@ public final class JdbcSource implements AutoCloseable {
                     }
                 }
             }
+            bindGuard(ps, binder, index);
             if (rowLimit > 0) {
                 ps.setMaxRows((int) rowLimit); // on every execution: the statement is reused for other batch sizes
             }
@@ -449,6 +453,46 @@ public final class JdbcSource implements AutoCloseable {
                 return count >= rowLimit;
             }
         }, where);
+    }
+
+    /** Whether a key-list lookup binds each key list as one array ({@code = ANY(?)}), rather than one marker per key. */
+    private static boolean arrayLookup(SourceSettings settings, Namespace ns, String tenantPlaceholder) {
+        return settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
+    }
+
+    /**
+     * The statement a lookup of one key runs ({@link #fetch} with one key: never a key range, which needs two keys),
+     * and what it binds, in order. The values come from the key, never from a cached value.
+     */
+    public record LookupStatement(String sql, List<BoundParameter> parameters) {
+    }
+
+    /**
+     * One bind value.
+     *
+     * @param name   the contract's named parameter ({@code :tenant_id})
+     * @param value  the text bound: the tenant id, the key's placeholder value, or for an array lookup the array
+     *               literal of the one key
+     * @param tenant whether this is the tenant parameter
+     */
+    public record BoundParameter(int index, String name, String value, boolean tenant) {
+    }
+
+    /** The statement and bind values of a one-key lookup, exactly as {@link #fetch} builds them. */
+    public static LookupStatement lookupStatement(SourceSettings settings, Namespace ns, String tenantPlaceholder,
+                                                  String tenantId, String[] keyValues) {
+        boolean arrays = arrayLookup(settings, ns, tenantPlaceholder);
+        String sql = arrays ? ns.sql().renderArrays(tenantPlaceholder) : ns.sql().render(tenantPlaceholder, paddedSize(1));
+        List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
+        List<BoundParameter> params = new ArrayList<>();
+        int index = 1;
+        for (String param : ns.sql().parameterOccurrences()) {
+            boolean tenant = param.equals(tenantPlaceholder);
+            String value = tenant ? tenantId : arrays ? arrayLiteral(List.<String[]>of(keyValues), keyPlaceholders.indexOf(param))
+                    : keyValues[keyPlaceholders.indexOf(param)];
+            params.add(new BoundParameter(index++, param, value, tenant));
+        }
+        return new LookupStatement(sql, List.copyOf(params));
     }
 
     /** The result's column readers, resolved and checked against the mapping once per statement shape. */
@@ -735,9 +779,20 @@ public final class JdbcSource implements AutoCloseable {
         return scale < 0 || scale > 9 ? 6 : scale;
     }
 
+    /** Binds a named statement's guard tag (its last two parameters, after {@code index - 1} bound ones). */
+    private void bindGuard(PreparedStatement ps, PreparedStatement binder, int index) throws SQLException {
+        String guard = guards.get(ps);
+        if (guard != null) {
+            binder.setString(index, guard);
+            binder.setString(index + 1, guard);
+        }
+    }
+
     private PreparedStatement statement(Namespace ns, String tenantPlaceholder, int size) throws SQLException {
+        // Only a query that can be wrapped as a subquery (no trailing ';') is kept as a named statement: the wrapping is
+        // what makes a named statement safe behind a pooler (StatementGuard).
         return statement(ns.name() + '/' + size, () -> size < 0 ? ns.sql().renderArrays(tenantPlaceholder)
-                : ns.sql().render(tenantPlaceholder, size), size < 0);
+                : ns.sql().render(tenantPlaceholder, size), size < 0 && ns.sql().combinable(tenantPlaceholder));
     }
 
     /** The connection's prepared statement for {@code cacheKey}, prepared from {@code sql} the first time. */
@@ -745,7 +800,15 @@ public final class JdbcSource implements AutoCloseable {
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null) {
             String text = sql.get();
+            String guard = null;
+            if (arrays && serverPrepare && settings.dialect() == SourceSettings.Dialect.POSTGRESQL) {
+                guard = StatementGuard.tag(text);
+                text = StatementGuard.wrap(text, guard);
+            }
             ps = prepare(text, arrays);
+            if (guard != null && named.contains(ps)) {
+                guards.put(ps, guard);
+            }
             statements.put(cacheKey, ps);
             texts.put(cacheKey, text);
         }
@@ -780,6 +843,7 @@ public final class JdbcSource implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             statements.clear();
             named.clear();
+            guards.clear();
             columns.clear();
             texts.clear();
             SecretResolver.Resolved auth = secrets.resolve(settings.credentials(), "source.auth");
@@ -984,6 +1048,7 @@ public final class JdbcSource implements AutoCloseable {
     private void closeQuietly() {
         statements.clear();
         named.clear();
+        guards.clear();
         columns.clear();
         texts.clear();
         if (connection != null) {

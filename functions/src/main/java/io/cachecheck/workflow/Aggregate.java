@@ -105,7 +105,8 @@ public final class Aggregate {
         GateThresholds g = input.gate();
         Trigger trigger = new Trigger(input.mode().id(), input.allTenants() ? null : input.tenantScope(),
                 g.maxDriftRatio(), g.failOnIncomplete(), g.failOnRegression(), g.scoreTolerance(), g.allowRemediation(),
-                input.maxConcurrency(), input.remediate(), input.baseline());
+                input.maxConcurrency(), input.remediate(), input.baseline(), input.sampled() ? input.sample() : null,
+                input.throttle().cacheReadsPerSecond(), input.throttle().sourceQueriesPerSecond());
         AuditLog log = AuditLogBuilder.build(runId, trigger, startedAt, env.clock().instant(), new ArrayList<>(tenants),
                 steps, outcomes);
         steps = new ArrayList<>(log.steps());
@@ -119,6 +120,9 @@ public final class Aggregate {
         }
         if (!input.allTenants()) {
             snapshot = snapshot.scoped();
+        }
+        if (input.sampled()) {
+            snapshot = snapshot.sampled(input.sample());
         }
         Compared withBaseline = compare(input.baseline(), snapshot, g.scoreTolerance());
         Comparison comparison = withBaseline.comparison();
@@ -136,11 +140,11 @@ public final class Aggregate {
         ComparisonReport compared = ComparisonReport.of(input.baseline(), comparison, ObjectStoreBaselineStore.key(runId));
         log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), redactor.scheme(), summary,
                 decision, List.copyOf(steps), log.tenants(), log.namespaces(), log.shards(), log.findings(),
-                log.findingsTruncated(), log.unmappedSample(), compared, remediation);
+                log.findingsTruncated(), log.unmappedSample(), compared, remediation, log.sampling());
         steps.add(publish(log, gate));
         log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), log.keyScheme(), summary,
                 decision, steps, log.tenants(), log.namespaces(), log.shards(), log.findings(), log.findingsTruncated(),
-                log.unmappedSample(), compared, remediation);
+                log.unmappedSample(), compared, remediation, log.sampling());
         env.store().put(auditKey, Json.pretty(log), "application/json");
         return new Result(gate, summary);
     }
@@ -345,8 +349,13 @@ public final class Aggregate {
         out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100")
                 // 100 is the documented score of an empty check; say so, so a run that checked nothing does not read as clean
                 .append(s.keysChecked() == 0 ? " (no key was checked)"
-                        : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked; part of the scope was not checked, see below)" : "")
+                        : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked; part of the scope was not checked, see below)"
+                        : log.sampling() != null ? " (of the sampled keys only)" : "")
                 .append('\n');
+        String sampled = samplingLine(log);
+        if (sampled != null) {
+            out.append(sampled).append('\n');
+        }
         if (!s.worstTenants().isEmpty()) {
             out.append("Worst tenants: ").append(String.join(", ", s.worstTenants().stream()
                     .map(t -> t.tenant() + " " + trim(t.score()) + " (" + t.driftedKeys() + " drifted)").toList())).append('\n');
@@ -413,6 +422,25 @@ public final class Aggregate {
         return lines;
     }
 
+    /**
+     * For a sampled run, the estimated drift ratio with its 95% interval and the sample size, in one line; null for a
+     * full run.
+     */
+    public static String samplingLine(AuditLog log) {
+        io.cachecheck.audit.SamplingReport r = log.sampling();
+        if (r == null) {
+            return null;
+        }
+        io.cachecheck.sample.DriftEstimate e = r.overall();
+        return String.format(Locale.ROOT, "Sampled: %s%% of the keys (%d checked, %d not sampled); estimated drift ratio"
+                        + " %s, 95%% interval [%s, %s] (Wilson); the verdict can never be CONSISTENT, the gate compares the upper bound",
+                trim(100 * r.fraction()), e.keysChecked(), r.keysNotSampled(), ratio(e.ratio()), ratio(e.low()), ratio(e.high()));
+    }
+
+    private static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.6f", value);
+    }
+
     /** Regressions, persistent and resolved drift against the baseline, in one line. */
     public static String baselineLine(AuditLog log) {
         ComparisonReport c = log.comparison();
@@ -446,7 +474,8 @@ public final class Aggregate {
             return "Remediation: not required";
         }
         RemediationReport report = r.report();
-        String required = "Remediation: required for " + r.plan().actions().size() + " keys";
+        int actions = r.plan().actions().size();
+        String required = "Remediation: required for " + actions + (actions == 1 ? " key" : " keys");
         if (!report.executed()) {
             return required + ", not executed: " + String.join("; ", report.notExecutedReasons());
         }

@@ -99,6 +99,10 @@ public final class DiscoverShards {
         }
         List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.coverage());
         checkWorkItemCount(items.size(), nodes.nodes().size());
+        io.cachecheck.check.ItemOptions options = input.itemOptions(items.size());
+        if (!options.equals(io.cachecheck.check.ItemOptions.NONE)) {
+            items = items.stream().map(i -> i.withOptions(options)).toList();
+        }
         String tenantsRef = RunIds.tenantsKey(runId);
         env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");
         if (inlineTenantBytes(items) > MAX_INLINE_TENANT_BYTES) {

@@ -231,7 +231,7 @@ class LocalWorkflowIT {
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("InvalidInput");
         assertThat(CacheCheckCli.causeMessage(run.execution().cause())).isEqualTo("maxConcurency: unknown field; allowed fields are"
-                + " [baseline, gate, maxConcurrency, mode, remediate, remediation, tenantScope] (did you mean maxConcurrency?)");
+                + " [baseline, gate, maxConcurrency, mode, remediate, remediation, sample, tenantScope, throttle] (did you mean maxConcurrency?)");
         assertThat(run.execution().history()).extracting(StateEvent::stateName).containsOnly("ValidateInput", "InvalidInput");
         assertThat(run.auditLog()).isEmpty();
         assertThat(Files.exists(out.resolve("runs/it-invalid"))).isFalse();
