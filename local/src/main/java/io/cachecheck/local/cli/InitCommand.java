@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
         customSynopsis = "cachecheck init --cache=URL --source=URL [OPTIONS]",
         description = {"Write a draft contract from a sample of the cache and the database's tables (docs/init.md).",
                 "It checks the draft on the sample and prints, per namespace, how many keys found a row and compared"
-                        + " equal. Reads only: SCAN, TYPE, GET/MGET, HGETALL; information_schema and the draft's queries in"
+                        + " equal. Reads only: SCAN, TYPE, GET/MGET, HGETALL, INFO; information_schema and the draft's queries in"
                         + " read-only sessions. A password in a URL is used to connect, never written."},
         footer = {"", "Exit codes: 0 the draft was written, loads and was checked; 1 it was written but does not load"
                 + " until its TODO(init) comments are resolved; 2 an error (nothing written)."})
