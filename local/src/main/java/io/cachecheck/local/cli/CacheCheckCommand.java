@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
                 // one line per subcommand, one class each (see the class comment)
+                InitCommand.class,
                 ValidateCommand.class,
                 DemoCommand.class,
                 ExplainCommand.class,
