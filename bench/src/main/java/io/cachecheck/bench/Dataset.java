@@ -36,7 +36,8 @@ public record Dataset(int tenants, long keys, double skew, int valueBytes, doubl
         this(tenants, keys, skew, valueBytes, drift, hashShare, seed, 1.0);
     }
 
-    static final String SCHEMA = "cachecheck_bench";
+    /** The PostgreSQL schema; -Dcachecheck.bench.schema=... gives a run its own (e.g. while others benchmark). */
+    static final String SCHEMA = System.getProperty("cachecheck.bench.schema", "cachecheck_bench");
     static final int REDIS_DB = 15;
     private static final String[] STATUS = {"new", "paid", "packed", "shipped", "delivered", "returned"};
     private static final String[] PLANS = {"free", "team", "business", "enterprise"};

@@ -2,6 +2,7 @@ package io.cachecheck.bench;
 
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.check.DriftClass;
+import io.cachecheck.check.ItemOptions;
 import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.ShardValidator;
 import io.cachecheck.check.ShardWorkItem;
@@ -59,12 +60,18 @@ public final class RunValidator {
                     (System.nanoTime() - t0) / 1e9, processCpuMillis() - cpu0, jitCpuMillis(), sink);
         }
         int repeat = (int) args.number("repeat", 1);
+        // samples (1): comma-separated sample fractions, each run in turn in every repeat, so that a full run and a
+        // sampled one alternate in the same JVM and their ratio is a same-run figure on a loaded machine
+        String[] samples = args.text("samples", "1").split(",");
         for (int run = 1; run <= repeat; run++) {
-            runOnce(contract, c, args.text("label", "-"), run);
+            for (String sample : samples) {
+                double fraction = Double.parseDouble(sample);
+                runOnce(contract, c, args.text("label", "-"), run, fraction < 1 ? new ItemOptions(fraction, null, null) : ItemOptions.NONE);
+            }
         }
     }
 
-    private static void runOnce(Contract contract, CheckSettings c, String label, int run) throws IOException {
+    private static void runOnce(Contract contract, CheckSettings c, String label, int run, ItemOptions options) throws IOException {
         long cpu0 = processCpuMillis();
         long jit0 = jitCpuMillis();
         SecretResolver secrets = SecretResolver.create();
@@ -85,7 +92,7 @@ public final class RunValidator {
         Map<DriftClass, Long> counts = new EnumMap<>(DriftClass.class);
         String verdicts = "";
         for (ShardWorkItem item : items) {
-            ShardResult r = validator.validate(item, tenants.ids(), null, null);
+            ShardResult r = validator.validate(item.withOptions(options), tenants.ids(), null, null);
             scanned += r.keysScanned();
             checked += r.keysChecked();
             scanMillis += r.timings().scanMillis();
@@ -97,10 +104,10 @@ public final class RunValidator {
         long t2 = System.nanoTime();
         double wall = (t2 - t0) / 1e9;
         double validate = (t2 - t1) / 1e9;
-        System.out.printf("validator label=%s run=%d tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
+        System.out.printf("validator label=%s sample=%s run=%d tenants=%d items=%d keysScanned=%d keysChecked=%d wallSeconds=%.2f validateSeconds=%.2f"
                         + " keysPerSecond=%.0f parallelism=%d batchSize=%d scanCount=%d scanMillis=%d recheckWaitMillis=%d graceMillis=%d verdicts=%s consistent=%d stale=%d orphan=%d"
                         + " corrupt=%d inFlight=%d unmapped=%d findings=%d heapMax=%dm peakRssKb=%d jitCpuMillis=%d cpuMillis=%d%n",
-                label, run, tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
+                label, options.sample() == null ? "1" : options.sample().toString(), run, tenants.ids().size(), items.size(), scanned, checked, wall, validate, checked / wall,
                 c.parallelism(), c.batchSize(), c.scanCount(), scanMillis, waitMillis, contract.check().graceMillis(), verdicts,
                 counts.getOrDefault(DriftClass.CONSISTENT, 0L), counts.getOrDefault(DriftClass.STALE, 0L),
                 counts.getOrDefault(DriftClass.ORPHAN, 0L), counts.getOrDefault(DriftClass.CORRUPT, 0L),

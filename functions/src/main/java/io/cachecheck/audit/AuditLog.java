@@ -1,5 +1,6 @@
 package io.cachecheck.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.baseline.GateDecision;
 import io.cachecheck.check.Finding;
 
@@ -23,11 +24,22 @@ import java.util.List;
  * @param unmappedSample a few keys no namespace (or no active tenant) claims
  * @param comparison     this run compared with its baseline
  * @param remediation    the remediation plan and what became of it; null when nothing drifted
+ * @param sampling       the estimated drift ratios of a sampled run; null (absent) when every key was checked
  */
 public record AuditLog(int version, String runId, Trigger trigger, Instant startedAt, Instant finishedAt,
                        String keyScheme, RunSummary summary, GateDecision gate, List<AuditStep> steps,
                        List<TenantReport> tenants, List<NamespaceReport> namespaces, List<ShardReport> shards,
                        List<Finding> findings, boolean findingsTruncated, List<String> unmappedSample,
-                       ComparisonReport comparison, RemediationRecord remediation) {
+                       ComparisonReport comparison, RemediationRecord remediation,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) SamplingReport sampling) {
     public static final int SCHEMA_VERSION = 1;
+
+    public AuditLog(int version, String runId, Trigger trigger, Instant startedAt, Instant finishedAt,
+                    String keyScheme, RunSummary summary, GateDecision gate, List<AuditStep> steps,
+                    List<TenantReport> tenants, List<NamespaceReport> namespaces, List<ShardReport> shards,
+                    List<Finding> findings, boolean findingsTruncated, List<String> unmappedSample,
+                    ComparisonReport comparison, RemediationRecord remediation) {
+        this(version, runId, trigger, startedAt, finishedAt, keyScheme, summary, gate, steps, tenants, namespaces, shards,
+                findings, findingsTruncated, unmappedSample, comparison, remediation, null);
+    }
 }

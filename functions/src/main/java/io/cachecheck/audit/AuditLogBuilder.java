@@ -6,6 +6,7 @@ import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.Skipped;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
+import io.cachecheck.sample.DriftEstimate;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,6 +105,14 @@ public final class AuditLogBuilder {
         if (verdict != Verdict.INCOMPLETE && tenantReports.stream().anyMatch(t -> t.verdict() == Verdict.INCOMPLETE)) {
             verdict = Verdict.INCOMPLETE;
         }
+        boolean sampled = trigger != null && trigger.sampled();
+        if (sampled) {
+            // a sample proves nothing about the keys outside it
+            verdict = verdict.and(Verdict.SAMPLED);
+            tenantReports = tenantReports.stream().map(t -> t.verdict() != Verdict.CONSISTENT ? t
+                    : new TenantReport(t.tenant(), Verdict.SAMPLED, t.keysChecked(), t.stale(), t.orphan(), t.corrupt(),
+                    t.inFlight(), t.score(), t.namespaces(), t.note())).toList();
+        }
         List<RunSummary.TenantScore> worst = tenantReports.stream()
                 .filter(t -> t.drifted() > 0)
                 .sorted(Comparator.comparingDouble(TenantReport::score)
@@ -119,8 +128,34 @@ public final class AuditLogBuilder {
                 keysChecked == 0 ? 0 : (double) drifted / keysChecked, worst, outcomes.size(), incompleteShards, 0, 0, 0, 0, 0);
         findings.sort(Comparator.comparing((Finding f) -> String.valueOf(f.tenant()))
                 .thenComparing(f -> String.valueOf(f.namespace())).thenComparing(Finding::key));
+        SamplingReport sampling = sampled ? sampling(trigger.sample(), outcomes, tenantReports, namespaceReports,
+                drifted, keysChecked) : null;
         return new AuditLog(AuditLog.SCHEMA_VERSION, runId, trigger, startedAt, finishedAt, "plain", summary, null,
-                allSteps, tenantReports, namespaceReports, shards, findings, truncated, unmappedSample, null, null);
+                allSteps, tenantReports, namespaceReports, shards, findings, truncated, unmappedSample, null, null, sampling);
+    }
+
+    /** The estimates of a sampled run: overall, per tenant, per namespace and per tenant and namespace. */
+    static SamplingReport sampling(double fraction, List<ShardOutcome> outcomes, List<TenantReport> tenants,
+                                   List<NamespaceReport> namespaces, long drifted, long keysChecked) {
+        long notSampled = 0;
+        for (ShardOutcome o : outcomes) {
+            if (o.result() != null && o.result().sampling() != null) {
+                notSampled += o.result().sampling().keysNotSampled();
+            }
+        }
+        List<SamplingReport.Estimate> perTenant = new ArrayList<>();
+        List<SamplingReport.Estimate> perGroup = new ArrayList<>();
+        for (TenantReport t : tenants) {
+            perTenant.add(new SamplingReport.Estimate(t.tenant(), null, DriftEstimate.wilson(t.drifted(), t.keysChecked())));
+            for (TenantNamespaceResult r : t.namespaces()) {
+                perGroup.add(new SamplingReport.Estimate(t.tenant(), r.namespace(), DriftEstimate.wilson(r.drifted(), r.keysChecked())));
+            }
+        }
+        List<SamplingReport.Estimate> perNamespace = namespaces.stream().map(n -> new SamplingReport.Estimate(null,
+                n.namespace(), DriftEstimate.wilson(n.stale() + n.orphan() + n.corrupt(), n.keysChecked()))).toList();
+        DriftEstimate overall = DriftEstimate.wilson(drifted, keysChecked);
+        return new SamplingReport(fraction, SamplingReport.SELECTION, notSampled, overall, overall.high(), perTenant,
+                perNamespace, perGroup);
     }
 
     /** 100 × (1 − drifted / checked), rounded to 2 decimals; 100 when nothing was checked. */

@@ -15,9 +15,17 @@ import java.util.Objects;
  *                     schemes cannot be compared key by key
  * @param namespaces   figures per tenant and namespace
  * @param drifted      the drifting keys, sorted by tenant, namespace, key
+ * @param sample       the share of keys whose state it knows (1 = every key): the run's sample, or more when the run
+ *                     built on a baseline that knew more; a run can tell new drift from old only when its own sample
+ *                     is no larger
  */
 public record Baseline(int version, String runId, Instant createdAt, String keyScheme, List<NamespaceFigures> namespaces,
-                       List<DriftedKey> drifted) {
+                       List<DriftedKey> drifted, double sample) {
+
+    public Baseline(int version, String runId, Instant createdAt, String keyScheme, List<NamespaceFigures> namespaces,
+                    List<DriftedKey> drifted) {
+        this(version, runId, createdAt, keyScheme, namespaces, drifted, 1);
+    }
 
     /** The format this code writes; readers accept this and older versions. */
     public static final int FORMAT_VERSION = 1;

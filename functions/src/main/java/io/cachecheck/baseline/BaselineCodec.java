@@ -30,6 +30,9 @@ public final class BaselineCodec {
         root.put("runId", b.runId());
         root.put("createdAt", b.createdAt().toString());
         root.put("keyScheme", b.keyScheme());
+        if (b.sample() < 1) {
+            root.put("sample", b.sample()); // absent = a full run, as every baseline written before sampling existed
+        }
         ArrayNode namespaces = root.putArray("namespaces");
         for (NamespaceFigures f : b.namespaces()) {
             ObjectNode n = namespaces.addObject();
@@ -100,7 +103,9 @@ public final class BaselineCodec {
             drifted.add(new DriftedKey(text(k, "tenant"), text(k, "namespace"), text(k, "key"), driftClass,
                     instant(k, "firstSeen", runId), text(k, "firstSeenRunId")));
         }
-        return new Baseline(version, runId, instant(root, "createdAt", runId), text(root, "keyScheme"), namespaces, drifted);
+        double sample = root.path("sample").asDouble(1);
+        return new Baseline(version, runId, instant(root, "createdAt", runId), text(root, "keyScheme"), namespaces, drifted,
+                sample > 0 && sample <= 1 ? sample : 1);
     }
 
     private static String text(JsonNode node, String field) {

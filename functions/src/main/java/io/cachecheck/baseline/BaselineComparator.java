@@ -49,6 +49,14 @@ public final class BaselineComparator {
             keyBaseline = null;
         }
 
+        // Samples are nested (a smaller fraction's keys are part of every larger one's), so a key drifting now is known
+        // to be new only when the baseline knows at least the keys this run checked (docs/scale.md, "Sampling").
+        boolean newDriftKnowable = previous == null || previous.sample() >= current.sample();
+        if (keyBaseline != null && !newDriftKnowable) {
+            note = "baseline " + previous.runId() + " checked a sample of " + previous.sample() + " of the keys and this run "
+                    + current.sample() + "; drift in keys outside that sample is not called new (no NEW_DRIFT regression)";
+        }
+
         Map<DriftedKey.Id, DriftedKey> before = new LinkedHashMap<>();
         if (keyBaseline != null) {
             keyBaseline.drifted().forEach(k -> before.putIfAbsent(k.id(), k));
@@ -75,7 +83,7 @@ public final class BaselineComparator {
             now.put(id, key);
             if (old != null) {
                 persistent.add(key);
-            } else if (keyBaseline != null) {
+            } else if (keyBaseline != null && newDriftKnowable) {
                 regressions.add(Regression.newDrift(key));
             }
         }
@@ -106,6 +114,17 @@ public final class BaselineComparator {
         for (TenantNamespaceResult r : current.results()) {
             NamespaceFigures fig = NamespaceFigures.of(r);
             NamespaceFigures old = previousFigures.get(fig.id());
+            if (current.isSampled()) {
+                // A sample's score is an estimate: it neither replaces exact figures nor is compared as if exact
+                // (kept as not complete, so no later run reads a score drop against it). Its interval is in the
+                // audit log, and the gate compares the upper bound.
+                NamespaceFigures kept0 = old != null ? old : new NamespaceFigures(fig.tenant(), fig.namespace(),
+                        fig.keysChecked(), fig.consistent(), fig.stale(), fig.orphan(), fig.corrupt(), fig.inFlight(),
+                        fig.score(), fig.cacheDigest(), fig.sourceDigest(), false);
+                figures.add(kept0);
+                kept.add(kept0.id());
+                continue;
+            }
             if (!fig.complete() && old != null) {
                 // A partly checked tenant/namespace says nothing reliable about its score: the unchecked part may
                 // hold all of its drift, or none. So it is neither compared nor allowed to replace what is known.
@@ -128,6 +147,10 @@ public final class BaselineComparator {
         }
         figures.sort(FIGURE_ORDER);
 
+        // The share of keys whose state the new baseline knows: a sample built on a baseline keeps that baseline's
+        // knowledge of the keys outside the sample (carried as unverified), so a sample on top of a full run still
+        // knows every key, and the next full run can still call drift new.
+        double known = keyBaseline == null ? current.sample() : Math.max(keyBaseline.sample(), current.sample());
         List<DriftedKey> drifted = new ArrayList<>(now.values());
         drifted.addAll(unverified);
         drifted.sort(ORDER);
@@ -135,14 +158,15 @@ public final class BaselineComparator {
         resolved.sort(ORDER);
         unverified.sort(ORDER);
         Baseline next = new Baseline(Baseline.FORMAT_VERSION, current.runId(), current.createdAt(), current.keyScheme(),
-                figures, drifted);
+                figures, drifted, known);
         return new Comparison(keyBaseline == null ? null : keyBaseline.runId(), note, regressions, persistent, resolved,
                 unverified, next);
     }
 
     /** A key that is gone from the findings proves it is resolved only if its part of the keyspace was fully checked. */
     private static boolean verifiable(DriftedKey old, RunSnapshot current, Map<NamespaceFigures.Id, TenantNamespaceResult> checked) {
-        if (current.findingsTruncated()) {
+        if (current.findingsTruncated() || current.isSampled()) {
+            // a sampled run did not look at most keys: a drifted key it did not report may simply be outside the sample
             return false;
         }
         if (old.driftClass() == DriftClass.UNMAPPED) {

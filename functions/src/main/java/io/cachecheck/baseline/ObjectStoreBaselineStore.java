@@ -8,7 +8,13 @@ import io.cachecheck.store.ObjectStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -71,6 +77,60 @@ public final class ObjectStoreBaselineStore implements BaselineStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Most baseline objects {@link #recent} lists: S3 lists in key order, 1,000 a request, so this bounds the requests
+     * (20) whatever the bucket holds. With more baselines stored, the listing covers the first 20,000 keys in key order
+     * and {@link RecentBaselines#listingCapped()} says so.
+     */
+    public static final int MAX_LISTED = 20_000;
+
+    /**
+     * Most bytes {@link #recent} reads in all (the documents are streamed, one at a time): a 10,000-tenant baseline is
+     * about 13 MB, so 12 of them fit; larger ones leave the older points out, and {@link RecentBaselines} says so.
+     */
+    public static final long MAX_TREND_BYTES = 256L * 1024 * 1024;
+
+    /**
+     * The scores of the {@code max} most recent baselines saved no later than {@code notAfter} (a run's report
+     * regenerated later shows the trend as it was at that run), oldest first, per requested tenant too. Reads at most
+     * {@code max} documents and {@link #MAX_TREND_BYTES}; a document that cannot be read is counted in
+     * {@link RecentBaselines#unreadable()} and left out, never guessed.
+     */
+    public RecentBaselines recent(int max, Instant notAfter, Set<String> tenants) {
+        List<ObjectStore.Listed> listed = new ArrayList<>(store.list(PREFIX, MAX_LISTED));
+        boolean capped = listed.size() >= MAX_LISTED;
+        listed.removeIf(o -> o.key().equals(LATEST) || !o.key().endsWith(".json") || o.key().indexOf('/', PREFIX.length()) >= 0);
+        int found = listed.size();
+        // A baseline is saved by its run's Aggregate, just before the run finishes: a minute's slack covers clock skew
+        // between the store and the run; the run's own creation time decides below.
+        Instant written = notAfter.plus(Duration.ofMinutes(1));
+        listed.removeIf(o -> o.lastModified() != null && o.lastModified().isAfter(written));
+        listed.sort(Comparator.comparing(ObjectStore.Listed::lastModified, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed());
+        List<BaselineScores> out = new ArrayList<>();
+        int unreadable = 0;
+        int tooLarge = 0;
+        long bytes = 0;
+        for (ObjectStore.Listed o : listed.subList(0, Math.min(max, listed.size()))) {
+            if (bytes + o.size() > MAX_TREND_BYTES) {
+                tooLarge++;
+                continue;
+            }
+            bytes += o.size();
+            try {
+                BaselineScores b = BaselineScores.read(store.get(o.key()).orElseThrow(() -> new InvalidInputException("gone")),
+                        tenants);
+                if (!b.createdAt().isAfter(notAfter)) {
+                    out.add(b);
+                }
+            } catch (InvalidInputException e) {
+                unreadable++;
+            }
+        }
+        out.sort(Comparator.comparing(BaselineScores::createdAt).thenComparing(BaselineScores::runId));
+        return new RecentBaselines(out, found, capped, unreadable, tooLarge);
     }
 
     /** The object key of a run's baseline. */

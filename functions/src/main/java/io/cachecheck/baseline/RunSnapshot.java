@@ -27,10 +27,17 @@ import java.util.Objects;
  *                          tenant's figures
  * @param unmappedChecked   true when this run looked for UNMAPPED keys (a run over all tenants); a tenant-scoped run
  *                          reports none, so its silence about them proves nothing
+ * @param sample            the share of keys this run checked: 1 for a full run (docs/scale.md, "Sampling")
  */
 public record RunSnapshot(String runId, Instant createdAt, String keyScheme, List<TenantNamespaceResult> results,
                           List<Finding> findings, boolean findingsTruncated, boolean complete, long unmappedKeys,
-                          boolean unmappedChecked) {
+                          boolean unmappedChecked, double sample) {
+
+    public RunSnapshot(String runId, Instant createdAt, String keyScheme, List<TenantNamespaceResult> results,
+                       List<Finding> findings, boolean findingsTruncated, boolean complete, long unmappedKeys,
+                       boolean unmappedChecked) {
+        this(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, unmappedKeys, unmappedChecked, 1);
+    }
 
     public RunSnapshot {
         Objects.requireNonNull(runId, "runId");
@@ -79,18 +86,35 @@ public record RunSnapshot(String runId, Instant createdAt, String keyScheme, Lis
     /** The same snapshot with every key replaced as the redactor says (a disabled redactor changes nothing). */
     public RunSnapshot redacted(KeyRedactor redactor) {
         return new RunSnapshot(runId, createdAt, redactor.scheme(), results, redactor.redactFindings(findings),
-                findingsTruncated, complete, unmappedKeys, unmappedChecked);
+                findingsTruncated, complete, unmappedKeys, unmappedChecked, sample);
     }
 
     /** The same snapshot marked as a tenant-scoped run, which does not look for UNMAPPED keys. */
     public RunSnapshot scoped() {
-        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, unmappedKeys, false);
+        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, unmappedKeys, false,
+                sample);
     }
 
     /** The same snapshot marked incomplete, e.g. when a shard failed and left no result to merge. */
     public RunSnapshot incomplete() {
         return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, false, unmappedKeys,
-                unmappedChecked);
+                unmappedChecked, sample);
+    }
+
+    /** The same snapshot of a run that checked only {@code fraction} of the keys. */
+    public RunSnapshot sampled(double fraction) {
+        return new RunSnapshot(runId, createdAt, keyScheme, results, findings, findingsTruncated, complete, unmappedKeys,
+                unmappedChecked, fraction);
+    }
+
+    /** Whether only a sample of the keys was checked. */
+    public boolean isSampled() {
+        return sample < 1;
+    }
+
+    /** The 95% Wilson interval of the drift ratio (for a full run, the ratio is exact). */
+    public io.cachecheck.sample.DriftEstimate driftEstimate() {
+        return io.cachecheck.sample.DriftEstimate.wilson(drifted(), keysChecked());
     }
 
     /** Every classified key: the tenants' keys plus UNMAPPED keys (as in the audit log's summary). */

@@ -42,6 +42,20 @@ public final class NodeScan {
         this.count = count;
     }
 
+    /**
+     * A pass that an earlier invocation began: it goes on from {@code cursor} if {@code server} still answers the
+     * node, and otherwise starts again from cursor 0 on the new server ({@link Page#restarted()}), as within a pass.
+     *
+     * @param server the run_id of the server the pass was on
+     * @param cursor the cursor that server returned last (decimal text, as SCAN returns it)
+     */
+    public static NodeScan resume(NodeConnection connection, int count, String server, String cursor) {
+        NodeScan scan = new NodeScan(connection, count);
+        scan.server = server;
+        scan.cursor = cursor.getBytes(StandardCharsets.US_ASCII);
+        return scan;
+    }
+
     /** The next page, with reconnection and retries as {@link NodeConnection#withRetry} does them. */
     public Page next() {
         if (done) {
@@ -66,6 +80,16 @@ public final class NodeScan {
     /** Whether the server returned cursor 0: every key present for the whole pass has been returned. */
     public boolean done() {
         return done;
+    }
+
+    /** The cursor to continue from (decimal text); "0" before the first page. */
+    public String cursor() {
+        return new String(cursor, StandardCharsets.US_ASCII);
+    }
+
+    /** The run_id of the server the pass is on; null before the first page. */
+    public String server() {
+        return server;
     }
 
     /** How often the pass started again on another server. */

@@ -25,13 +25,24 @@ final class BatchLooker {
     private final SourceLookup source;
     private final ShardTally tally;
     private final BatchTasks tasks;
+    private final Observer observer;
+
+    /** Sees every look taken, before its keys are classified ({@link KeyProbe}); validate runs have none. */
+    interface Observer {
+        void looked(String stage, Group group, List<ScannedKey> keys, Lookup look);
+    }
 
     BatchLooker(RunContext run, CacheReader cache, SourceLookup source) {
+        this(run, cache, source, null);
+    }
+
+    BatchLooker(RunContext run, CacheReader cache, SourceLookup source, Observer observer) {
         this.contract = run.contract();
         this.cache = cache;
         this.source = source;
         this.tally = run.tally();
         this.tasks = run.tasks();
+        this.observer = observer;
     }
 
     /** The look at one group's batch, or null when it cannot be checked (skipped, or the run stopped). */
@@ -40,7 +51,11 @@ final class BatchLooker {
             Namespace ns = contract.namespaces().get(group.namespace());
             List<CachedValue> values = cache.read(ns, keys);
             JdbcSource.Fetched fetched = source.fetch(group, keys);
-            return new Lookup(values, fetched);
+            Lookup look = new Lookup(values, fetched);
+            if (observer != null) {
+                observer.looked(stage, group, keys, look);
+            }
+            return look;
         } catch (CacheUnavailableException | SourceUnavailableException e) {
             tally.skipGroup(group, keys.size(), unavailable(e, stage));
         } catch (ContractException e) {
@@ -76,6 +91,9 @@ final class BatchLooker {
         for (int p = 0; p < parts.size(); p++) {
             int size = parts.get(p).getValue().size();
             out.add(new Lookup(values.subList(offset, offset + size), fetched.get(p)));
+            if (observer != null) {
+                observer.looked("batch", parts.get(p).getKey(), parts.get(p).getValue(), out.get(p));
+            }
             offset += size;
         }
         return out;

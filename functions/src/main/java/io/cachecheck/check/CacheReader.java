@@ -26,11 +26,18 @@ final class CacheReader implements AutoCloseable {
     private final List<HostAndPort> nodes;
     private final CheckSettings settings;
     private final Deadline deadline;
+    private final ReadThrottle throttle;
     private final List<Map<Integer, NodeConnection>> all = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Map<Integer, NodeConnection>> connections;
 
     /** @param deadline every read stops at it ({@link NodeConnection}) */
     CacheReader(RedisNodes redis, List<HostAndPort> nodes, CheckSettings settings, Deadline deadline) {
+        this(redis, nodes, settings, deadline, ReadThrottle.NONE);
+    }
+
+    /** @param throttle every key read counts against the item's cache-read cap */
+    CacheReader(RedisNodes redis, List<HostAndPort> nodes, CheckSettings settings, Deadline deadline, ReadThrottle throttle) {
+        this.throttle = throttle;
         this.redis = redis;
         this.nodes = nodes;
         this.settings = settings;
@@ -49,6 +56,7 @@ final class CacheReader implements AutoCloseable {
 
     /** The cached values of the keys, in order: one read per node (pipelined, or an MGET). */
     List<CachedValue> read(Namespace ns, List<ScannedKey> keys) {
+        throttle.cacheReads(keys.size());
         CachedValue[] values = new CachedValue[keys.size()];
         int firstNode = keys.get(0).node();
         boolean oneNode = true;

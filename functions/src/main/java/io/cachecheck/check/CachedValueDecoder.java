@@ -6,6 +6,7 @@ import io.cachecheck.contract.Namespace;
 import io.cachecheck.contract.ValueType;
 import io.cachecheck.decode.Decoded;
 import io.cachecheck.decode.FieldShape;
+import io.cachecheck.decode.chain.DecodeTrace;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -22,16 +23,21 @@ public final class CachedValueDecoder {
 
     /** Decodes a cached value for a namespace. {@link CachedValue.Missing} must be handled by the caller. */
     public static Decoded decode(Namespace ns, CachedValue value, int maxValueBytes) {
+        return decode(ns, value, maxValueBytes, null);
+    }
+
+    /** As {@link #decode(Namespace, CachedValue, int)}, recording what each decode step produced (null: nothing). */
+    public static Decoded decode(Namespace ns, CachedValue value, int maxValueBytes, DecodeTrace trace) {
         if (value instanceof CachedValue.WrongType w) {
             return Decoded.corrupt("wrong-type: expected " + w.expected());
         }
         FieldShape shape = ns.unknownFields() == Namespace.UnknownFields.REPORT && ns.valueType() != ValueType.STRING
                 ? shape(ns) : null;
         if (value instanceof CachedValue.Text text) {
-            return ns.decode().decodeString(text.bytes(), shape, maxValueBytes);
+            return ns.decode().decodeString(text.bytes(), shape, maxValueBytes, trace);
         }
         if (value instanceof CachedValue.Hash hash) {
-            return ns.decode().decodeHash(hash.fields(), shape, maxValueBytes);
+            return ns.decode().decodeHash(hash.fields(), shape, maxValueBytes, trace);
         }
         throw new IllegalArgumentException("cannot decode " + value.getClass().getSimpleName());
     }

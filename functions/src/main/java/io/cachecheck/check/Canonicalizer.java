@@ -41,7 +41,8 @@ import java.util.TreeMap;
  *   <li>null and an absent field are equal; an empty string is not null;</li>
  *   <li>text is compared after Unicode NFC normalisation; JSON columns as canonical JSON (sorted keys).</li>
  * </ul>
- * Canonical forms never leave this class except as digests.
+ * Canonical forms leave this class only as digests, and to {@code cachecheck explain} ({@link #fieldForms}), which
+ * shows them to the operator only on request.
  */
 public final class Canonicalizer {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -114,6 +115,78 @@ public final class Canonicalizer {
             order = compareVersions(versions[1], versions[0]);
         }
         return new Comparison(differing == null, cd, sd, differing == null ? List.of() : differing, cacheVersion, sourceVersion, order);
+    }
+
+    /**
+     * One mapped field of one key as {@link #compare} sees it, for {@code cachecheck explain}. The canonical forms
+     * hold the values: they are shown only when the operator asks for values, never logged or stored.
+     *
+     * @param cacheType  the cached value's own type ({@code number}, {@code string}, {@code absent}, ...); null when
+     *                   the cached value could not be decoded
+     * @param sourceType the column value's type ({@code number}, {@code timestamp}, {@code null}, ...); null without a row
+     * @param cacheForm  the canonical form compared (a type tag, then the value: {@code N12.5}, {@code S...},
+     *                   {@code Z} for null), or null
+     * @param sourceForm the same for the source, or null
+     * @param equal      whether the two forms are equal, as {@link #compare} decides; false when a side is missing
+     */
+    public record FieldForm(String field, String column, String cacheType, String sourceType, String cacheForm,
+                            String sourceForm, boolean equal) {
+    }
+
+    /**
+     * The canonical forms, field by field, of a cached value and its row, exactly as {@link #compare} builds them.
+     *
+     * @param cache the decoded cached value, or null when it could not be decoded (CORRUPT)
+     * @param row   the source row, or null when there is none (ORPHAN)
+     */
+    public static List<FieldForm> fieldForms(Namespace ns, Decoded cache, SourceRow row) {
+        List<FieldForm> out = new ArrayList<>(ns.fields().size());
+        for (FieldMapping f : ns.fields()) {
+            Object cv = cache == null ? null : lookup(cache.fields(), f.field(), ns.nestedFields());
+            Object sv = row == null ? null : row.get(f.column());
+            StringBuilder c = new StringBuilder();
+            StringBuilder s = new StringBuilder();
+            if (cache != null && row != null) {
+                canonicalPair(cv, sv, c, s);
+            } else if (cache != null) {
+                plain(cv, c); // as cacheOnlyDigest
+            } else if (row != null) {
+                // as sourceOnlyDigest
+                canonicalPair(sv instanceof TemporalValue || sv == null ? null : sv, sv, new StringBuilder(), s);
+            }
+            String cf = cache == null ? null : c.toString();
+            String sf = row == null ? null : s.toString();
+            out.add(new FieldForm(f.field(), f.column(), cache == null ? null : cacheType(cv),
+                    row == null ? null : sourceType(sv), cf, sf, cf != null && cf.equals(sf)));
+        }
+        return out;
+    }
+
+    private static String cacheType(Object c) {
+        if (c == null) {
+            return "absent";
+        }
+        if (c instanceof JsonNode n) {
+            return n.getNodeType().name().toLowerCase(Locale.ROOT);
+        }
+        return c instanceof String ? "text" : c.getClass().getSimpleName();
+    }
+
+    private static String sourceType(Object s) {
+        if (s == null) {
+            return "null";
+        } else if (s instanceof BigDecimal) {
+            return "number";
+        } else if (s instanceof Boolean) {
+            return "boolean";
+        } else if (s instanceof TemporalValue t) {
+            return "timestamp(" + t.precision() + ")";
+        } else if (s instanceof LocalDate) {
+            return "date";
+        } else if (s instanceof JsonNode) {
+            return "json";
+        }
+        return "text";
     }
 
     private static boolean regionEquals(StringBuilder a, int aStart, StringBuilder b, int bStart) {

@@ -72,6 +72,25 @@ final class GroupStats {
         };
     }
 
+    /** These figures, for a checkpoint; read when no batch is running. */
+    Checkpoint.GroupFigures figures(Group group) {
+        return new Checkpoint.GroupFigures(group.tenant(), group.namespace(), consistent.get(), stale.get(), orphan.get(),
+                corrupt.get(), inFlight.get(), expired.get(), cacheSide.hex(), sourceSide.hex(), incomplete);
+    }
+
+    /** Sets these figures to a checkpoint's. */
+    void restore(Checkpoint.GroupFigures f) {
+        consistent.set(f.consistent());
+        stale.set(f.stale());
+        orphan.set(f.orphan());
+        corrupt.set(f.corrupt());
+        inFlight.set(f.inFlight());
+        expired.set(f.expired());
+        cacheSide.restore(f.cacheSide());
+        sourceSide.restore(f.sourceSide());
+        incomplete = f.incomplete();
+    }
+
     TenantNamespaceResult result(String tenant, String namespace) {
         long checked = consistent.get() + stale.get() + orphan.get() + corrupt.get() + inFlight.get();
         long drifted = stale.get() + orphan.get() + corrupt.get();

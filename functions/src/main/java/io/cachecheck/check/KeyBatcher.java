@@ -113,6 +113,31 @@ final class KeyBatcher {
     }
 
     /**
+     * At a checkpoint: hands over every key still waiting for its batch, without looking at it; the continuation
+     * adds them again ({@link #add}).
+     */
+    List<Checkpoint.PendingKey> drain() {
+        List<Checkpoint.PendingKey> out = new ArrayList<>();
+        for (Map.Entry<Group, List<ScannedKey>> e : pending.entrySet()) {
+            for (ScannedKey k : e.getValue()) {
+                out.add(pendingKey(e.getKey(), k));
+            }
+        }
+        pending.clear();
+        buffered = 0;
+        return out;
+    }
+
+    static Checkpoint.PendingKey pendingKey(Group group, ScannedKey key) {
+        return new Checkpoint.PendingKey(group.tenant(), group.namespace(), key.key(), List.of(key.keyValues()), key.node());
+    }
+
+    static ScannedKey scannedKey(Checkpoint.PendingKey key) {
+        return new ScannedKey(key.key(), key.keyValues() == null ? new String[0] : key.keyValues().toArray(String[]::new),
+                key.node());
+    }
+
+    /**
      * Submits partial batches. On PostgreSQL, in a work item of at least {@code check.combineMinTenants}
      * tenants, groups under half a batch are combined per namespace (up to a
      * batch of keys, at most {@link JdbcSource#MAX_PARTS} groups): one cache read and one statement for all of

@@ -13,6 +13,6 @@ interface KeySource {
     /** The keys expected in all, for progress; -1 when unknown. */
     long estimateKeys();
 
-    /** Delivers every key, until the deadline or a fatal error stops the run. */
-    void scanAll(long estimate, ProgressListener progress);
+    /** Delivers every key, until the deadline or a fatal error stops the run (or, for a SCAN, a pause is due). */
+    NodeScanner.End scanAll(long estimate, ProgressListener progress);
 }

@@ -26,4 +26,12 @@ public record NodeScanRecord(String scanId, String node, long keysScanned, long 
         chunks = chunks == null ? Map.of() : Map.copyOf(chunks);
         keys = keys == null ? Map.of() : Map.copyOf(keys);
     }
+
+    /**
+     * Whether the pass stopped at its deadline before the end: the node is then larger than one scan invocation, and
+     * its items SCAN it themselves, resumably, instead ({@code ValidateShard}).
+     */
+    public boolean ranOutOfTime() {
+        return skipped.stream().anyMatch(s -> s.reason().startsWith("deadline:"));
+    }
 }

@@ -69,6 +69,43 @@ final class Rechecker {
         }
     }
 
+    /**
+     * At a checkpoint, when no batch is running: hands over every suspect still waiting for its re-check, with its
+     * first look, in arrival order. None is re-checked here; the continuation re-checks each one ({@link #restore}).
+     */
+    List<Checkpoint.PendingSuspect> drain() {
+        List<Checkpoint.PendingSuspect> out = new ArrayList<>();
+        synchronized (suspects) {
+            settled.forEach(s -> out.add(pending(s, true)));
+            suspects.forEach(s -> out.add(pending(s, false)));
+            settled.clear();
+            suspects.clear();
+        }
+        return out;
+    }
+
+    private static Checkpoint.PendingSuspect pending(Suspect s, boolean settledNow) {
+        return new Checkpoint.PendingSuspect(KeyBatcher.pendingKey(s.group(), s.key()), s.firstClass(),
+                s.firstCacheDigest(), s.firstSourceDigest(), s.rowExisted(), s.observedAt(), settledNow);
+    }
+
+    /** Queues the suspects a checkpoint handed over, as they were: their grace periods run from their first look. */
+    void restore(List<Checkpoint.PendingSuspect> pending) {
+        List<Suspect> waiting = new ArrayList<>();
+        List<Suspect> settledNow = new ArrayList<>();
+        for (Checkpoint.PendingSuspect p : pending) {
+            Suspect s = new Suspect(KeyBatcher.scannedKey(p.key()), new Group(p.key().tenant(), p.key().namespace()),
+                    p.firstClass(), p.firstCacheDigest(), p.firstSourceDigest(), p.rowExisted(), p.observedAt());
+            (p.settled() ? settledNow : waiting).add(s);
+        }
+        add(waiting, settledNow);
+    }
+
+    /** Adds the wait of earlier invocations (from a checkpoint). */
+    void addWaitMillis(long millis) {
+        waitMillis += millis;
+    }
+
     /** How long the run waited for the last grace periods to pass. */
     long waitMillis() {
         return waitMillis;

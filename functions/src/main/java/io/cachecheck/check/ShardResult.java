@@ -1,5 +1,7 @@
 package io.cachecheck.check;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +15,29 @@ import java.util.Map;
  * @param findings         every key that is not CONSISTENT, up to check.maxFindings
  * @param findingsTruncated true when more findings existed than were kept (counts stay exact)
  * @param skipped          what was not checked; non-empty means INCOMPLETE
+ * @param sampling         set when only a sample of the keys was checked (the verdict is then never CONSISTENT)
  */
 public record ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
                           long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
                           List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
-                          List<Skipped> skipped) {
+                          List<Skipped> skipped, @JsonInclude(JsonInclude.Include.NON_NULL) Sampling sampling) {
+
+    public ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
+                       long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
+                       List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
+                       List<Skipped> skipped) {
+        this(shardId, verdict, startedAt, finishedAt, timings, keysScanned, keysIgnored, counts, expired, unmappedSample,
+                results, findings, findingsTruncated, skipped, null);
+    }
+
+    /**
+     * How the keys of a sampled item were chosen.
+     *
+     * @param fraction       the sample fraction ({@link io.cachecheck.sample.KeySample})
+     * @param keysNotSampled scanned keys left out of the sample: no value read, no SQL
+     */
+    public record Sampling(double fraction, long keysNotSampled) {
+    }
 
     /** Where the time went, in milliseconds. */
     public record Timings(long totalMillis, long scanMillis, long recheckWaitMillis) {

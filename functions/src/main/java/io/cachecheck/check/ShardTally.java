@@ -44,6 +44,7 @@ final class ShardTally {
     /** Written by the scanning thread only. */
     private long ignored;
     private long scanned;
+    private long notSampled;
 
     /** @param nodes how many nodes the item scans */
     ShardTally(ShardWorkItem item, List<Namespace> namespaces, CheckSettings settings, Clock clock, int nodes) {
@@ -250,6 +251,11 @@ final class ShardTally {
         return ignored;
     }
 
+    /** A scanned key left out of the sample. */
+    void notSampled() {
+        notSampled++;
+    }
+
     void scanned(int keys) {
         scanned += keys;
     }
@@ -275,6 +281,51 @@ final class ShardTally {
     void skipGroup(Group group, int keys, String reason) {
         stats.get(group).incomplete = true;
         skipped.add(new Skipped(group.tenant(), namespaces.get(group.namespace()).name(), null, keys, reason));
+    }
+
+    /**
+     * The figures so far, for a checkpoint. Called when no batch is running (the scan paused and every submitted
+     * batch finished), so the counters and lists are at rest.
+     */
+    Checkpoint.Figures figures() {
+        List<Checkpoint.GroupFigures> groups = new ArrayList<>();
+        for (String tenant : item.tenants()) {
+            for (int n = 0; n < namespaces.size(); n++) {
+                Group g = new Group(tenant, n);
+                groups.add(stats.get(g).figures(g));
+            }
+        }
+        synchronized (findings) {
+            synchronized (unmappedSample) {
+                return new Checkpoint.Figures(scanned, ignored, expired.get(), unmapped.get(), findingCount.get(),
+                        List.copyOf(unmappedSample), groups, List.copyOf(findings), List.copyOf(skipped), notSampled);
+            }
+        }
+    }
+
+    /**
+     * Goes on from a checkpoint's figures. The keys counted before it are not in the fingerprint sets: the scan goes
+     * on past them, so they are not returned again (docs/scale.md, "Resumable work items", says when SCAN may
+     * still return one twice).
+     */
+    void restore(Checkpoint.Figures f) {
+        scanned = f.scanned();
+        ignored = f.ignored();
+        notSampled = f.notSampled();
+        expired.set(f.expired());
+        unmapped.set(f.unmapped());
+        findingCount.set(f.findingCount());
+        synchronized (findings) {
+            findings.addAll(f.findings());
+            f.findings().forEach(x -> reported.add(x.key()));
+        }
+        synchronized (unmappedSample) {
+            unmappedSample.addAll(f.unmappedSample());
+        }
+        skipped.addAll(f.skipped());
+        for (Checkpoint.GroupFigures g : f.groups()) {
+            stats.get(new Group(g.tenant(), g.namespace())).restore(g);
+        }
     }
 
     ShardResult result(Instant startedAt, long scanMillis, long recheckWaitMillis) {
@@ -303,7 +354,7 @@ final class ShardTally {
                 + counts.get(DriftClass.UNMAPPED) > 0) {
             verdict = Verdict.DRIFT;
         } else {
-            verdict = Verdict.CONSISTENT;
+            verdict = item.optionsOrNone().sampled() ? Verdict.SAMPLED : Verdict.CONSISTENT;
         }
         List<Finding> sorted;
         synchronized (findings) {
@@ -315,6 +366,7 @@ final class ShardTally {
         return new ShardResult(item.shardId(), verdict, startedAt, finishedAt,
                 new ShardResult.Timings(Duration.between(startedAt, finishedAt).toMillis(), scanMillis, recheckWaitMillis),
                 scanned, ignored, counts, expired.get(), List.copyOf(unmappedSample), results, sorted,
-                findingCount.get() > settings.maxFindings(), List.copyOf(skipped));
+                findingCount.get() > settings.maxFindings(), List.copyOf(skipped),
+                item.optionsOrNone().sampled() ? new ShardResult.Sampling(item.optionsOrNone().sample(), notSampled) : null);
     }
 }

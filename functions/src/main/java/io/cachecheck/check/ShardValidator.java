@@ -27,7 +27,9 @@ import java.util.Set;
  * result.
  *
  * <p>Memory is bounded by {@code check.maxBufferedKeys} (keys waiting for a batch) plus the worker queue; the one
- * part that grows with the keyspace is the set of counted keys ({@link CountedKeys}, about 17 bytes a key).
+ * part that grows with the keyspace is the set of counted keys ({@link CountedKeys}, about 17 bytes a key), and only
+ * with the keys one invocation scans: a check that runs out of time returns a {@link Checkpoint} instead, which
+ * holds no such set, and a later call goes on from it.
  * Anything that could not be checked is reported as {@link Skipped}, which makes the verdict INCOMPLETE: the
  * verdict is never CONSISTENT unless every key in scope was checked.
  */
@@ -49,6 +51,23 @@ public final class ShardValidator {
     }
 
     /**
+     * How an invocation takes part in a resumable check (docs/workflow.md, "Continuations").
+     *
+     * @param from    the checkpoint to go on from; null for the item's first invocation
+     * @param pauseAt when to stop scanning and return a checkpoint; null: never (scan to the end or the deadline)
+     */
+    public record Resume(Checkpoint from, Instant pauseAt) {
+        public static final Resume NONE = new Resume(null, null);
+    }
+
+    /** What an invocation ends with: the item's result, or a checkpoint to continue from (exactly one is set). */
+    public record Step(ShardResult result, Checkpoint checkpoint) {
+        public boolean done() {
+            return result != null;
+        }
+    }
+
+    /**
      * Checks a work item.
      *
      * @param item          what to check
@@ -58,28 +77,48 @@ public final class ShardValidator {
      * @param progress      scan progress callback
      */
     public ShardResult validate(ShardWorkItem item, Set<String> activeTenants, Instant deadline, ProgressListener progress) {
-        return validate(item, activeTenants, deadline, progress, null);
+        return validate(item, activeTenants, deadline, progress, Resume.NONE).result();
     }
 
     /**
-     * Checks a work item whose keys come from the run's scan phase when {@code storedKeys} is given (the item's
-     * {@link ShardWorkItem#keysFrom()}), from its own SCAN otherwise; everything after the keys is the same.
+     * Checks a work item, or a part of it: from {@code resume.from()} when set, and, when {@code resume.pauseAt()}
+     * passes before the scan is over, stops with a {@link Checkpoint} that a later call goes on from. The result of
+     * a chain of such calls equals that of one uninterrupted call (docs/scale.md, "Resumable work items").
+     *
+     * @param deadline stop before this instant with an INCOMPLETE result, checkpoint or not (the hard limit)
+     */
+    public Step validate(ShardWorkItem item, Set<String> activeTenants, Instant deadline, ProgressListener progress,
+                         Resume resume) {
+        return validate(item, activeTenants, deadline, progress, resume, null);
+    }
+
+    /**
+     * {@link #validate(ShardWorkItem, Set, Instant, ProgressListener, Resume)} with the item's keys from the run's
+     * scan phase when {@code storedKeys} is given (the item's {@link ShardWorkItem#keysFrom()}), from its own SCAN
+     * otherwise; everything after the keys is the same. Stored keys are read to the end or the deadline: they never
+     * pause with a checkpoint (docs/scale.md, "One scan per key", on how their position would be checkpointed).
      *
      * @param storedKeys null: SCAN the item's node; else the key lists stored for the item's one node
      */
-    public ShardResult validate(ShardWorkItem item, Set<String> activeTenants, Instant deadline, ProgressListener progress,
-                                KeyLists storedKeys) {
+    public Step validate(ShardWorkItem item, Set<String> activeTenants, Instant deadline, ProgressListener progress,
+                         Resume resume, KeyLists storedKeys) {
         CheckSettings settings = contract.check();
         if (deadline == null && settings.deadlineSeconds() > 0) {
             deadline = clock.instant().plusSeconds(settings.deadlineSeconds());
         }
         Deadline limit = new Deadline(deadline, clock);
-        Instant startedAt = clock.instant();
+        Checkpoint from = resume.from();
+        Instant startedAt = from == null ? clock.instant() : from.startedAt();
         List<HostAndPort> nodes = selectNodes(item);
+        if (from != null) {
+            from.checkFits(item, nodes.stream().map(HostAndPort::toString).toList(), contract.namespaces().size(),
+                    "checkpoint " + from.sequence() + " of " + item.shardId());
+        }
         ShardTally tally = new ShardTally(item, contract.namespaces(), settings, clock, nodes.size());
         // the worker threads stop before the connections they use are closed
-        try (CacheReader cache = new CacheReader(redis, nodes, settings, limit);
-             SourceLookup source = new SourceLookup(contract, secrets, limit);
+        ReadThrottle throttle = ReadThrottle.of(item.optionsOrNone(), limit);
+        try (CacheReader cache = new CacheReader(redis, nodes, settings, limit, throttle);
+             SourceLookup source = new SourceLookup(contract, secrets, limit, throttle);
              BatchTasks tasks = new BatchTasks(settings.parallelism())) {
             RunContext run = new RunContext(contract, item, limit, clock, tally, tasks);
             BatchLooker looker = new BatchLooker(run, cache, source);
@@ -91,30 +130,71 @@ public final class ShardValidator {
                 batcher.afterPage();
                 rechecker.recheckDue(false);
             };
+            NodeScanner scanNodes = null;
             KeySource scanner;
             if (storedKeys == null) {
-                scanner = new NodeScanner(run, redis, nodes, router, afterPage);
-            } else if (nodes.size() == 1) {
+                scanNodes = new NodeScanner(run, redis, nodes, router, afterPage, throttle, from == null ? null : from.nodes(),
+                        resume.pauseAt() == null ? null : new Deadline(resume.pauseAt(), clock));
+                scanner = scanNodes;
+            } else if (nodes.size() == 1 && from == null) {
                 scanner = new StoredKeys(run, nodes.get(0), storedKeys, router, afterPage);
             } else {
                 throw new InvalidInputException("shard " + item.shardId() + ": keysFrom is set but the item has "
-                        + nodes.size() + " nodes; stored keys are kept per node; re-run DiscoverShards");
+                        + nodes.size() + " nodes" + (from == null ? "" : " or a checkpoint") + "; stored keys are read"
+                        + " per node in one invocation; re-run DiscoverShards");
             }
 
-            for (UncoveredSlots slots : item.uncovered()) {
-                tally.skipScope(slots.node(), slots.skipReason());
+            long scanMillisBefore = 0;
+            if (from != null && from.figures() != null) {
+                tally.restore(from.figures());
+                rechecker.restore(from.suspects());
+                rechecker.addWaitMillis(from.recheckWaitMillis());
+                from.buffered().forEach(k -> batcher.add(new Group(k.tenant(), k.namespace()), KeyBatcher.scannedKey(k)));
+                scanMillisBefore = from.scanMillis();
+            } else {
+                // figures (and with them the uncovered slots) are new: on the first call, or when the item starts over
+                for (UncoveredSlots slots : item.uncovered()) {
+                    tally.skipScope(slots.node(), slots.skipReason());
+                }
             }
             long estimate = scanner.estimateKeys();
             Instant scanStart = clock.instant();
-            scanner.scanAll(estimate, progress == null ? ProgressListener.NONE : progress);
+            NodeScanner.End end = scanner.scanAll(estimate, progress == null ? ProgressListener.NONE : progress);
+            if (end == NodeScanner.End.START_OVER) {
+                return new Step(null, startOver(item, from, startedAt, scanNodes.positions()));
+            }
+            if (end == NodeScanner.End.PAUSED) {
+                long scanMillis = scanMillisBefore + Duration.between(scanStart, clock.instant()).toMillis();
+                // let what was submitted finish: then nothing runs, and the figures and queues are at rest
+                tasks.await();
+                tasks.rethrow();
+                return new Step(null, new Checkpoint(item.shardId(), from == null ? 1 : from.sequence() + 1, startedAt,
+                        scanMillis, rechecker.waitMillis(), scanNodes.positions(), tally.figures(), batcher.drain(),
+                        rechecker.drain()));
+            }
             batcher.flushAll();
-            long scanMillis = Duration.between(scanStart, clock.instant()).toMillis();
+            long scanMillis = scanMillisBefore + Duration.between(scanStart, clock.instant()).toMillis();
             tasks.await();
             rechecker.recheckRemaining();
             tasks.await();
             tasks.rethrow();
-            return tally.result(startedAt, scanMillis, rechecker.waitMillis());
+            return new Step(tally.result(startedAt, scanMillis, rechecker.waitMillis()), null);
         }
+    }
+
+    /**
+     * The checkpoint that makes an item begin again from cursor 0 on every node, with no figures: another server
+     * answers a node whose pass cannot go on exactly. Restart counts are kept, so {@code check.maxRetries} still
+     * bounds how often.
+     */
+    private static Checkpoint startOver(ShardWorkItem item, Checkpoint from, Instant startedAt,
+                                        List<Checkpoint.ScanPosition> positions) {
+        List<Checkpoint.ScanPosition> fresh = new ArrayList<>();
+        for (Checkpoint.ScanPosition p : positions) {
+            fresh.add(new Checkpoint.ScanPosition(p.node(), "0", null, false, p.restarts(), 0, 0));
+        }
+        return new Checkpoint(item.shardId(), from == null ? 1 : from.sequence() + 1, startedAt, 0, 0, fresh, null,
+                List.of(), List.of());
     }
 
     private List<HostAndPort> selectNodes(ShardWorkItem item) {

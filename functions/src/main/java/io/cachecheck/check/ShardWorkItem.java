@@ -17,11 +17,13 @@ import java.util.List;
  *                       too large to travel in the state machine's 256 KiB payloads
  * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
  *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
+ * @param options        sampling and throttling of this item ({@link ItemOptions}); null = every key, no cap
  * @param keysFrom       null: the item SCANs its node itself; otherwise the store prefix under which the run's scan
  *                       phase wrote this item's keys (docs/scale.md, "One scan per key"), read instead of a SCAN
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                             String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ItemOptions options,
                             @JsonInclude(JsonInclude.Include.NON_NULL) String keysFrom) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
@@ -29,37 +31,52 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
         uncovered = uncovered == null ? List.of() : List.copyOf(uncovered);
     }
 
-    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
-        this(shardId, tenants, nodes, reportUnmapped, null, List.of(), null);
-    }
-
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
-                         String tenantsRef) {
-        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, List.of(), null);
+                         String tenantsRef, List<UncoveredSlots> uncovered, ItemOptions options) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, null);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                          String tenantsRef, List<UncoveredSlots> uncovered) {
-        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null);
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null, null);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
+        this(shardId, tenants, nodes, reportUnmapped, null, List.of());
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, List.of());
+    }
+
+    /** The options, never null. */
+    public ItemOptions optionsOrNone() {
+        return options == null ? ItemOptions.NONE : options;
+    }
+
+    /** This item with sampling and throttling options. */
+    public ShardWorkItem withOptions(ItemOptions o) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, o, keysFrom);
     }
 
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, keysFrom);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, options, keysFrom);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, keysFrom);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, options, keysFrom);
     }
 
     /** This item, also reporting {@code slots} as not checked. */
     public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, keysFrom);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, options, keysFrom);
     }
 
     /** This item, reading its keys from the scan phase's lists under {@code prefix} instead of scanning. */
     public ShardWorkItem withKeysFrom(String prefix) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, prefix);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, prefix);
     }
 }

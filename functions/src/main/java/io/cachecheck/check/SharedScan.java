@@ -54,21 +54,24 @@ public final class SharedScan {
      * @param nodes        the node, {@code host:port}; empty = the cache's only node
      * @param itemOfTenant every tenant of the items sharing the node → the id of its item
      * @param catchAll     the item that gets the keys no tenant of {@code itemOfTenant} claims
+     * @param options      the items' options: their share of the run's cache-read cap applies to this SCAN too
      * @param deadline     stop before this instant; what was not scanned is recorded as skipped
      */
     public NodeScanRecord scan(String scanId, List<String> nodes, Map<String, String> itemOfTenant, String catchAll,
-                               KeyLists out, Instant deadline) {
+                               ItemOptions options, KeyLists out, Instant deadline) {
         CheckSettings settings = contract.check();
         Deadline limit = new Deadline(deadline, clock);
         Instant startedAt = clock.instant();
-        ShardWorkItem self = new ShardWorkItem(scanId, List.of(), nodes, false);
+        ShardWorkItem self = new ShardWorkItem(scanId, List.of(), nodes, false, null, List.of(), options);
         List<HostAndPort> scanned = node(self);
         ShardTally tally = new ShardTally(self, contract.namespaces(), settings, clock, 1);
         try (BatchTasks tasks = new BatchTasks(1)) {
             RunContext run = new RunContext(contract, self, limit, clock, tally, tasks);
             Lists lists = new Lists(out, settings.maxBufferedKeys());
             Router router = new Router(new KeyClaim(contract), itemOfTenant, catchAll, tally, lists);
-            NodeScanner scanner = new NodeScanner(run, redis, scanned, router, lists::afterPage);
+            // every SCAN page counts against the cache-read cap, as in a work item (docs/scale.md, "Throttling")
+            NodeScanner scanner = new NodeScanner(run, redis, scanned, router, lists::afterPage,
+                    ReadThrottle.of(self.optionsOrNone(), limit), null, null);
             scanner.scanAll(-1, ProgressListener.NONE);
             lists.flushAll();
             ShardResult result = tally.result(startedAt, 0, 0);

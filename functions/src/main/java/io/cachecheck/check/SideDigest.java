@@ -31,6 +31,16 @@ final class SideDigest {
         return out.toString();
     }
 
+    /** Sets the sum to one {@link #hex()} wrote (a continuation goes on from its checkpoint's figures). */
+    synchronized void restore(String hex) {
+        if (hex == null || hex.length() != 64) {
+            throw new IllegalArgumentException("a side digest is 64 hex digits");
+        }
+        for (int w = 0; w < 4; w++) {
+            words[3 - w] = Long.parseUnsignedLong(hex.substring(w * 16, w * 16 + 16), 16);
+        }
+    }
+
     /** Per-key item: SHA-256 over the key and the value digest. */
     static byte[] item(byte[] key, byte[] valueDigest) {
         byte[] buf = new byte[key.length + 1 + valueDigest.length];

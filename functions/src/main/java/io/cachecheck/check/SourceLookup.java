@@ -19,9 +19,16 @@ final class SourceLookup implements AutoCloseable {
     private final Contract contract;
     private final List<JdbcSource> all = new CopyOnWriteArrayList<>();
     private final ThreadLocal<JdbcSource> source;
+    private final ReadThrottle throttle;
 
     SourceLookup(Contract contract, SecretResolver secrets, Deadline deadline) {
+        this(contract, secrets, deadline, ReadThrottle.NONE);
+    }
+
+    /** @param throttle every lookup statement counts against the item's source-query cap */
+    SourceLookup(Contract contract, SecretResolver secrets, Deadline deadline, ReadThrottle throttle) {
         this.contract = contract;
+        this.throttle = throttle;
         CheckSettings s = contract.check();
         this.source = ThreadLocal.withInitial(() -> {
             JdbcSource js = new JdbcSource(contract.source(), secrets, s.maxRetries(), s.retryBackoffMillis(), deadline.timeLeft(),
@@ -34,6 +41,7 @@ final class SourceLookup implements AutoCloseable {
     /** The rows of one group's keys, and the keys whose values the source refused. */
     JdbcSource.Fetched fetch(Group group, List<ScannedKey> keys) {
         Namespace ns = contract.namespaces().get(group.namespace());
+        throttle.sourceQuery();
         return source.get().fetch(ns, contract.tenants().placeholder(), group.tenant(), keyValues(keys));
     }
 
@@ -46,6 +54,7 @@ final class SourceLookup implements AutoCloseable {
             tenants.add(part.getKey().tenant());
             keyValues.add(keyValues(part.getValue()));
         }
+        throttle.sourceQuery();
         return source.get().fetchParts(ns, contract.tenants().placeholder(), tenants, keyValues);
     }
 

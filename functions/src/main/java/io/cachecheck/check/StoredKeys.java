@@ -44,14 +44,14 @@ final class StoredKeys implements KeySource {
     }
 
     @Override
-    public void scanAll(long estimate, ProgressListener progress) {
+    public NodeScanner.End scanAll(long estimate, ProgressListener progress) {
         ShardTally tally = run.tally();
         String shardId = run.item().shardId();
         Optional<NodeScanRecord> scan = record();
         if (scan.isEmpty()) {
             tally.skipScope(node.toString(), "scan-missing: the run's scan phase stored no key list for node " + node
                     + " (its scan item failed or did not finish), so its keys were not checked; run again");
-            return;
+            return NodeScanner.End.COMPLETE;
         }
         for (Skipped s : scan.get().skipped()) {
             tally.skipScope(node.toString(), s.reason());
@@ -59,24 +59,24 @@ final class StoredKeys implements KeySource {
         int chunks = scan.get().chunks().getOrDefault(shardId, 0);
         for (int c = 0; c < chunks; c++) {
             if (run.tasks().failed()) {
-                return;
+                return NodeScanner.End.STOPPED;
             }
             if (run.deadline().passed()) {
                 tally.skipScope(node.toString(), "deadline: reading the stored keys of node stopped before the end"
                         + " (chunk " + c + " of " + chunks + ")");
-                return;
+                return NodeScanner.End.STOPPED;
             }
             Optional<List<byte[]>> keys;
             try {
                 keys = lists.get(shardId, c);
             } catch (CacheCheckException e) {
                 tally.skipScope(node.toString(), "scan-chunk-unreadable: chunk " + c + " of the stored keys: " + e.getMessage());
-                return;
+                return NodeScanner.End.COMPLETE;
             }
             if (keys.isEmpty()) {
                 tally.skipScope(node.toString(), "scan-chunk-missing: chunk " + c + " of " + chunks
                         + " of the stored keys is gone; run again");
-                return;
+                return NodeScanner.End.COMPLETE;
             }
             for (byte[] key : keys.get()) {
                 router.route(key, 0);
@@ -85,5 +85,6 @@ final class StoredKeys implements KeySource {
             progress.onProgress(tally.scannedCount(), estimate);
             afterPage.run();
         }
+        return NodeScanner.End.COMPLETE;
     }
 }

@@ -43,6 +43,17 @@ public final class Settings {
     public static final Setting<Boolean> SHARED_SCAN = Setting.bool("CACHECHECK_SHARED_SCAN", true,
             "true: when several work items share a cache node, a scan phase SCANs the node once and stores each item's "
                     + "keys under runs/<runId>/keys/ (docs/scale.md, \"One scan per key\"); false: every item SCANs its node.");
+    public static final Setting<Integer> CHECKPOINT_RESERVE_SECONDS = Setting.integer("CACHECHECK_CHECKPOINT_RESERVE_SECONDS", 30,
+            "ValidateShard stops scanning this long before its deadline (the Lambda timeout less "
+                    + "CACHECHECK_DEADLINE_MARGIN_SECONDS), finishes the batches under way and returns a checkpoint; the "
+                    + "workflow continues the work item in a new invocation. At most half the time there is.");
+    public static final Setting<Integer> INVOCATION_BUDGET_MILLIS = Setting.integer("CACHECHECK_INVOCATION_BUDGET_MILLIS", 0,
+            "When above 0, ValidateShard stops scanning and returns a checkpoint this many milliseconds after it "
+                    + "starts at the latest, however long the Lambda timeout is (tests, shorter invocations). 0: as the "
+                    + "timeout allows.");
+    public static final Setting<Integer> MAX_CONTINUATIONS = Setting.integer("CACHECHECK_MAX_CONTINUATIONS", 100,
+            "How many times the workflow continues one work item from a checkpoint. The invocation after the last "
+                    + "one returns no checkpoint: it scans until its deadline, and what is left is reported INCOMPLETE.");
     public static final Setting<String> SERVICE_NAME = Setting.text("POWERTOOLS_SERVICE_NAME", "cachecheck",
             "Service name in logs and the only metric dimension (Service).");
     public static final Setting<String> METRICS_NAMESPACE = Setting.text("POWERTOOLS_METRICS_NAMESPACE", "CacheCheck",
@@ -52,7 +63,8 @@ public final class Settings {
 
     private static final List<Setting<?>> ALL = List.of(CONTRACT_LOCATION, AUDIT_BUCKET, AUDIT_DIR, S3_ENDPOINT,
             SUMMARY_TOPIC_ARN, SNS_ENDPOINT, DB_SECRET_ARN, CACHE_SECRET_ARN, CACHE_ENDPOINT, CACHE_TLS,
-            KEY_HMAC_SECRET_ARN, DEADLINE_MARGIN_SECONDS, SHARED_SCAN, SERVICE_NAME, METRICS_NAMESPACE, REGION);
+            KEY_HMAC_SECRET_ARN, DEADLINE_MARGIN_SECONDS, CHECKPOINT_RESERVE_SECONDS, INVOCATION_BUDGET_MILLIS,
+            MAX_CONTINUATIONS, SHARED_SCAN, SERVICE_NAME, METRICS_NAMESPACE, REGION);
 
     private final Function<String, String> environment;
 

@@ -145,6 +145,121 @@ public final class KeyPattern {
         return values;
     }
 
+    /**
+     * Where a key that this pattern does not {@link #match} departs from it, for diagnosis ({@code cachecheck explain}).
+     *
+     * @param keyOffset     the byte offset in the key where it departs
+     * @param patternOffset the character offset in {@link #text()} where the pattern expected something else
+     * @param matchedBytes  how many bytes of the key agreed before that (a longer one is a nearer pattern)
+     * @param reason        what was expected, e.g. {@code expected ":order:" after {tenant_id}}; no part of the key
+     * @param foundFrom     with {@code foundTo}, the key's bytes where the pattern's literal was expected (part of
+     *                      the key: redact them like keys); both -1 when there are none
+     */
+    public record Divergence(int keyOffset, int patternOffset, int matchedBytes, String reason, int foundFrom, int foundTo) {
+    }
+
+    /**
+     * Why a key does not match: the first place where it departs from the pattern, or null when it matches. A
+     * literal that a placeholder should be followed by is looked for at its best partial occurrence, so
+     * {@code t:{tenant}:order_sumary:{id}} against {@code t:acme:order_summary:5} points at the {@code m} of
+     * {@code summary}. Not on the scan's path: {@link #match} decides.
+     */
+    public Divergence divergence(byte[] key) {
+        if (match(key) != null) {
+            return null;
+        }
+        int[] textOffsets = literalTextOffsets();
+        int common = commonPrefix(key, 0, literals[0]);
+        if (common < literals[0].length) {
+            return new Divergence(common, textOffsets[0] + charsOf(literals[0], common), common,
+                    "expected \"" + literalText(0) + "\" at the start of the key",
+                    0, Math.min(key.length, literals[0].length));
+        }
+        int pos = literals[0].length;
+        for (int p = 0; p < placeholders.size(); p++) {
+            byte[] next = literals[p + 1];
+            String name = "{" + placeholders.get(p) + "}";
+            if (p == placeholders.size() - 1) {
+                int end = key.length - next.length;
+                if (end <= pos) {
+                    return new Divergence(key.length, textOffsets[p + 1] - name.length(), pos,
+                            name + " is empty: the key ends at byte " + key.length
+                                    + (next.length > 0 ? " (the pattern ends with \"" + literalText(p + 1) + "\")" : ""), -1, -1);
+                }
+                if (!regionEquals(key, end, next)) {
+                    return new Divergence(end, textOffsets[p + 1], pos,
+                            "expected the key to end with \"" + literalText(p + 1) + "\" after " + name,
+                            end, key.length);
+                }
+                return invalidValue(key, pos, end, textOffsets[p + 1] - name.length(), name);
+            }
+            int end = indexOf(key, next, pos + 1);
+            if (end < 0) {
+                // the best partial occurrence of the literal: where the key agrees with most of its bytes
+                int bestAt = pos + 1;
+                int bestLen = -1;
+                for (int i = pos + 1; i < key.length; i++) {
+                    int len = commonPrefix(key, i, next);
+                    if (len > bestLen) {
+                        bestLen = len;
+                        bestAt = i;
+                    }
+                }
+                if (bestLen <= 0) {
+                    return new Divergence(key.length, textOffsets[p + 1], pos,
+                            "expected \"" + literalText(p + 1) + "\" after " + name + ", found none", -1, -1);
+                }
+                return new Divergence(bestAt + bestLen, textOffsets[p + 1] + charsOf(next, bestLen), bestAt + bestLen,
+                        "expected \"" + literalText(p + 1) + "\" after " + name,
+                        bestAt, Math.min(key.length, bestAt + next.length));
+            }
+            Divergence bad = invalidValue(key, pos, end, textOffsets[p + 1] - name.length(), name);
+            if (bad != null) {
+                return bad;
+            }
+            pos = end + next.length;
+        }
+        return null;
+    }
+
+    private static Divergence invalidValue(byte[] key, int from, int end, int patternOffset, String name) {
+        if (decode(key, from, end - from) == null) {
+            return new Divergence(from, patternOffset, from, name + " takes bytes " + from + ".." + end
+                    + ", which are not valid UTF-8 text or hold a control byte", -1, -1);
+        }
+        return null;
+    }
+
+    /** The character offset in {@link #text()} at which each literal starts. */
+    private int[] literalTextOffsets() {
+        int[] out = new int[literals.length];
+        int at = 0;
+        for (int i = 0; i < literals.length; i++) {
+            out[i] = at;
+            at += literalText(i).length();
+            if (i < placeholders.size()) {
+                at += placeholders.get(i).length() + 2;
+            }
+        }
+        return out;
+    }
+
+    private String literalText(int i) {
+        return new String(literals[i], StandardCharsets.UTF_8);
+    }
+
+    private static int charsOf(byte[] literal, int bytes) {
+        return new String(literal, 0, bytes, StandardCharsets.UTF_8).length();
+    }
+
+    private static int commonPrefix(byte[] key, int from, byte[] literal) {
+        int n = 0;
+        while (n < literal.length && from + n < key.length && key[from + n] == literal[n]) {
+            n++;
+        }
+        return n;
+    }
+
     /** Builds the key for the given placeholder values (used by remediation and tests). */
     public String format(Map<String, String> values) {
         StringBuilder out = new StringBuilder(new String(literals[0], StandardCharsets.UTF_8));

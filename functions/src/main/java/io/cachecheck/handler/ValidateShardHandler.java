@@ -21,7 +21,8 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 /**
  * Lambda entry point of the Map iteration: {@code {"runId", "item"}} checks one work item, stores the full result
- * and returns a small {@link ShardSummary}. It stops before the function timeout with INCOMPLETE.
+ * and returns a small {@link ShardSummary}. Before the function timeout it returns a checkpoint to continue from
+ * instead (docs/workflow.md, "Continuations"), and at its deadline it stops with INCOMPLETE.
  */
 public final class ValidateShardHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ValidateShardHandler.class);
@@ -80,6 +81,7 @@ public final class ValidateShardHandler implements RequestStreamHandler {
                 ShardSummary s = validateShard.validate(request, context.getRemainingTimeInMillis());
                 LOG.info("shard validated", entry("shardId", s.shardId()), entry("verdict", s.verdict()),
                         entry("keysScanned", s.keysScanned()), entry("skipped", s.skipped()),
+                        entry("checkpoint", s.checkpoint() == null ? 0 : s.checkpoint().sequence()),
                         entry("durationMillis", s.durationMillis()));
                 return s;
             });

@@ -125,7 +125,7 @@ public final class KeyRedactor implements UnaryOperator<String> {
         }
         return new ShardResult(r.shardId(), r.verdict(), r.startedAt(), r.finishedAt(), r.timings(), r.keysScanned(),
                 r.keysIgnored(), r.counts(), r.expired(), redactKeys(r.unmappedSample()), r.results(),
-                redactFindings(r.findings()), r.findingsTruncated(), r.skipped());
+                redactFindings(r.findings()), r.findingsTruncated(), r.skipped(), r.sampling());
     }
 
     /** For key samples such as the unmapped-key sample. */

@@ -8,6 +8,7 @@ import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.Namespace;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.contract.ValueType;
+import io.cachecheck.throttle.RateLimiter;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;

@@ -391,7 +391,7 @@ public final class JdbcSource implements AutoCloseable {
         List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
         // PostgreSQL takes each key list as one array parameter ("= ANY(?)"): one statement text for every batch
         // size, a plan PostgreSQL can cache, and one bind value instead of one per key (docs/performance.md).
-        boolean arrays = settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
+        boolean arrays = arrayLookup(settings, ns, tenantPlaceholder);
         int size = arrays ? keyValues.size() : paddedSize(keyValues.size());
         String where = field(ns);
         // A collection's rows are bounded per batch: at most maxMembers + 1 per key (one more than is compared, to
@@ -453,6 +453,46 @@ public final class JdbcSource implements AutoCloseable {
                 return count >= rowLimit;
             }
         }, where);
+    }
+
+    /** Whether a key-list lookup binds each key list as one array ({@code = ANY(?)}), rather than one marker per key. */
+    private static boolean arrayLookup(SourceSettings settings, Namespace ns, String tenantPlaceholder) {
+        return settings.dialect() == SourceSettings.Dialect.POSTGRESQL && ns.sql().arrayBindable(tenantPlaceholder);
+    }
+
+    /**
+     * The statement a lookup of one key runs ({@link #fetch} with one key: never a key range, which needs two keys),
+     * and what it binds, in order. The values come from the key, never from a cached value.
+     */
+    public record LookupStatement(String sql, List<BoundParameter> parameters) {
+    }
+
+    /**
+     * One bind value.
+     *
+     * @param name   the contract's named parameter ({@code :tenant_id})
+     * @param value  the text bound: the tenant id, the key's placeholder value, or for an array lookup the array
+     *               literal of the one key
+     * @param tenant whether this is the tenant parameter
+     */
+    public record BoundParameter(int index, String name, String value, boolean tenant) {
+    }
+
+    /** The statement and bind values of a one-key lookup, exactly as {@link #fetch} builds them. */
+    public static LookupStatement lookupStatement(SourceSettings settings, Namespace ns, String tenantPlaceholder,
+                                                  String tenantId, String[] keyValues) {
+        boolean arrays = arrayLookup(settings, ns, tenantPlaceholder);
+        String sql = arrays ? ns.sql().renderArrays(tenantPlaceholder) : ns.sql().render(tenantPlaceholder, paddedSize(1));
+        List<String> keyPlaceholders = new ArrayList<>(ns.keyColumns().keySet());
+        List<BoundParameter> params = new ArrayList<>();
+        int index = 1;
+        for (String param : ns.sql().parameterOccurrences()) {
+            boolean tenant = param.equals(tenantPlaceholder);
+            String value = tenant ? tenantId : arrays ? arrayLiteral(List.<String[]>of(keyValues), keyPlaceholders.indexOf(param))
+                    : keyValues[keyPlaceholders.indexOf(param)];
+            params.add(new BoundParameter(index++, param, value, tenant));
+        }
+        return new LookupStatement(sql, List.copyOf(params));
     }
 
     /** The result's column readers, resolved and checked against the mapping once per statement shape. */

@@ -36,6 +36,7 @@ import io.cachecheck.remediate.RemediationExecutor;
 import io.cachecheck.remediate.RemediationPlan;
 import io.cachecheck.remediate.RemediationPlanner;
 import io.cachecheck.remediate.RemediationReport;
+import io.cachecheck.report.RunReports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,7 +119,8 @@ public final class Aggregate {
         GateThresholds g = input.gate();
         Trigger trigger = new Trigger(input.mode().id(), input.allTenants() ? null : input.tenantScope(),
                 g.maxDriftRatio(), g.failOnIncomplete(), g.failOnRegression(), g.scoreTolerance(), g.allowRemediation(),
-                input.maxConcurrency(), input.remediate(), input.baseline());
+                input.maxConcurrency(), input.remediate(), input.baseline(), input.sampled() ? input.sample() : null,
+                input.throttle().cacheReadsPerSecond(), input.throttle().sourceQueriesPerSecond());
         AuditLog log = AuditLogBuilder.build(runId, trigger, startedAt, env.clock().instant(), new ArrayList<>(tenants),
                 steps, outcomes);
         steps = new ArrayList<>(log.steps());
@@ -132,6 +134,9 @@ public final class Aggregate {
         }
         if (!input.allTenants()) {
             snapshot = snapshot.scoped();
+        }
+        if (input.sampled()) {
+            snapshot = snapshot.sampled(input.sample());
         }
         Compared withBaseline = compare(input.baseline(), snapshot, g.scoreTolerance());
         Comparison comparison = withBaseline.comparison();
@@ -149,11 +154,13 @@ public final class Aggregate {
         ComparisonReport compared = ComparisonReport.of(input.baseline(), comparison, ObjectStoreBaselineStore.key(runId));
         log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), redactor.scheme(), summary,
                 decision, List.copyOf(steps), log.tenants(), log.namespaces(), log.shards(), log.findings(),
-                log.findingsTruncated(), log.unmappedSample(), compared, remediation);
-        steps.add(publish(log, gate));
-        log = new AuditLog(log.version(), runId, trigger, startedAt, env.clock().instant(), log.keyScheme(), summary,
+                log.findingsTruncated(), log.unmappedSample(), compared, remediation, log.sampling());
+        String reportLink = writeReport(log, auditKey, steps);
+        steps.add(publish(log, gate, reportLink));
+        // finishedAt stays the time the report was made from, so that `cachecheck report` regenerates the same page
+        log = new AuditLog(log.version(), runId, trigger, startedAt, log.finishedAt(), log.keyScheme(), summary,
                 decision, steps, log.tenants(), log.namespaces(), log.shards(), log.findings(), log.findingsTruncated(),
-                log.unmappedSample(), compared, remediation);
+                log.unmappedSample(), compared, remediation, log.sampling());
         env.store().put(auditKey, Json.pretty(log), "application/json");
         return new Result(gate, summary);
     }
@@ -312,7 +319,27 @@ public final class Aggregate {
                 s.remediationApplied());
     }
 
-    private AuditStep publish(AuditLog log, GateResult gate) {
+    /**
+     * Writes the run's HTML report next to the audit log ({@link RunReports}) and returns the link for the summary,
+     * or null when it could not be written: the report is a view on the audit log, so its failure is a failed step,
+     * never a lost run.
+     */
+    private String writeReport(AuditLog log, String auditKey, List<AuditStep> steps) {
+        Instant start = env.clock().instant();
+        try {
+            String key = RunReports.write(env.store(), log, auditKey);
+            steps.add(new AuditStep("write-report", "succeeded", Duration.between(start, env.clock().instant()).toMillis(),
+                    Map.of("report", key)));
+            return env.store().link(key);
+        } catch (RuntimeException e) {
+            String error = e instanceof CacheCheckException ? e.getMessage() : e.getClass().getName();
+            steps.add(new AuditStep("write-report", "failed", Duration.between(start, env.clock().instant()).toMillis(),
+                    Map.of("error", error)));
+            return null;
+        }
+    }
+
+    private AuditStep publish(AuditLog log, GateResult gate, String reportLink) {
         RunSummary s = log.summary();
         String subject = "cachecheck " + s.verdict() + (gate.passed() ? "" : " (gate failed)") + ": run " + log.runId();
         if (subject.length() > 100) {
@@ -320,7 +347,7 @@ public final class Aggregate {
         }
         Instant start = env.clock().instant();
         try {
-            env.notifier().publish(subject, summaryText(log, gate));
+            env.notifier().publish(subject, summaryText(log, gate, reportLink));
             return new AuditStep("publish-summary", "succeeded", Duration.between(start, env.clock().instant()).toMillis(), Map.of());
         } catch (RuntimeException e) {
             // The audit log is the record of the run, and the baseline is already saved as latest: a lost notification
@@ -331,8 +358,21 @@ public final class Aggregate {
         }
     }
 
-    /** The one-screen summary: figures, tenant ids and the audit log location; never values or secrets. */
+    /** The one-screen summary without the report line (for callers that write no report). */
     public static String summaryText(AuditLog log, GateResult gate) {
+        return summaryText(log, gate, null, false);
+    }
+
+    /**
+     * The one-screen summary: figures, tenant ids, the link to the HTML report (the S3 console page of
+     * {@code audit/<runId>.html} in AWS, its file path locally; "not written" when it failed) and the audit log
+     * location; never values or secrets.
+     */
+    public static String summaryText(AuditLog log, GateResult gate, String reportLink) {
+        return summaryText(log, gate, reportLink, true);
+    }
+
+    private static String summaryText(AuditLog log, GateResult gate, String reportLink, boolean withReport) {
         RunSummary s = log.summary();
         Map<DriftClass, Long> c = s.counts();
         StringBuilder out = new StringBuilder();
@@ -358,8 +398,13 @@ public final class Aggregate {
         out.append("Consistency score: ").append(trim(s.consistencyScore())).append(" / 100")
                 // 100 is the documented score of an empty check; say so, so a run that checked nothing does not read as clean
                 .append(s.keysChecked() == 0 ? " (no key was checked)"
-                        : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked; part of the scope was not checked, see below)" : "")
+                        : s.verdict() == Verdict.INCOMPLETE ? " (of the keys checked; part of the scope was not checked, see below)"
+                        : log.sampling() != null ? " (of the sampled keys only)" : "")
                 .append('\n');
+        String sampled = samplingLine(log);
+        if (sampled != null) {
+            out.append(sampled).append('\n');
+        }
         if (!s.worstTenants().isEmpty()) {
             out.append("Worst tenants: ").append(String.join(", ", s.worstTenants().stream()
                     .map(t -> t.tenant() + " " + trim(t.score()) + " (" + t.driftedKeys() + " drifted)").toList())).append('\n');
@@ -377,6 +422,10 @@ public final class Aggregate {
         }
         out.append(baselineLine(log)).append('\n');
         out.append(remediationLine(log)).append('\n');
+        if (withReport) {
+            out.append("Report: ").append(reportLink != null ? reportLink
+                    : "not written (see the write-report step in the audit log)").append('\n');
+        }
         out.append("Audit log: ").append(gate.auditLogRef());
         return out.toString();
     }
@@ -424,6 +473,25 @@ public final class Aggregate {
             lines.add("... and " + more + " more (see shards in the audit log)");
         }
         return lines;
+    }
+
+    /**
+     * For a sampled run, the estimated drift ratio with its 95% interval and the sample size, in one line; null for a
+     * full run.
+     */
+    public static String samplingLine(AuditLog log) {
+        io.cachecheck.audit.SamplingReport r = log.sampling();
+        if (r == null) {
+            return null;
+        }
+        io.cachecheck.sample.DriftEstimate e = r.overall();
+        return String.format(Locale.ROOT, "Sampled: %s%% of the keys (%d checked, %d not sampled); estimated drift ratio"
+                        + " %s, 95%% interval [%s, %s] (Wilson); the verdict can never be CONSISTENT, the gate compares the upper bound",
+                trim(100 * r.fraction()), e.keysChecked(), r.keysNotSampled(), ratio(e.ratio()), ratio(e.low()), ratio(e.high()));
+    }
+
+    private static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.6f", value);
     }
 
     /** Regressions, persistent and resolved drift against the baseline, in one line. */

@@ -98,6 +98,10 @@ public final class DiscoverShards {
             tenants = ShardPlanner.discover(contract, source);
         }
         List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.coverage());
+        io.cachecheck.check.ItemOptions options = input.itemOptions(items.size());
+        if (!options.equals(io.cachecheck.check.ItemOptions.NONE)) {
+            items = items.stream().map(i -> i.withOptions(options)).toList();
+        }
         String tenantsRef = RunIds.tenantsKey(runId);
         env.store().put(tenantsRef, Json.bytes(new ArrayList<>(tenants.ids())), "application/json");
         List<ShardWorkItem> stored = new ArrayList<>(items.size());

@@ -20,7 +20,10 @@ import java.util.Set;
  */
 public final class ExecutionInputParser {
     private static final Set<String> TOP = Set.of("mode", "tenantScope", "gate", "maxConcurrency", "remediate", "baseline",
-            "remediation");
+            "remediation", "sample", "throttle");
+    private static final Set<String> THROTTLE = Set.of("cacheReadsPerSecond", "sourceQueriesPerSecond");
+    /** Upper bound of a throttle cap: far above what one node serves, so a value past it is a typo. */
+    static final double MAX_THROTTLE_LIMIT = 10_000_000;
     private static final Set<String> REMEDIATION = Set.of("maxKeysPerRun", "maxKeysPerTenant", "maxWritesPerSecond");
     /** Upper bounds that catch a typo (an extra zero) before it lets a run rewrite a whole cache. */
     static final int MAX_KEYS_LIMIT = 1_000_000;
@@ -74,7 +77,46 @@ public final class ExecutionInputParser {
             baseline = b.asText();
         }
         Limits limits = remediation(input.get("remediation"));
-        return new ExecutionInput(mode, scope, gate, maxConcurrency, remediate, baseline, limits);
+        return new ExecutionInput(mode, scope, gate, maxConcurrency, remediate, baseline, limits, sample(input.get("sample")),
+                throttle(input.get("throttle")));
+    }
+
+    private static Double sample(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String fix = "; use a fraction above 0 and at most 1, e.g. 0.01 checks the same 1% of the keys on every run"
+                + " (1 = every key, the default)";
+        if (!node.isNumber() || !(node.asDouble() >= io.cachecheck.sample.KeySample.MIN_FRACTION) || node.asDouble() > 1) {
+            throw new InvalidInputException("sample: " + shorten(node) + " is invalid" + fix + "; at least "
+                    + io.cachecheck.sample.KeySample.MIN_FRACTION);
+        }
+        return node.asDouble() >= 1 ? null : node.asDouble();
+    }
+
+    private static Throttle throttle(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Throttle.NONE;
+        }
+        if (!node.isObject()) {
+            throw new InvalidInputException("throttle: must be an object such as {\"cacheReadsPerSecond\": 20000,"
+                    + " \"sourceQueriesPerSecond\": 200}");
+        }
+        allowOnly(node, THROTTLE, "throttle.");
+        return new Throttle(cap(node, "cacheReadsPerSecond", "keys the whole run may read from the cache per second"),
+                cap(node, "sourceQueriesPerSecond", "SQL statements the whole run may send to the source per second"));
+    }
+
+    private static Double cap(JsonNode parent, String field, String meaning) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber() || !(n.asDouble() > 0) || n.asDouble() > MAX_THROTTLE_LIMIT) {
+            throw new InvalidInputException("throttle." + field + ": " + shorten(n) + " is invalid; use a number above 0"
+                    + " and at most " + (long) MAX_THROTTLE_LIMIT + ", the " + meaning + " (default: no cap)");
+        }
+        return n.asDouble();
     }
 
     /** The normalized input as JSON, the shape later states read ({@code tenantScope} is "all" or a list). */
@@ -100,6 +142,18 @@ public final class ExecutionInputParser {
         remediation.put("maxKeysPerRun", input.remediation().maxKeysPerRun());
         remediation.put("maxKeysPerTenant", input.remediation().maxKeysPerTenant());
         remediation.put("maxWritesPerSecond", input.remediation().maxWritesPerSecond());
+        if (input.sampled()) {
+            out.put("sample", input.sample());
+        }
+        if (input.throttle().capped()) {
+            ObjectNode throttle = out.putObject("throttle");
+            if (input.throttle().cacheReadsPerSecond() != null) {
+                throttle.put("cacheReadsPerSecond", input.throttle().cacheReadsPerSecond());
+            }
+            if (input.throttle().sourceQueriesPerSecond() != null) {
+                throttle.put("sourceQueriesPerSecond", input.throttle().sourceQueriesPerSecond());
+            }
+        }
         return out;
     }
 

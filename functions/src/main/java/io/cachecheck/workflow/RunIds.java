@@ -71,6 +71,11 @@ public final class RunIds {
         return "runs/" + runId + "/shards/" + shardId + ".json";
     }
 
+    /** A work item's checkpoint number {@code sequence} (1, 2, ...): written once, read by its continuation. */
+    public static String checkpointKey(String runId, String shardId, int sequence) {
+        return "runs/" + runId + "/checkpoints/" + shardId + "/" + sequence + ".json";
+    }
+
     public static String auditLogKey(String runId) {
         return "audit/" + runId + ".json";
     }

@@ -70,6 +70,11 @@ public final class ScanNode {
             Instant contractDeadline = now.plusSeconds(contract.check().deadlineSeconds());
             deadline = contractDeadline.isBefore(deadline) ? contractDeadline : deadline;
         }
+        int budget = env.settings().get(Settings.INVOCATION_BUDGET_MILLIS);
+        if (budget > 0 && now.plusMillis(budget).isBefore(deadline)) {
+            // shorter invocations, as ValidateShard's: a scan that does not fit leaves the node to the items' SCANs
+            deadline = now.plusMillis(budget);
+        }
         List<ShardWorkItem> items = items(runId, scan);
         Map<String, String> itemOfTenant = itemOfTenant(runId, items);
         if (items.stream().noneMatch(item -> item.shardId().equals(scan.catchAll()))) {
@@ -79,8 +84,9 @@ public final class ScanNode {
         long millis = Math.max(1, Duration.between(now, deadline).toMillis());
         RedisNodes redis = RedisNodes.discover(contract.cache(), env.secrets(), (int) Math.min(Integer.MAX_VALUE, millis));
         StoredKeyLists lists = new StoredKeyLists(env.store(), scan.keysRef(), env.redactor().sealer());
+        // the items of a run share one set of options (sample, caps): their per-item cache-read share caps this SCAN
         NodeScanRecord record = new SharedScan(contract, redis).scan(scan.scanId(), scan.nodes(), itemOfTenant,
-                scan.catchAll(), lists, deadline);
+                scan.catchAll(), items.get(0).options(), lists, deadline);
         return new ScanSummary(scan.scanId(), record.keysScanned(), record.restarts(), record.skipped().size(),
                 lists.recordKey(), record.durationMillis());
     }

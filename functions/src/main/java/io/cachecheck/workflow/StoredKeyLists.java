@@ -37,6 +37,8 @@ final class StoredKeyLists implements KeyLists {
     private final ObjectStore store;
     private final String prefix;
     private final Optional<KeySealer> sealer;
+    /** Read once: it is written once, after the chunks. */
+    private Optional<NodeScanRecord> record;
 
     /** @param prefix {@link RunIds#keysPrefix} of the scan item */
     StoredKeyLists(ObjectStore store, String prefix, Optional<KeySealer> sealer) {
@@ -86,6 +88,13 @@ final class StoredKeyLists implements KeyLists {
 
     @Override
     public Optional<NodeScanRecord> record() {
+        if (record == null) {
+            record = readRecord();
+        }
+        return record;
+    }
+
+    private Optional<NodeScanRecord> readRecord() {
         return store.get(recordKey()).map(bytes -> {
             try {
                 return Json.MAPPER.readValue(bytes, NodeScanRecord.class);

@@ -86,4 +86,82 @@ class ObjectStoreBaselineStoreTest {
         assertThatThrownBy(() -> new DirectoryObjectStore(dir).get("../outside.json"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves the store directory");
     }
+
+    @Test
+    void recent_readsTheMostRecentlySaved_upToTheRunsEnd_oldestFirst_andCountsUnreadableOnes() throws Exception {
+        ObjectStore objects = new DirectoryObjectStore(storeDir);
+        ObjectStoreBaselineStore store = ObjectStoreBaselineStore.create(objects);
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        // 15 runs an hour apart, saved (file times) as their runs finished; the ids sort otherwise than the times
+        for (int i = 0; i < 15; i++) {
+            Instant at = t0.plusSeconds(3600L * i);
+            String runId = "run-" + (char) ('z' - i);
+            store.save(baseline(runId, at));
+            Files.setLastModifiedTime(storeDir.resolve("baselines/" + runId + ".json"),
+                    java.nio.file.attribute.FileTime.from(at.plusSeconds(30)));
+        }
+        objects.put("baselines/broken.json", "not json".getBytes(StandardCharsets.UTF_8), "application/json");
+        Files.setLastModifiedTime(storeDir.resolve("baselines/broken.json"),
+                java.nio.file.attribute.FileTime.from(t0.plusSeconds(3600L * 9 + 60)));
+
+        // as of run 10's end (10:00:40): runs 0..10 were saved; the 5 most recently written are runs 10, 9, the broken
+        // document, 8 and 7 (run-p, run-q, broken, run-r, run-s); runs 11..14 were written after the run's end
+        RecentBaselines recent = store.recent(5, t0.plusSeconds(3600L * 10 + 40), java.util.Set.of("t1"));
+
+        assertThat(recent.baselines()).extracting(BaselineScores::runId).containsExactly("run-s", "run-r", "run-q", "run-p");
+        assertThat(recent.baselines()).extracting(BaselineScores::createdAt).isSorted();
+        // the figures of baseline(): t1/orders, 10 checked, stale 1 + orphan 1
+        assertThat(recent.baselines()).allSatisfy(b -> {
+            assertThat(b.keysChecked()).isEqualTo(10);
+            assertThat(b.drifted()).isEqualTo(2);
+            assertThat(b.tenants()).isEqualTo(java.util.Map.of("t1", new BaselineScores.Figures(10, 2)));
+        });
+        assertThat(recent.unreadable()).isEqualTo(1);
+        assertThat(recent.listed()).isEqualTo(16);
+        assertThat(recent.listingCapped()).isFalse();
+        assertThat(recent.skippedForSize()).isZero();
+    }
+
+    @Test
+    void baselineScores_readByStreaming_equalTheFiguresOfTheFullReader() {
+        Baseline b = new Baseline(1, "run-9", Instant.parse("2026-03-01T10:00:00Z"), "plain", List.of(
+                new NamespaceFigures("t1", "orders", 10, 7, 1, 1, 1, 0, 0.7, "a".repeat(64), "b".repeat(64), true),
+                new NamespaceFigures("t1", "carts", 5, 5, 0, 0, 0, 0, 1.0, "a".repeat(64), "b".repeat(64), true),
+                new NamespaceFigures("t2", "orders", 20, 18, 2, 0, 0, 3, 0.9, "a".repeat(64), "b".repeat(64), false)),
+                List.of(new DriftedKey("t1", "orders", "k", DriftClass.STALE, Instant.parse("2026-02-01T00:00:00Z"), "run-1")));
+        byte[] json = BaselineCodec.write(b);
+
+        BaselineScores scores = BaselineScores.read(json, java.util.Set.of("t1"));
+
+        assertThat(scores.runId()).isEqualTo("run-9");
+        assertThat(scores.createdAt()).isEqualTo(b.createdAt());
+        assertThat(scores.keysChecked()).isEqualTo(BaselineCodec.read(json).namespaces().stream().mapToLong(NamespaceFigures::keysChecked).sum())
+                .isEqualTo(35);
+        assertThat(scores.drifted()).isEqualTo(5);
+        assertThat(scores.tenants()).isEqualTo(java.util.Map.of("t1", new BaselineScores.Figures(15, 3)));
+        assertThatThrownBy(() -> BaselineScores.read("{\"version\":99,\"runId\":\"x\"}".getBytes(StandardCharsets.UTF_8), java.util.Set.of()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("format version 99");
+    }
+
+    @Test
+    void recent_onAStoreThatCannotList_isEmpty() {
+        ObjectStore unlisted = new ObjectStore() {
+            @Override
+            public void put(String key, byte[] content, String contentType) {
+            }
+
+            @Override
+            public java.util.Optional<byte[]> get(String key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public String location(String key) {
+                return key;
+            }
+        };
+        RecentBaselines recent = ObjectStoreBaselineStore.create(unlisted).recent(12, Instant.now(), java.util.Set.of());
+        assertThat(recent.baselines()).isEmpty();
+        assertThat(recent.listed()).isZero();
+    }
 }

@@ -230,7 +230,12 @@ class HandlersIT {
         assertThat(log.steps()).extracting(s -> s.action() + ":" + s.status()).containsExactly(
                 "validate-input:succeeded", "discover-shards:succeeded", "validate-shard:succeeded",
                 "validate-shard:failed", "compare-baseline:succeeded", "remediate:succeeded", "aggregate:succeeded",
-                "publish-summary:succeeded");
+                "write-report:succeeded", "publish-summary:succeeded");
+        // the HTML report next to the audit log, in the same (KMS-encrypted by default) bucket
+        var report = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("audit/sample-run.html"));
+        assertThat(report.response().contentType()).isEqualTo("text/html;charset=utf-8");
+        assertThat(report.asString(StandardCharsets.UTF_8)).contains("<title>cachecheck run sample-run: INCOMPLETE</title>")
+                .doesNotContain(SEEDED_VALUES);
         // first run: nothing to compare with, the baseline is saved outside runs/ (which expires)
         assertThat(log.comparison().comparedTo()).isNull();
         assertThat(object("baselines/latest.json")).asString(StandardCharsets.UTF_8).contains("\"runId\" : \"sample-run\"");
@@ -253,6 +258,9 @@ class HandlersIT {
                 "Baseline: none to compare with (first run); regressions: 0",
                 "Remediation: required for " + log.summary().remediationRequired() + " keys (dry run",
                 "Audit log: s3://audit/audit/sample-run.json");
+        // the bucket is private: the summary links the report's page in the S3 console (docs/report.md)
+        assertThat(form.get("Message")).contains("Report: https://console.aws.amazon.com/s3/object/audit?region=us-east-1"
+                + "&bucketType=general&prefix=audit%2Fsample-run.html\n");
     }
 
     /** The same sequence with key redaction on: no object in the bucket, nor the summary, has a plain key or a value. */
@@ -280,7 +288,8 @@ class HandlersIT {
 
         List<String> plainKeys = DATA.expected().stream().map(DriftDataset.Expected::key).toList();
         List<String> keys = s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(o -> o.key()).toList();
-        assertThat(keys).contains("runs/sample-run/shards/shard-0.json", "audit/sample-run.json", "baselines/sample-run.json");
+        assertThat(keys).contains("runs/sample-run/shards/shard-0.json", "audit/sample-run.json", "audit/sample-run.html",
+                "baselines/sample-run.json");
         for (String key : keys) {
             String text = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
             for (String plain : plainKeys) {

@@ -8,6 +8,7 @@ import io.cachecheck.check.ShardValidator;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.throttle.RateLimiter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,7 +224,7 @@ class RemediationExecutorIT {
         redis.set(orderKey("t1", 3), "{\"status\":\"fresh\"}"); // skipped before writing: needs no permit
         RemediationPlan plan = RemediationPlanner.plan(contract, findings, Limits.defaults());
         List<Long> sleeps = new ArrayList<>();
-        RateLimiter limiter = new RateLimiter(5, () -> 0L, sleeps::add);
+        RateLimiter limiter = RateLimiter.of(5, () -> 0L, sleeps::add);
 
         RemediationReport report;
         try (RemediationExecutor executor = new RemediationExecutor(contract, () -> RedisClient.builder()

@@ -4,6 +4,7 @@ import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Finding;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ValueType;
+import io.cachecheck.throttle.RateLimiter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

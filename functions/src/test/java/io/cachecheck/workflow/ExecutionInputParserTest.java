@@ -57,6 +57,11 @@ class ExecutionInputParserTest {
         assertThat(manual.tenantScope()).containsExactly("acme", "globex");
         assertThat(manual.baseline()).isEqualTo("none");
         assertThat(manual.remediation()).isEqualTo(new Limits(100, 20, 50));
+        // docs/workflow.md and docs/scale.md: a sampled, throttled scheduled run; 8 items at once share the caps
+        ExecutionInput sampled = ExecutionInputParser.parse(event("cache-validation-sampled.json"));
+        assertThat(sampled.sample()).isEqualTo(0.01);
+        assertThat(sampled.throttle()).isEqualTo(new Throttle(80_000.0, 200.0));
+        assertThat(sampled.itemOptions(16)).isEqualTo(new io.cachecheck.check.ItemOptions(0.01, 10_000.0, 25.0));
     }
 
     @Test
@@ -69,7 +74,7 @@ class ExecutionInputParserTest {
     @CsvSource(delimiter = '|', value = {
             "{}|mode: is required",
             "{'mode':'nightly'}|mode: \"nightly\" is unknown",
-            "{'mode':'manual','tenantscope':'all'}|tenantscope: unknown field; allowed fields are [baseline, gate, maxConcurrency, mode, remediate, remediation, tenantScope] (did you mean tenantScope?)",
+            "{'mode':'manual','tenantscope':'all'}|tenantscope: unknown field; allowed fields are [baseline, gate, maxConcurrency, mode, remediate, remediation, sample, tenantScope, throttle] (did you mean tenantScope?)",
             "{'mode':'manual','tenantScope':[]}|tenantScope: [] is invalid",
             "{'mode':'manual','tenantScope':['a','a']}|tenantScope[1]: tenant 'a' is listed twice",
             "{'mode':'manual','tenantScope':'some'}|tenantScope: \"some\" is invalid",
@@ -92,10 +97,33 @@ class ExecutionInputParserTest {
             "{'mode':'manual','remediation':{'maxWritesPerSecond':0}}|remediation.maxWritesPerSecond: 0 is invalid; use a number above 0",
             "{'mode':'manual','remediation':{'maxWritesPerSecond':-3}}|remediation.maxWritesPerSecond: -3 is invalid",
             "{'mode':'manual','remediation':{'maxKeys':10}}|remediation.maxKeys: unknown field; allowed fields are [maxKeysPerRun, maxKeysPerTenant, maxWritesPerSecond]",
+            "{'mode':'manual','sample':0}|sample: 0 is invalid; use a fraction above 0 and at most 1",
+            "{'mode':'manual','sample':1.5}|sample: 1.5 is invalid",
+            "{'mode':'manual','sample':'1%'}|sample: \"1%\" is invalid",
+            "{'mode':'manual','throttle':5}|throttle: must be an object",
+            "{'mode':'manual','throttle':{'cacheReadsPerSecond':0}}|throttle.cacheReadsPerSecond: 0 is invalid; use a number above 0",
+            "{'mode':'manual','throttle':{'sourceQueriesPerSecond':-1}}|throttle.sourceQueriesPerSecond: -1 is invalid",
+            "{'mode':'manual','throttle':{'cacheReads':10}}|throttle.cacheReads: unknown field; allowed fields are [cacheReadsPerSecond, sourceQueriesPerSecond]",
             "[1]|execution input: must be a JSON object"})
     void parse_whenInvalid_namesFieldAndFix(String input, String message) {
         assertThatThrownBy(() -> ExecutionInputParser.parse(json(input)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void parse_sampleAndThrottle_roundTripAndSplitBetweenRunningItems() throws Exception {
+        ExecutionInput in = ExecutionInputParser.parse(json("{'mode':'scheduled','sample':0.01,'maxConcurrency':4,"
+                + "'throttle':{'cacheReadsPerSecond':20000,'sourceQueriesPerSecond':200}}"));
+        assertThat(in.sampled()).isTrue();
+        assertThat(ExecutionInputParser.parse(ExecutionInputParser.toJson(in))).isEqualTo(in);
+        // 10 items, 4 at once: each gets a quarter; 2 items: each gets half
+        assertThat(in.itemOptions(10)).isEqualTo(new io.cachecheck.check.ItemOptions(0.01, 5000.0, 50.0));
+        assertThat(in.itemOptions(2)).isEqualTo(new io.cachecheck.check.ItemOptions(0.01, 10000.0, 100.0));
+        // sample 1 is every key: not a sampled run
+        ExecutionInput all = ExecutionInputParser.parse(json("{'mode':'manual','sample':1}"));
+        assertThat(all.sampled()).isFalse();
+        assertThat(all.itemOptions(3)).isEqualTo(io.cachecheck.check.ItemOptions.NONE);
+        assertThat(ExecutionInputParser.toJson(all).has("sample")).isFalse();
     }
 
     @Test

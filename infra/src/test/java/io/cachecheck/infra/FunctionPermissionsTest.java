@@ -68,6 +68,24 @@ class FunctionPermissionsTest {
         "put", Set.of("baselines/*", "audit/*")));
   }
 
+  /**
+   * Aggregate writes the HTML report under audit/ (covered by its audit/* put above, so encrypted by the bucket's
+   * KMS key like the audit log) and lists baselines/ for the report's score trend: that needs s3:ListBucket on the
+   * bucket itself, which only Aggregate and ValidateShard (its reads) have; DiscoverShards lists nothing.
+   */
+  @Test
+  void aggregate_mayListTheAuditBucket_forTheReportsScoreTrend() {
+    assertThat(mayListAuditBucket("Aggregate")).isTrue();
+    assertThat(mayListAuditBucket("DiscoverShards")).isFalse();
+  }
+
+  private static boolean mayListAuditBucket(String function) {
+    String bucket = logicalId(template, "AWS::S3::Bucket", "AuditBucket");
+    return statements(template, function).stream().anyMatch(st -> st.get("Action").toString().contains("\"s3:ListBucket\"")
+        && resources(st).stream().anyMatch(r -> r.at("/Fn::GetAtt/0").asText().equals(bucket)
+            && r.at("/Fn::GetAtt/1").asText().equals("Arn")));
+  }
+
   /** Not only the functions: nothing in the stack may delete objects of the audit bucket. */
   @Test
   void noStatementAnywhere_allowsDeletingFromTheAuditBucket() {

@@ -13,6 +13,7 @@ import io.cachecheck.local.asl.AslOptions;
 import io.cachecheck.local.asl.ExecutionResult;
 import io.cachecheck.local.asl.S3Objects;
 import io.cachecheck.local.asl.TaskFailedException;
+import io.cachecheck.local.asl.TaskInvoker;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.RunIds;
 import io.cachecheck.workflow.WorkflowEnvironment;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs statemachine/cache-validation.asl.json in this JVM: the {@link AslInterpreter} executes the definition and
@@ -58,6 +60,15 @@ public final class LocalWorkflow {
      *                        before it with INCOMPLETE)
      */
     public LocalWorkflow(WorkflowEnvironment env, String definitionJson, AslOptions options, Duration functionTimeout) {
+        this(env, definitionJson, options, functionTimeout, UnaryOperator.identity());
+    }
+
+    /**
+     * @param invoker wraps the invocation of the handlers, e.g. to make the nth one fail the way Lambda can (tests of
+     *                Retry and Catch)
+     */
+    public LocalWorkflow(WorkflowEnvironment env, String definitionJson, AslOptions options, Duration functionTimeout,
+                         UnaryOperator<TaskInvoker> invoker) {
         this.env = env;
         this.functionTimeout = functionTimeout;
         NoMetrics.install();
@@ -68,7 +79,7 @@ public final class LocalWorkflow {
         String bucket = env.store().bucket().orElse(LOCAL_BUCKET);
         Map<String, String> substitutions = new java.util.HashMap<>(FUNCTIONS);
         substitutions.put("AuditBucketName", bucket);
-        this.interpreter = AslInterpreter.create(definitionJson, substitutions, this::invoke, options,
+        this.interpreter = AslInterpreter.create(definitionJson, substitutions, invoker.apply(this::invoke), options,
                 new StoreObjects(env.store(), bucket));
     }
 

@@ -231,7 +231,7 @@ class LocalWorkflowIT {
         assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.execution().error()).isEqualTo("InvalidInput");
         assertThat(CacheCheckCli.causeMessage(run.execution().cause())).isEqualTo("maxConcurency: unknown field; allowed fields are"
-                + " [baseline, gate, maxConcurrency, mode, remediate, remediation, tenantScope] (did you mean maxConcurrency?)");
+                + " [baseline, gate, maxConcurrency, mode, remediate, remediation, sample, tenantScope, throttle] (did you mean maxConcurrency?)");
         assertThat(run.execution().history()).extracting(StateEvent::stateName).containsOnly("ValidateInput", "InvalidInput");
         assertThat(run.auditLog()).isEmpty();
         assertThat(Files.exists(out.resolve("runs/it-invalid"))).isFalse();
@@ -269,6 +269,10 @@ class LocalWorkflowIT {
                 "Tenants validated: 1 of 1 (0 with drift)", "Keys checked: 8, drifted: 0 (stale 0, orphan 0, corrupt 0, unmapped 0)",
                 "Baseline: none to compare with (first run); regressions: 0", "Remediation: not required",
                 "Gate passed. Audit log: " + out.resolve("audit/it-cli.json"));
+        // the report: linked from the summary the CLI prints, just before the audit log
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Report: " + out.resolve("audit/it-cli.html")
+                + "\nAudit log: " + out.resolve("audit/it-cli.json"));
+        assertThat(out.resolve("audit/it-cli.html")).isRegularFile();
         checkedAuditLog(out, "it-cli");
     }
 

@@ -252,32 +252,69 @@ class SharedScanIT {
     }
 
     @Test
-    void aScanItemStoppedByItsDeadline_makesEveryShardOnItsNodeIncomplete_withTheReason() throws Exception {
+    void aScanItemStoppedByItsDeadline_leavesTheNodeToTheItemsOwnScans_andTheyFindExactlyTheDrift() throws Exception {
         Contract contract = contract(redis.port(), SCHEMA, 4, "ss");
         WorkflowEnvironment env = env(out, contract, true);
         String runId = "ss-scan-deadline";
-        DiscoverShards.Discovery discovery = new DiscoverShards(env).discover(new DiscoverShards.Request("discover", runId,
-                Json.MAPPER.readTree("{\"mode\":\"manual\",\"baseline\":\"none\"}")));
-        assertThat(discovery.scanCount()).isEqualTo(1);
-        ScanNode.ScanItem scan = Json.MAPPER.readValue(env.store().get(discovery.scanItemsRef()).orElseThrow(),
-                ScanNode.ScanItem[].class)[0];
+        DiscoverShards.Discovery discovery = discover(env, runId);
+        ScanNode.ScanItem scan = scanItem(env, discovery);
 
-        // the scan's deadline is 1 ms away (remaining time = the 30 s margin + 1 ms)
+        // the scan's deadline is 1 ms away (remaining time = the 30 s margin + 1 ms): the node is "too large" for it
         ScanNode.ScanSummary scanned = new ScanNode(env).scan(new ScanNode.Request(runId, scan), 30_001);
         assertThat(scanned.skipped()).isEqualTo(1);
         assertThat(scanned.keysScanned()).isLessThan(keyspace);
 
-        List<ShardSummary> shards = new ArrayList<>();
+        // each item then SCANs the node itself (resumable, as without the scan phase), so nothing is left unchecked
+        List<String> found = new ArrayList<>();
+        long scannedByItems = 0;
         for (ShardWorkItem item : discovery.shards()) {
             assertThat(item.keysFrom()).isEqualTo(RunIds.keysPrefix(runId, "node-0"));
-            shards.add(new ValidateShard(env).validate(new ValidateShard.Request(runId, item), 600_000));
-        }
-        assertThat(shards).hasSize(4).allSatisfy(s -> assertThat(s.verdict().name()).isEqualTo("INCOMPLETE"));
-        for (ShardSummary s : shards) {
+            ShardSummary s = new ValidateShard(env).validate(new ValidateShard.Request(runId, item), 600_000);
+            assertThat(s.verdict().name()).as(s.shardId()).isEqualTo("DRIFT");
+            assertThat(s.skipped()).isZero();
+            scannedByItems += s.keysScanned();
             JsonNode stored = Json.MAPPER.readTree(env.store().get(s.resultRef()).orElseThrow());
-            assertThat(stored.get("skipped")).isNotEmpty().allSatisfy(k -> assertThat(k.get("reason").asText())
-                    .startsWith("deadline: scan of node stopped before the end"));
+            stored.get("findings").forEach(f -> found.add(f.get("tenant").asText() + "|" + f.get("key").asText() + "|"
+                    + f.get("driftClass").asText() + "|" + ("UNMAPPED".equals(f.get("driftClass").asText()) ? f.get("reason").asText() : "")));
         }
+        assertThat(scannedByItems).isEqualTo(4 * keyspace);
+        assertThat(found).containsExactlyInAnyOrderElementsOf(EXPECTED);
+    }
+
+    @Test
+    void aScanThatCouldNotReadItsNode_makesEveryShardOnItIncomplete_withTheScansReason() throws Exception {
+        Contract contract = contract(redis.port(), SCHEMA, 4, "ss");
+        WorkflowEnvironment env = env(out, contract, true);
+        String runId = "ss-scan-unavailable";
+        DiscoverShards.Discovery discovery = discover(env, runId);
+        ScanNode.ScanItem scan = scanItem(env, discovery);
+        new ScanNode(env).scan(new ScanNode.Request(runId, scan), 600_000);
+        // the record as a scan writes it when its node stopped answering part way (NodeScanner's skip reason)
+        String recordKey = scan.keysRef() + "/scan.json";
+        ObjectNode record = (ObjectNode) Json.MAPPER.readTree(env.store().get(recordKey).orElseThrow());
+        String reason = "cache-unavailable: scan of node failed after retries (connection refused)";
+        record.putArray("skipped").addObject().putNull("tenant").putNull("namespace")
+                .put("node", record.get("node").asText()).put("keys", 0).put("reason", reason);
+        env.store().put(recordKey, Json.bytes(record), "application/json");
+
+        for (ShardWorkItem item : discovery.shards()) {
+            ShardSummary s = new ValidateShard(env).validate(new ValidateShard.Request(runId, item), 600_000);
+            assertThat(s.verdict().name()).as(s.shardId()).isEqualTo("INCOMPLETE");
+            JsonNode stored = Json.MAPPER.readTree(env.store().get(s.resultRef()).orElseThrow());
+            assertThat(stored.get("skipped")).isNotEmpty().allSatisfy(k -> assertThat(k.get("reason").asText()).isEqualTo(reason));
+        }
+    }
+
+    private static DiscoverShards.Discovery discover(WorkflowEnvironment env, String runId) throws Exception {
+        DiscoverShards.Discovery discovery = new DiscoverShards(env).discover(new DiscoverShards.Request("discover", runId,
+                Json.MAPPER.readTree("{\"mode\":\"manual\",\"baseline\":\"none\"}")));
+        assertThat(discovery.scanCount()).isEqualTo(1);
+        assertThat(discovery.shards()).hasSize(4);
+        return discovery;
+    }
+
+    private static ScanNode.ScanItem scanItem(WorkflowEnvironment env, DiscoverShards.Discovery discovery) throws Exception {
+        return Json.MAPPER.readValue(env.store().get(discovery.scanItemsRef()).orElseThrow(), ScanNode.ScanItem[].class)[0];
     }
 
     @Test

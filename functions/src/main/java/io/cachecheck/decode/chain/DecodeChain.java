@@ -168,16 +168,29 @@ public final class DecodeChain {
      * @param shape the fields an object may have; null to accept any
      */
     public Decoded decodeString(byte[] bytes, FieldShape shape, int maxValueBytes) {
+        return decodeString(bytes, shape, maxValueBytes, null);
+    }
+
+    /** As {@link #decodeString(byte[], FieldShape, int)}, recording each step in {@code trace} (null: none). */
+    public Decoded decodeString(byte[] bytes, FieldShape shape, int maxValueBytes, DecodeTrace trace) {
         if (bytes.length > maxValueBytes) {
-            return Decoded.corrupt(CorruptReasons.tooLarge(bytes.length, maxValueBytes));
+            return traced(trace, "size check", Decoded.corrupt(CorruptReasons.tooLarge(bytes.length, maxValueBytes)));
         }
         if (springNullValue(bytes, maxValueBytes)) {
-            return Decoded.CACHED_NULL;
+            return traced(trace, "spring NullValue", Decoded.CACHED_NULL);
         }
         if (!declared) {
-            return hinted(ValueDecoder.string(bytes, layout == Layout.JSON, shape, maxValueBytes), bytes, maxValueBytes);
+            return traced(trace, layout == Layout.JSON ? "json (valueType json)" : "text (valueType string)",
+                    hinted(ValueDecoder.string(bytes, layout == Layout.JSON, shape, maxValueBytes), bytes, maxValueBytes));
         }
-        return run(bytes, shape, maxValueBytes);
+        return run(bytes, shape, maxValueBytes, trace);
+    }
+
+    private static Decoded traced(DecodeTrace trace, String step, Decoded decoded) {
+        if (trace != null) {
+            trace.result(step, decoded);
+        }
+        return decoded;
     }
 
     /**
@@ -186,19 +199,27 @@ public final class DecodeChain {
      * @param shape the fields the value may have; null to accept any
      */
     public Decoded decodeHash(Map<byte[], byte[]> hash, FieldShape shape, int maxValueBytes) {
+        return decodeHash(hash, shape, maxValueBytes, null);
+    }
+
+    /** As {@link #decodeHash(Map, FieldShape, int)}, recording each step in {@code trace} (null: none). */
+    public Decoded decodeHash(Map<byte[], byte[]> hash, FieldShape shape, int maxValueBytes, DecodeTrace trace) {
         if (hashField == null) {
-            return ValueDecoder.hash(hash, shape, maxValueBytes);
+            return traced(trace, "hash fields as text (valueType hash)", ValueDecoder.hash(hash, shape, maxValueBytes));
         }
         for (Map.Entry<byte[], byte[]> e : hash.entrySet()) {
             if (Arrays.equals(e.getKey(), hashFieldBytes)) {
                 byte[] bytes = e.getValue();
-                if (bytes.length > maxValueBytes) {
-                    return Decoded.corrupt(CorruptReasons.tooLarge(bytes.length, maxValueBytes));
+                if (trace != null) {
+                    trace.produced("hashField " + hashField, DecodeTrace.bytes(bytes.length));
                 }
-                return run(bytes, shape, maxValueBytes);
+                if (bytes.length > maxValueBytes) {
+                    return traced(trace, "size check", Decoded.corrupt(CorruptReasons.tooLarge(bytes.length, maxValueBytes)));
+                }
+                return run(bytes, shape, maxValueBytes, trace);
             }
         }
-        return Decoded.corrupt("hash-field-missing: the hash has no field " + hashField);
+        return traced(trace, "hashField " + hashField, Decoded.corrupt("hash-field-missing: the hash has no field " + hashField));
     }
 
     /**
@@ -219,31 +240,46 @@ public final class DecodeChain {
 
     private static final JavaSerializationReader SPRING_NULL_READER = new JavaSerializationReader();
 
-    private Decoded run(byte[] stored, FieldShape shape, int maxValueBytes) {
+    private Decoded run(byte[] stored, FieldShape shape, int maxValueBytes, DecodeTrace trace) {
         ReadLimits limits = ReadLimits.ofMaxBytes(maxValueBytes);
+        String current = null; // the step running, for the trace only
         try {
             byte[] bytes = stored;
             for (DecodeStep.Bytes step : decompress) {
+                current = step.name();
                 bytes = step.decoder().decode(bytes, limits);
+                if (trace != null) {
+                    trace.produced(current, DecodeTrace.bytes(bytes.length));
+                }
             }
             if (reader == null) {
                 String text = Utf8.text(bytes);
-                return text == null ? Decoded.corrupt(hint(CorruptReasons.NOT_UTF8, stored, limits)) : Decoded.of(Map.of("value", text));
+                return traced(trace, "text", text == null ? Decoded.corrupt(hint(CorruptReasons.NOT_UTF8, stored, limits))
+                        : Decoded.of(Map.of("value", text)));
             }
+            current = reader.name();
             if (transforms.isEmpty() && layout != Layout.STRING && reader.name().equals("json")) {
                 // the plain-JSON fast path (flat objects streamed into the field map), after any decompression
-                return hinted(ValueDecoder.string(bytes, true, shape, maxValueBytes), stored, maxValueBytes);
+                return traced(trace, current, hinted(ValueDecoder.string(bytes, true, shape, maxValueBytes), stored, maxValueBytes));
             }
             JsonNode root = reader.reader().read(bytes, limits);
-            for (DecodeStep.Transform step : transforms) {
-                root = step.transform().apply(root, limits);
+            if (trace != null) {
+                trace.produced(current, root instanceof CachedNull ? "a cached null" : DecodeTrace.describe(root));
             }
-            return fields(root, shape, stored, limits);
+            for (DecodeStep.Transform step : transforms) {
+                current = step.name();
+                root = step.transform().apply(root, limits);
+                if (trace != null) {
+                    trace.produced(current, root instanceof CachedNull ? "a cached null" : DecodeTrace.describe(root));
+                }
+            }
+            return traced(trace, "field check", fields(root, shape, stored, limits));
         } catch (UndecodableException e) {
-            return Decoded.corrupt(hint(e.reason(), stored, limits));
+            return traced(trace, current, Decoded.corrupt(hint(e.reason(), stored, limits)));
         } catch (RuntimeException e) {
             // a reader's defect must not fail the shard: the value is undecodable, and the reason says by what
-            return Decoded.corrupt("undecodable: " + toString() + " failed on this value (" + e.getClass().getSimpleName() + ")");
+            return traced(trace, current, Decoded.corrupt("undecodable: " + toString() + " failed on this value ("
+                    + e.getClass().getSimpleName() + ")"));
         }
     }
 

@@ -24,6 +24,7 @@ import io.cachecheck.notify.Notifier;
 import io.cachecheck.notify.SnsNotifier;
 import io.cachecheck.redact.KeyRedactor;
 import io.cachecheck.redact.RedactionSettings;
+import io.cachecheck.report.RunReports;
 import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.store.ObjectStore;
 import io.cachecheck.store.S3ObjectStore;
@@ -179,7 +180,8 @@ public final class CacheCheckCli {
     /** The options that build the execution input; --input FILE replaces all of them. */
     private static final List<String> INPUT_OPTIONS = List.of("tenants", "mode", "max-drift-ratio", "score-tolerance",
             "fail-on-regression", "allow-remediation", "fail-on-incomplete", "no-fail-on-incomplete", "max-concurrency",
-            "remediate", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second");
+            "remediate", "baseline", "max-remediation-keys", "max-remediation-keys-per-tenant", "max-writes-per-second",
+            "sample", "max-cache-reads-per-second", "max-source-queries-per-second");
 
     int validate(Map<String, String> options) {
         String contractFile = options.get("contract");
@@ -266,7 +268,7 @@ public final class CacheCheckCli {
                     ? input.path("tenantScope").size() + " tenant(s)" : "all active tenants") + " ...");
         }
         LocalWorkflow.Run run = workflow.run(runId, input);
-        return report(run, output);
+        return report(run, output, store);
     }
 
     /**
@@ -285,10 +287,12 @@ public final class CacheCheckCli {
     /**
      * Whether a run asked the gate's question: a gate run, or thresholds set explicitly (any gate option, or a gate
      * object in --input). The defaults (maxDriftRatio 0, failOnIncomplete) still apply to every run, but then the gate
-     * passes exactly when the verdict is CONSISTENT, so a manual run reports its verdict and no "gate failed".
+     * passes exactly when the verdict is CONSISTENT, so a manual run reports its verdict and no "gate failed". A sampled
+     * run is never CONSISTENT: its gate compares the interval's upper bound with maxDriftRatio, so its gate line (and
+     * the reason, e.g. how many sampled keys would pass) is always printed.
      */
     static boolean gateAsked(JsonNode input) {
-        return input.has("gate") || "gate".equals(input.path("mode").asText());
+        return input.has("gate") || "gate".equals(input.path("mode").asText()) || input.has("sample");
     }
 
     /**
@@ -304,16 +308,19 @@ public final class CacheCheckCli {
     }
 
     /** Execution input fields that a CLI option sets, so an input error can name the option the user typed. */
-    private static final Map<String, String> OPTION_OF_INPUT_FIELD = Map.of(
-            "tenantScope", "--tenants",
-            "mode", "--mode",
-            "baseline", "--baseline",
-            "maxConcurrency", "--max-concurrency",
-            "gate.maxDriftRatio", "--max-drift-ratio",
-            "gate.scoreTolerance", "--score-tolerance",
-            "remediation.maxKeysPerRun", "--max-remediation-keys",
-            "remediation.maxKeysPerTenant", "--max-remediation-keys-per-tenant",
-            "remediation.maxWritesPerSecond", "--max-writes-per-second");
+    private static final Map<String, String> OPTION_OF_INPUT_FIELD = Map.ofEntries(
+            Map.entry("tenantScope", "--tenants"),
+            Map.entry("mode", "--mode"),
+            Map.entry("baseline", "--baseline"),
+            Map.entry("maxConcurrency", "--max-concurrency"),
+            Map.entry("gate.maxDriftRatio", "--max-drift-ratio"),
+            Map.entry("gate.scoreTolerance", "--score-tolerance"),
+            Map.entry("remediation.maxKeysPerRun", "--max-remediation-keys"),
+            Map.entry("remediation.maxKeysPerTenant", "--max-remediation-keys-per-tenant"),
+            Map.entry("remediation.maxWritesPerSecond", "--max-writes-per-second"),
+            Map.entry("sample", "--sample"),
+            Map.entry("throttle.cacheReadsPerSecond", "--max-cache-reads-per-second"),
+            Map.entry("throttle.sourceQueriesPerSecond", "--max-source-queries-per-second"));
 
     /**
      * An error about an execution input field ("tenantScope: ...", as the state machine reports it to console
@@ -431,6 +438,20 @@ public final class CacheCheckCli {
         if (!remediation.isEmpty()) {
             input.set("remediation", remediation);
         }
+        if (options.containsKey("sample")) {
+            input.put("sample", ratio(options, "sample", "0.01"));
+        }
+        ObjectNode throttle = Json.MAPPER.createObjectNode();
+        if (options.containsKey("max-cache-reads-per-second")) {
+            throttle.put("cacheReadsPerSecond", positiveNumber(options.get("max-cache-reads-per-second"), "max-cache-reads-per-second"));
+        }
+        if (options.containsKey("max-source-queries-per-second")) {
+            throttle.put("sourceQueriesPerSecond", positiveNumber(options.get("max-source-queries-per-second"),
+                    "max-source-queries-per-second"));
+        }
+        if (!throttle.isEmpty()) {
+            input.set("throttle", throttle);
+        }
         return input;
     }
 
@@ -443,7 +464,7 @@ public final class CacheCheckCli {
         }
     }
 
-    private int report(LocalWorkflow.Run run, Output output) {
+    private int report(LocalWorkflow.Run run, Output output, ObjectStore store) {
         ExecutionResult result = run.execution();
         if (run.auditLog().isEmpty()) {
             String where = "run " + run.runId() + " " + result.status() + " at " + failedState(result) + ": " + result.error();
@@ -467,6 +488,15 @@ public final class CacheCheckCli {
                 .filter(step -> step.action().equals("publish-summary") && step.status().equals("failed"))
                 .map(step -> "the summary was not published: " + step.details().get("error")).toList();
         warnings.forEach(w -> err.println("warning: " + w));
+        // the HTML report next to the audit log (docs/report.md): the console summary has its "Report:" line; when the
+        // summary went to SNS (which links the S3 console page), print where the report is here too
+        log.steps().stream().filter(step -> step.action().equals("write-report")).findFirst().ifPresent(step -> {
+            if (!step.status().equals("succeeded")) {
+                err.println("warning: the report was not written: " + step.details().get("error"));
+            } else if (output.summaryElsewhere()) {
+                human.println("Report: " + store.location(RunReports.key(run.runId())));
+            }
+        });
         boolean gateFailed = !result.succeeded() && GATE_FAILED.equals(result.error());
         if (!result.succeeded() && !gateFailed) {
             human.println("Run failed (" + result.error() + "): " + causeMessage(result.cause()));
@@ -509,12 +539,12 @@ public final class CacheCheckCli {
                 .map(line -> "  " + line + System.lineSeparator()).collect(java.util.stream.Collectors.joining());
         return String.format(Locale.ROOT, "Run %s: %s%nTenants validated: %d of %d%nKeys checked: %d, drifted: %d"
                         + " (stale %d, orphan %d, corrupt %d, unmapped %d), in flight: %d%nConsistency score: %s%n"
-                        + "Worst tenants: %s%n%s%s%n%s%nAudit log: %s",
+                        + "Worst tenants: %s%n%s%s%s%n%s%nAudit log: %s",
                 log.runId(), s.verdict(), s.tenantsValidated(), s.tenantsInScope(), s.keysChecked(), s.driftedKeys(),
                 c.get(DriftClass.STALE), c.get(DriftClass.ORPHAN), c.get(DriftClass.CORRUPT), c.get(DriftClass.UNMAPPED),
                 c.get(DriftClass.IN_FLIGHT), s.consistencyScore() + (s.verdict() == Verdict.INCOMPLETE
                         ? " (of the keys checked; part of the scope was not checked)" : ""), worst.isEmpty() ? "none" : String.join(", ", worst),
-                incomplete, Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
+                incomplete, log.sampling() == null ? "" : Aggregate.samplingLine(log) + System.lineSeparator(), Aggregate.baselineLine(log), Aggregate.remediationLine(log), location);
     }
 
     /** The state whose error ended the run: the last one caught, else the last one failed. */

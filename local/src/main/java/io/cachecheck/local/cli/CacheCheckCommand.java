@@ -25,15 +25,19 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
                 // one line per subcommand, one class each (see the class comment)
+                InitCommand.class,
                 ValidateCommand.class,
                 DemoCommand.class,
+                ExplainCommand.class,
+                ReportCommand.class,
                 CompletionCommand.class,
                 HelpCommand.class,
         },
         footer = {"", CacheCheckCommand.EXIT_CODES})
 final class CacheCheckCommand implements Callable<Integer> {
     /** The exit codes, as every run's help prints them. */
-    static final String EXIT_CODES = "Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error. With"
+    static final String EXIT_CODES = "Exit codes: 0 consistent, 1 drift or gate failed, 2 incomplete or error (a --sample run is never consistent: it"
+            + " exits 0 only when its gate passed, the interval's upper bound within --max-drift-ratio). With"
             + " --mode gate the exit code is the gate's: 0 when it passed (e.g. drift within --max-drift-ratio), else 1"
             + " (2 when incomplete).";
 

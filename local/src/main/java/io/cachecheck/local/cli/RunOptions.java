@@ -71,6 +71,20 @@ final class RunOptions {
             + " (16+ bytes) is read from the environment variable " + CacheCheckCli.KEY_HMAC_KEY_ENV)
     boolean redactKeys;
 
+    @Option(names = "--sample", paramLabel = "X", description = "check only this fraction (0..1) of the keys, the same"
+            + " keys on every run (first 8 bytes of SHA-256 of the key); reports the estimated drift ratio with a 95%%"
+            + " interval, the verdict is SAMPLED or DRIFT, never CONSISTENT, and --max-drift-ratio is compared with the"
+            + " interval's upper bound")
+    String sample;
+
+    @Option(names = "--max-cache-reads-per-second", paramLabel = "X", description = "cap on keys the whole run reads"
+            + " from the cache per second (SCAN and value reads), shared by the running shards (default: no cap)")
+    String maxCacheReadsPerSecond;
+
+    @Option(names = "--max-source-queries-per-second", paramLabel = "X", description = "cap on SQL statements the"
+            + " whole run sends per second (default: no cap)")
+    String maxSourceQueriesPerSecond;
+
     @Option(names = "--max-concurrency", paramLabel = "N", description = "shards validated at once, 1..10000 (default: 4)")
     String maxConcurrency;
 

@@ -1,4 +1,4 @@
-package io.cachecheck.remediate;
+package io.cachecheck.throttle;
 
 import org.junit.jupiter.api.Test;
 
