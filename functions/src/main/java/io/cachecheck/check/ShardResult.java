@@ -13,11 +13,31 @@ import java.util.Map;
  * @param findings         every key that is not CONSISTENT, up to check.maxFindings
  * @param findingsTruncated true when more findings existed than were kept (counts stay exact)
  * @param skipped          what was not checked; non-empty means INCOMPLETE
+ * @param cell             the cell checked (a cell contract): its id and endpoints, without credentials; or null
  */
 public record ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
                           long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
                           List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
-                          List<Skipped> skipped) {
+                          List<Skipped> skipped,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          io.cachecheck.contract.Cell cell) {
+
+    public ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
+                       long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
+                       List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
+                       List<Skipped> skipped) {
+        this(shardId, verdict, startedAt, finishedAt, timings, keysScanned, keysIgnored, counts, expired, unmappedSample,
+                results, findings, findingsTruncated, skipped, null);
+    }
+
+    /** This result attributed to a cell: the result and every finding name it. */
+    public ShardResult inCell(io.cachecheck.contract.Cell in) {
+        if (in == null) {
+            return this;
+        }
+        return new ShardResult(shardId, verdict, startedAt, finishedAt, timings, keysScanned, keysIgnored, counts, expired,
+                unmappedSample, results, findings.stream().map(f -> f.inCell(in.id())).toList(), findingsTruncated, skipped, in);
+    }
 
     /** Where the time went, in milliseconds. */
     public record Timings(long totalMillis, long scanMillis, long recheckWaitMillis) {

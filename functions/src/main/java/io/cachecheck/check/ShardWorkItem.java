@@ -2,6 +2,7 @@ package io.cachecheck.check;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.cache.UncoveredSlots;
+import io.cachecheck.contract.Cell;
 
 import java.util.List;
 
@@ -17,13 +18,21 @@ import java.util.List;
  *                       too large to travel in the state machine's 256 KiB payloads
  * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
  *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
+ * @param cell           null, or the cell this item checks (a cell contract): the item connects only to that cell's
+ *                       cache and database, and its findings are attributed to it
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
-                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered) {
+                            String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Cell cell) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         uncovered = uncovered == null ? List.of() : List.copyOf(uncovered);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef, List<UncoveredSlots> uncovered) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
@@ -37,16 +46,21 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
 
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, cell);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, cell);
     }
 
     /** This item, also reporting {@code slots} as not checked. */
     public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, cell);
+    }
+
+    /** This item, connecting only to {@code in}'s cache and database (a cell contract). */
+    public ShardWorkItem withCell(Cell in) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, in);
     }
 }

@@ -124,7 +124,8 @@ public final class Aggregate {
         Comparison comparison = withBaseline.comparison();
         GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
         save(input, snapshot, withBaseline, decision, g.scoreTolerance(), steps);
-        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
+        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps,
+                cellsOfTenants(results));
 
         long applied = remediation == null ? 0 : remediation.report().count(Outcome.APPLIED);
         RunSummary summary = log.summary().with(comparison.regressions().size(), comparison.persistent().size(),
@@ -238,8 +239,19 @@ public final class Aggregate {
      * Plans remediation for the drifted keys (with the real keys) and executes it when asked; otherwise a dry run that
      * does not touch the cache. Null when nothing drifted.
      */
+    /** With a cell contract: each tenant's cell, as its shard result names it (the cell remediation acts on). */
+    private Map<String, io.cachecheck.contract.Cell> cellsOfTenants(List<ShardResult> results) {
+        Map<String, io.cachecheck.contract.Cell> cells = new LinkedHashMap<>();
+        for (ShardResult r : results) {
+            if (r.cell() != null) {
+                r.results().forEach(t -> cells.putIfAbsent(t.tenant(), r.cell()));
+            }
+        }
+        return cells;
+    }
+
     private RemediationRecord remediate(ExecutionInput input, List<Finding> findings, KeyResolver keys,
-                                        List<AuditStep> steps) {
+                                        List<AuditStep> steps, Map<String, io.cachecheck.contract.Cell> cells) {
         if (findings.stream().noneMatch(f -> f.driftClass().isDrift())) {
             return null;
         }
@@ -249,8 +261,16 @@ public final class Aggregate {
         // plan and report keep the keys as output (redacted when redaction is on); only the executor sees real keys
         RemediationPlan plan = RemediationPlanner.plan(env.contract(), findings, limits, keys);
         RemediationReport report;
-        try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {
-            report = executor.execute(plan, !requested, keys);
+        if (env.contract().cells()) {
+            // each key is acted on in its own tenant's cell's cache, never in another cell's
+            Map<io.cachecheck.contract.Cell, io.cachecheck.contract.Contract> contracts = new LinkedHashMap<>();
+            cells.values().forEach(c -> contracts.computeIfAbsent(c, env.contract()::inCell));
+            report = io.cachecheck.remediate.CellRemediation.execute(plan, !requested, keys,
+                    tenant -> cells.containsKey(tenant) ? contracts.get(cells.get(tenant)) : null, env.secrets(), limits);
+        } else {
+            try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {
+                report = executor.execute(plan, !requested, keys);
+            }
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("actions", plan.actions().size());

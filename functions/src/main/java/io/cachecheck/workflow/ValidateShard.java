@@ -66,7 +66,13 @@ public final class ValidateShard {
             item = item.withTenants(storedTenants(item.tenantsRef(), RunIds.workTenantsKey(runId, item.shardId()),
                     "item.tenantsRef"));
         }
-        Contract contract = env.contract();
+        Contract template = env.contract();
+        if (template.cells() && item.cell() == null) {
+            throw new InvalidInputException("item.cell: is required by a cell contract (cache or source per cell); pass an"
+                    + " item as DiscoverShards plans it");
+        }
+        // a cell item connects only to its own cell: its values fill the contract's templates, checked again here
+        Contract contract = template.inCell(item.cell());
         Instant now = env.clock().instant();
         Instant deadline = now.plusMillis(remainingMillis - 1000L * env.settings().get(Settings.DEADLINE_MARGIN_SECONDS));
         if (contract.check().deadlineSeconds() > 0) {
@@ -75,6 +81,9 @@ public final class ValidateShard {
         }
         Set<String> active = item.reportUnmapped() ? activeTenants(runId) : Set.of();
         ShardResult result = checker.check(contract, item, active, deadline, env.progress(item.shardId()));
+        if (item.cell() != null && template.cells()) {
+            result = result.inCell(io.cachecheck.contract.Cells.cell(template, item.cell().id(), item.cell().values()));
+        }
         // Keys are redacted here already when redaction is on (every output, this intermediate one too); the real
         // keys of the findings travel sealed, for Aggregate's remediation only.
         String key = RunIds.shardKey(runId, item.shardId());
