@@ -88,7 +88,7 @@ public final class CellTemplate {
             Pattern safe = target == Target.ENV_NAME ? ENV_SAFE : URL_SAFE;
             if (!safe.matcher(value).matches()) {
                 // the value is catalog data: described, not quoted (it may be anything a row holds)
-                throw new ContractException(field + ": cell " + cell + ": the value of {" + name + "} (" + describe(value)
+                throw new ContractException(field + ": cell " + cell + ": the value of {" + name + "} (" + describe(value, target)
                         + ") cannot go into " + field + " without changing what it names; a cell value may hold only "
                         + (target == Target.ENV_NAME ? "letters, digits and '_' here (an environment variable name)"
                         : "letters, digits, '.', '_' and '-' (no '/', '@', '?', '#', ':' or '%')")
@@ -101,13 +101,15 @@ public final class CellTemplate {
     }
 
     /** A value, described by its length and its first character that is not allowed, never quoted whole. */
-    static String describe(String value) {
+    static String describe(String value, Target target) {
         if (value.isEmpty()) {
             return "empty";
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (!(Character.isLetterOrDigit(c) && c < 128) && c != '.' && c != '_' && c != '-') {
+            boolean allowed = Character.isLetterOrDigit(c) && c < 128 || c == '_'
+                    || target == Target.URL && (c == '.' || c == '-');
+            if (!allowed) {
                 String shown = c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
                 return value.length() + " characters, with " + shown + " at position " + (i + 1);
             }
