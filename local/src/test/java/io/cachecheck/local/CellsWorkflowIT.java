@@ -83,6 +83,7 @@ class CellsWorkflowIT {
         try (Connection c = DriverManager.getConnection(PG + "test", "postgres", ""); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS cc_cells_a WITH (FORCE)");
             s.execute("DROP DATABASE IF EXISTS cc_cells_b WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS cc_cells_b_away WITH (FORCE)");
             s.execute("DROP SCHEMA IF EXISTS cc_cells_catalog CASCADE");
         }
     }
@@ -234,5 +235,34 @@ class CellsWorkflowIT {
                 .containsExactlyInAnyOrder(tuple("a", "cc:acme:customer:2", DriftClass.STALE), tuple("a", "junk:1", DriftClass.UNMAPPED));
         assertThat(log.tenants()).extracting(t -> t.tenant() + "=" + t.verdict()).containsExactlyInAnyOrder(
                 "acme=DRIFT", "globex=CONSISTENT", "initech=INCOMPLETE", "umbrella=INCOMPLETE");
+    }
+
+    @Test
+    void aCellWhoseDatabaseIsDown_makesOnlyThatCellIncomplete() throws Exception {
+        try (Connection c = DriverManager.getConnection(PG + "test", "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE cc_cells_b RENAME TO cc_cells_b_away");
+        }
+        try {
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            LocalWorkflow.Run run = workflow(console).run("cells-db-down", input("{'mode':'manual','gate':{'maxDriftRatio':1}}"));
+
+            assertThat(run.execution().error()).isEqualTo("ConsistencyGateFailed");
+            AuditLog log = checked("cells-db-down");
+            assertThat(log.summary().verdict()).isEqualTo(Verdict.INCOMPLETE);
+            assertThat(log.shards()).extracting(ShardReport::shardId, ShardReport::verdict).containsExactlyInAnyOrder(
+                    tuple("shard-a", Verdict.DRIFT), tuple("shard-b", Verdict.INCOMPLETE));
+            ShardReport b = log.shards().stream().filter(s -> s.shardId().equals("shard-b")).findFirst().orElseThrow();
+            assertThat(b.skipped()).isNotEmpty();
+            assertThat(log.findings()).filteredOn(f -> f.tenant() != null)
+                    .extracting(Finding::cell, Finding::key, Finding::driftClass)
+                    .containsExactly(tuple("a", "cc:acme:customer:2", DriftClass.STALE));
+            assertThat(log.tenants()).extracting(t -> t.tenant() + "=" + t.verdict()).containsExactlyInAnyOrder(
+                    "acme=DRIFT", "globex=CONSISTENT", "initech=INCOMPLETE", "umbrella=INCOMPLETE");
+            System.out.println("cell b database down: " + b.skipped());
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG + "test", "postgres", ""); Statement s = c.createStatement()) {
+                s.execute("ALTER DATABASE cc_cells_b_away RENAME TO cc_cells_b");
+            }
+        }
     }
 }
