@@ -39,8 +39,18 @@ final class CellPlacement implements ShardPlanner.Placement {
 
     @Override
     public Cell cell(String shard) {
-        return shard == null ? null : cells.computeIfAbsent(shard,
-                s -> Cells.cell(contract, s, tenants.cellValues().getOrDefault(s, Map.of())));
+        return shard == null ? null : cells.computeIfAbsent(shard, s -> {
+            Cell cell = Cells.cell(contract, s, tenants.cellValues().getOrDefault(s, Map.of()));
+            // a cell's missing secret fails the run here, naming the cell, rather than one work item later
+            Contract inCell = contract.inCell(cell);
+            try {
+                secrets.resolve(inCell.cache().credentials(), "cache.auth");
+                secrets.resolve(inCell.source().credentials(), "source.auth");
+            } catch (io.cachecheck.error.ContractException e) {
+                throw new io.cachecheck.error.ContractException("cell " + s + ": " + e.getMessage(), e);
+            }
+            return cell;
+        });
     }
 
     @Override

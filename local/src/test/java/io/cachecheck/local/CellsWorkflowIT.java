@@ -145,11 +145,15 @@ class CellsWorkflowIT {
     }
 
     private LocalWorkflow workflow(ByteArrayOutputStream console) throws Exception {
+        return workflow(console, ENV);
+    }
+
+    private LocalWorkflow workflow(ByteArrayOutputStream console, Map<String, String> environment) throws Exception {
         Contract contract = ContractLoader.withEnvironment(k -> null).parse(docsContract());
         assertThat(contract.cells()).isTrue();
         WorkflowEnvironment env = WorkflowEnvironment.builder().store(new DirectoryObjectStore(out))
                 .notifier(new ConsoleNotifier(new PrintStream(console, true, StandardCharsets.UTF_8)))
-                .secrets(SecretResolver.withEnvironment(ENV::get))
+                .secrets(SecretResolver.withEnvironment(environment::get))
                 .contract(() -> contract).build();
         return new LocalWorkflow(env, LocalWorkflow.packagedDefinition(), AslOptions.defaults().withRetryIntervalScale(0),
                 Duration.ofMinutes(5));
@@ -264,5 +268,17 @@ class CellsWorkflowIT {
                 s.execute("ALTER DATABASE cc_cells_b_away RENAME TO cc_cells_b");
             }
         }
+    }
+
+    @Test
+    void aCellWhoseSecretIsMissing_stopsDiscovery_namingTheCellAndTheVariable() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        LocalWorkflow.Run run = workflow(console, Map.of("CELL_a_DB_PASSWORD", "pw-cell-a-secret"))
+                .run("cells-nosecret", input("{'mode':'manual'}"));
+
+        assertThat(run.execution().status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.execution().cause()).contains("cell b: source.auth.passwordEnv: environment variable"
+                + " CELL_b_DB_PASSWORD is not set; export it before running").doesNotContain("pw-cell-a-secret");
+        assertThat(out.resolve("audit/cells-nosecret.json")).doesNotExist();
     }
 }
