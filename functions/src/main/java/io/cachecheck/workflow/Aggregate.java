@@ -235,10 +235,6 @@ public final class Aggregate {
                 details));
     }
 
-    /**
-     * Plans remediation for the drifted keys (with the real keys) and executes it when asked; otherwise a dry run that
-     * does not touch the cache. Null when nothing drifted.
-     */
     /** With a cell contract: each tenant's cell, as its shard result names it (the cell remediation acts on). */
     private Map<String, io.cachecheck.contract.Cell> cellsOfTenants(List<ShardResult> results) {
         Map<String, io.cachecheck.contract.Cell> cells = new LinkedHashMap<>();
@@ -250,6 +246,11 @@ public final class Aggregate {
         return cells;
     }
 
+    /**
+     * Plans remediation for the drifted keys (with the real keys) and executes it when asked; otherwise a dry run that
+     * does not touch the cache. Null when nothing drifted. With a cell contract, each key is acted on in its
+     * tenant's cell ({@code cells}).
+     */
     private RemediationRecord remediate(ExecutionInput input, List<Finding> findings, KeyResolver keys,
                                         List<AuditStep> steps, Map<String, io.cachecheck.contract.Cell> cells) {
         if (findings.stream().noneMatch(f -> f.driftClass().isDrift())) {

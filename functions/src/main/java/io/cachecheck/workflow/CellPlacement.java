@@ -37,8 +37,17 @@ final class CellPlacement implements ShardPlanner.Placement {
         return true;
     }
 
+    /**
+     * The cell as a work item carries it: id and values only (ValidateShard fills and checks the endpoints again), so
+     * an item grows by its values, not by two URLs, in the state that carries the plan.
+     */
     @Override
     public Cell cell(String shard) {
+        Cell full = resolved(shard);
+        return full == null ? null : new Cell(full.id(), full.values(), null, null);
+    }
+
+    private Cell resolved(String shard) {
         return shard == null ? null : cells.computeIfAbsent(shard, s -> {
             Cell cell = Cells.cell(contract, s, tenants.cellValues().getOrDefault(s, Map.of()));
             // a cell's missing secret fails the run here, naming the cell, rather than one work item later
@@ -55,7 +64,7 @@ final class CellPlacement implements ShardPlanner.Placement {
 
     @Override
     public String cache(String shard) {
-        return cell(shard).cache();
+        return resolved(shard).cache();
     }
 
     @Override
@@ -64,7 +73,7 @@ final class CellPlacement implements ShardPlanner.Placement {
             return RedisNodes.Coverage.of(List.of());
         }
         return coverage.computeIfAbsent(shard, s -> {
-            Contract inCell = contract.inCell(cell(s));
+            Contract inCell = contract.inCell(resolved(s));
             try {
                 return RedisNodes.discover(inCell.cache(), secrets).coverage();
             } catch (CacheUnavailableException down) {
