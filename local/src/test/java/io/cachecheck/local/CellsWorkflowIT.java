@@ -199,17 +199,26 @@ class CellsWorkflowIT {
                 + console.toString(StandardCharsets.UTF_8);
         assertThat(stored).doesNotContain("pw-cell-a-secret").doesNotContain("pw-cell-b-secret");
 
+        // new drift in cell b only: the next run's regression names cell b
+        try (Jedis b = cacheB.client()) {
+            b.set("cc:umbrella:customer:1", "{\"name\":\"name-1\",\"tier\":\"silver\"}");
+        }
         // remediation acts on each cell's own cache: each drifted key is deleted there, and nothing in the other cell
         LocalWorkflow.Run fix = workflow(console).run("cells-2", input("{'mode':'manual','remediate':true,'gate':{'maxDriftRatio':1}}"));
         assertThat(fix.execution().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         AuditLog fixing = checked("cells-2");
         assertThat(fixing.remediation().report().results()).extracting(r -> r.key() + "=" + r.outcome())
-                .containsExactlyInAnyOrder("cc:acme:customer:2=" + Outcome.APPLIED, "cc:initech:customer:3=" + Outcome.APPLIED);
+                .containsExactlyInAnyOrder("cc:acme:customer:2=" + Outcome.APPLIED, "cc:initech:customer:3=" + Outcome.APPLIED,
+                        "cc:umbrella:customer:1=" + Outcome.APPLIED);
+        assertThat(fixing.comparison().regressions()).extracting(r -> r.kind() + "|" + r.cell() + "|" + r.tenant() + "|"
+                        + r.key() + "|" + r.driftClass())
+                .containsExactlyInAnyOrder("NEW_DRIFT|b|umbrella|cc:umbrella:customer:1|STALE", "SCORE_DROP|null|umbrella|null|null");
         try (Jedis a = cacheA.client(); Jedis b = cacheB.client()) {
             assertThat(a.exists("cc:acme:customer:2")).isFalse();
             assertThat(b.exists("cc:initech:customer:3")).isFalse();
+            assertThat(b.exists("cc:umbrella:customer:1")).isFalse();
             assertThat(a.dbSize()).isEqualTo(6);
-            assertThat(b.dbSize()).isEqualTo(6);
+            assertThat(b.dbSize()).isEqualTo(5);
         }
         // the persistent drift of the second run kept its cell
         assertThat(fixing.comparison().persistent()).extracting(d -> d.cell() + "|" + d.key())
