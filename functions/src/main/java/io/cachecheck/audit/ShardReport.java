@@ -1,8 +1,10 @@
 package io.cachecheck.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.check.DriftClass;
 import io.cachecheck.check.Skipped;
 import io.cachecheck.check.Verdict;
+import io.cachecheck.contract.Cell;
 
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,8 @@ import java.util.Map;
 public record ShardReport(String shardId, Verdict verdict, List<String> tenants, long durationMillis,
                           long keysScanned, long keysIgnored, long keysChecked, Map<DriftClass, Long> counts, List<Skipped> skipped,
                           String resultRef, String error, String cause,
-                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                          io.cachecheck.contract.Cell cell) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL)
+                          Cell cell) {
 
     public ShardReport(String shardId, Verdict verdict, List<String> tenants, long durationMillis,
                        long keysScanned, long keysIgnored, long keysChecked, Map<DriftClass, Long> counts, List<Skipped> skipped,

@@ -1,5 +1,6 @@
 package io.cachecheck.baseline;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.check.DriftClass;
 
 import java.time.Instant;
@@ -18,7 +19,7 @@ import java.util.Objects;
  */
 public record DriftedKey(String tenant, String namespace, String key, DriftClass driftClass, Instant firstSeen,
                          String firstSeenRunId,
-                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         @JsonInclude(JsonInclude.Include.NON_NULL)
                          String cell) {
 
     public DriftedKey(String tenant, String namespace, String key, DriftClass driftClass, Instant firstSeen,

@@ -1,5 +1,6 @@
 package io.cachecheck.baseline;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.check.DriftClass;
 
 /**
@@ -14,7 +15,7 @@ import io.cachecheck.check.DriftClass;
  */
 public record Regression(Kind kind, String tenant, String namespace, String key, DriftClass driftClass,
                          Double previousScore, Double currentScore,
-                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         @JsonInclude(JsonInclude.Include.NON_NULL)
                          String cell) {
 
     public Regression(Kind kind, String tenant, String namespace, String key, DriftClass driftClass,

@@ -1,5 +1,7 @@
 package io.cachecheck.check;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -24,7 +26,7 @@ import java.util.List;
 public record Finding(String tenant, String namespace, String key, DriftClass driftClass, String reason,
                       List<String> fields, String cacheDigest, String sourceDigest, String valueDigest, String cacheVersion,
                       String sourceVersion, Instant observedAt,
-                      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                      @JsonInclude(JsonInclude.Include.NON_NULL)
                       String cell) {
 
     public Finding(String tenant, String namespace, String key, DriftClass driftClass, String reason,

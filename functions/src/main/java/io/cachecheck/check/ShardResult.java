@@ -1,5 +1,8 @@
 package io.cachecheck.check;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cachecheck.contract.Cell;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,8 @@ public record ShardResult(String shardId, Verdict verdict, Instant startedAt, In
                           long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
                           List<TenantNamespaceResult> results, List<Finding> findings, boolean findingsTruncated,
                           List<Skipped> skipped,
-                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                          io.cachecheck.contract.Cell cell) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL)
+                          Cell cell) {
 
     public ShardResult(String shardId, Verdict verdict, Instant startedAt, Instant finishedAt, Timings timings,
                        long keysScanned, long keysIgnored, Map<DriftClass, Long> counts, long expired, List<String> unmappedSample,
@@ -31,7 +34,7 @@ public record ShardResult(String shardId, Verdict verdict, Instant startedAt, In
     }
 
     /** This result attributed to a cell: the result and every finding name it. */
-    public ShardResult inCell(io.cachecheck.contract.Cell in) {
+    public ShardResult inCell(Cell in) {
         if (in == null) {
             return this;
         }

@@ -2,6 +2,7 @@ package io.cachecheck.shard;
 
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.contract.Cell;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.TenantDiscovery;
 import io.cachecheck.error.ContractException;
@@ -177,7 +178,7 @@ public final class ShardPlanner {
         String cache(String shard);
 
         /** The shard's cell, or null without cells. */
-        io.cachecheck.contract.Cell cell(String shard);
+        Cell cell(String shard);
 
         /** True when every shard is a cell of its own (a cell contract). */
         default boolean cells() {
@@ -199,7 +200,7 @@ public final class ShardPlanner {
             }
 
             @Override
-            public io.cachecheck.contract.Cell cell(String shard) {
+            public Cell cell(String shard) {
                 return null;
             }
         };
@@ -246,7 +247,7 @@ public final class ShardPlanner {
             String shardId = "shard-" + e.getKey();
             RedisNodes.Coverage cache = placement.coverage(e.getKey());
             List<HostAndPort> cacheNodes = cache.nodes();
-            io.cachecheck.contract.Cell cell = placement.cell(e.getKey());
+            Cell cell = placement.cell(e.getKey());
             boolean first = !scoped && reporting.add(placement.cache(e.getKey()));
             int from = items.size();
             // Slots that no node of the plan serves are this shard's keys too: one item per shard says so, which

@@ -26,9 +26,12 @@ import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.Skipped;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
+import io.cachecheck.contract.Cell;
+import io.cachecheck.contract.Contract;
 import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.remediate.CellRemediation;
 import io.cachecheck.remediate.KeyResolver;
 import io.cachecheck.remediate.Limits;
 import io.cachecheck.remediate.Outcome;
@@ -236,8 +239,8 @@ public final class Aggregate {
     }
 
     /** With a cell contract: each tenant's cell, as its shard result names it (the cell remediation acts on). */
-    private Map<String, io.cachecheck.contract.Cell> cellsOfTenants(List<ShardResult> results) {
-        Map<String, io.cachecheck.contract.Cell> cells = new LinkedHashMap<>();
+    private Map<String, Cell> cellsOfTenants(List<ShardResult> results) {
+        Map<String, Cell> cells = new LinkedHashMap<>();
         for (ShardResult r : results) {
             if (r.cell() != null) {
                 r.results().forEach(t -> cells.putIfAbsent(t.tenant(), r.cell()));
@@ -252,7 +255,7 @@ public final class Aggregate {
      * tenant's cell ({@code cells}).
      */
     private RemediationRecord remediate(ExecutionInput input, List<Finding> findings, KeyResolver keys,
-                                        List<AuditStep> steps, Map<String, io.cachecheck.contract.Cell> cells) {
+                                        List<AuditStep> steps, Map<String, Cell> cells) {
         if (findings.stream().noneMatch(f -> f.driftClass().isDrift())) {
             return null;
         }
@@ -264,9 +267,9 @@ public final class Aggregate {
         RemediationReport report;
         if (env.contract().cells()) {
             // each key is acted on in its own tenant's cell's cache, never in another cell's
-            Map<io.cachecheck.contract.Cell, io.cachecheck.contract.Contract> contracts = new LinkedHashMap<>();
+            Map<Cell, Contract> contracts = new LinkedHashMap<>();
             cells.values().forEach(c -> contracts.computeIfAbsent(c, env.contract()::inCell));
-            report = io.cachecheck.remediate.CellRemediation.execute(plan, !requested, keys,
+            report = CellRemediation.execute(plan, !requested, keys,
                     tenant -> cells.containsKey(tenant) ? contracts.get(cells.get(tenant)) : null, env.secrets(), limits);
         } else {
             try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {

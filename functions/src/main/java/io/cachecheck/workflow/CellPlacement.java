@@ -6,6 +6,7 @@ import io.cachecheck.contract.Cells;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.SecretResolver;
 import io.cachecheck.error.CacheUnavailableException;
+import io.cachecheck.error.ContractException;
 import io.cachecheck.shard.ShardPlanner;
 
 import java.util.HashMap;
@@ -55,8 +56,8 @@ final class CellPlacement implements ShardPlanner.Placement {
             try {
                 secrets.resolve(inCell.cache().credentials(), "cache.auth");
                 secrets.resolve(inCell.source().credentials(), "source.auth");
-            } catch (io.cachecheck.error.ContractException e) {
-                throw new io.cachecheck.error.ContractException("cell " + s + ": " + e.getMessage(), e);
+            } catch (ContractException e) {
+                throw new ContractException("cell " + s + ": " + e.getMessage(), e);
             }
             return cell;
         });

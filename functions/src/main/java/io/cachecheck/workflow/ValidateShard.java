@@ -6,6 +6,7 @@ import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.ShardValidator;
 import io.cachecheck.check.ShardWorkItem;
 import io.cachecheck.config.Settings;
+import io.cachecheck.contract.Cells;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.error.InvalidInputException;
 
@@ -82,7 +83,7 @@ public final class ValidateShard {
         Set<String> active = item.reportUnmapped() ? activeTenants(runId) : Set.of();
         ShardResult result = checker.check(contract, item, active, deadline, env.progress(item.shardId()));
         if (item.cell() != null && template.cells()) {
-            result = result.inCell(io.cachecheck.contract.Cells.cell(template, item.cell().id(), item.cell().values()));
+            result = result.inCell(Cells.cell(template, item.cell().id(), item.cell().values()));
         }
         // Keys are redacted here already when redaction is on (every output, this intermediate one too); the real
         // keys of the findings travel sealed, for Aggregate's remediation only.
