@@ -2,6 +2,7 @@ package io.cachecheck.check;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.cache.UncoveredSlots;
+import io.cachecheck.contract.Cell;
 
 import java.util.List;
 
@@ -18,10 +19,13 @@ import java.util.List;
  * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
  *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
  * @param options        sampling and throttling of this item ({@link ItemOptions}); null = every key, no cap
+ * @param cell           null, or the cell this item checks (a cell contract): the item connects only to that cell's
+ *                       cache and database, and its findings are attributed to it
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                             String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) ItemOptions options) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ItemOptions options,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Cell cell) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
@@ -30,7 +34,12 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                          String tenantsRef, List<UncoveredSlots> uncovered) {
-        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null);
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null, null);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef, List<UncoveredSlots> uncovered, ItemOptions options) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, null);
     }
 
     /** The options, never null. */
@@ -40,7 +49,7 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
 
     /** This item with sampling and throttling options. */
     public ShardWorkItem withOptions(ItemOptions o) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, o);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, o, cell);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
@@ -54,16 +63,21 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
 
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, options);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, options, cell);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, options);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, options, cell);
     }
 
     /** This item, also reporting {@code slots} as not checked. */
     public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, options);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, options, cell);
+    }
+
+    /** This item, connecting only to {@code in}'s cache and database (a cell contract). */
+    public ShardWorkItem withCell(Cell in) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, in);
     }
 }

@@ -84,13 +84,16 @@ public final class DiscoverShards {
         String runId = RunIds.check("runId", request.runId());
         ExecutionInput input = ExecutionInputParser.parse(request.input());
         Contract contract = env.contract();
-        RedisNodes nodes = RedisNodes.discover(contract.cache(), env.secrets());
+        // with cells, tenants.sql runs on the catalog (tenants.source) and each cell's cache is found per shard
+        RedisNodes nodes = contract.cells() ? null : RedisNodes.discover(contract.cache(), env.secrets());
         ShardPlanner.Tenants tenants;
-        try (JdbcSource source = new JdbcSource(contract.source(), env.secrets(), contract.check().maxRetries(),
+        try (JdbcSource source = new JdbcSource(contract.discoverySource(), env.secrets(), contract.check().maxRetries(),
                 contract.check().retryBackoffMillis())) {
             tenants = ShardPlanner.discover(contract, source);
         }
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.coverage());
+        CellPlacement cells = nodes == null ? new CellPlacement(contract, tenants, env.secrets()) : null;
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(),
+                cells != null ? cells : ShardPlanner.shared(nodes.coverage()));
         io.cachecheck.check.ItemOptions options = input.itemOptions(items.size());
         if (!options.equals(io.cachecheck.check.ItemOptions.NONE)) {
             items = items.stream().map(i -> i.withOptions(options)).toList();
