@@ -86,7 +86,8 @@ public final class AuditLogBuilder {
                 }
             }
             shards.add(new ShardReport(r.shardId(), r.verdict(), List.copyOf(outcome.tenants()), r.timings().totalMillis(),
-                    r.keysScanned(), r.keysIgnored(), r.keysChecked(), r.counts(), r.skipped(), outcome.resultRef(), null, null));
+                    r.keysScanned(), r.keysIgnored(), r.keysChecked(), r.counts(), r.skipped(), outcome.resultRef(), null, null,
+                    r.cell()));
             allSteps.add(new AuditStep("validate-shard", r.verdict() == Verdict.INCOMPLETE ? "incomplete" : "succeeded",
                     r.timings().totalMillis(), details("shardId", r.shardId(), "verdict", r.verdict().name(),
                     "keysScanned", r.keysScanned(), "skipped", r.skipped().size())));

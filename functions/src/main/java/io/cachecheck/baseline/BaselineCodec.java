@@ -59,6 +59,9 @@ public final class BaselineCodec {
             k.put("class", d.driftClass().name());
             k.put("firstSeen", d.firstSeen().toString());
             k.put("firstSeenRunId", d.firstSeenRunId());
+            if (d.cell() != null) {
+                k.put("cell", d.cell());
+            }
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -101,7 +104,7 @@ public final class BaselineCodec {
                         + "'; the document is damaged, run once with baseline none");
             }
             drifted.add(new DriftedKey(text(k, "tenant"), text(k, "namespace"), text(k, "key"), driftClass,
-                    instant(k, "firstSeen", runId), text(k, "firstSeenRunId")));
+                    instant(k, "firstSeen", runId), text(k, "firstSeenRunId"), text(k, "cell")));
         }
         double sample = root.path("sample").asDouble(1);
         return new Baseline(version, runId, instant(root, "createdAt", runId), text(root, "keyScheme"), namespaces, drifted,

@@ -67,7 +67,7 @@ public final class BaselineComparator {
         Map<DriftedKey.Id, DriftedKey> now = new LinkedHashMap<>();
         Set<DriftedKey.Id> inFlight = new HashSet<>();
         for (Finding f : current.findings()) {
-            DriftedKey.Id id = new DriftedKey.Id(f.tenant(), f.namespace(), f.key());
+            DriftedKey.Id id = new DriftedKey.Id(f.tenant(), f.namespace(), f.key(), f.cell());
             if (f.driftClass() == DriftClass.IN_FLIGHT) {
                 inFlight.add(id);
                 continue;
@@ -77,9 +77,9 @@ public final class BaselineComparator {
             }
             DriftedKey old = before.get(id);
             DriftedKey key = old != null
-                    ? new DriftedKey(f.tenant(), f.namespace(), f.key(), f.driftClass(), old.firstSeen(), old.firstSeenRunId())
+                    ? new DriftedKey(f.tenant(), f.namespace(), f.key(), f.driftClass(), old.firstSeen(), old.firstSeenRunId(), f.cell())
                     : new DriftedKey(f.tenant(), f.namespace(), f.key(), f.driftClass(),
-                            f.observedAt() != null ? f.observedAt() : current.createdAt(), current.runId());
+                            f.observedAt() != null ? f.observedAt() : current.createdAt(), current.runId(), f.cell());
             now.put(id, key);
             if (old != null) {
                 persistent.add(key);

@@ -1,5 +1,6 @@
 package io.cachecheck.baseline;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.check.DriftClass;
 
 import java.time.Instant;
@@ -14,9 +15,17 @@ import java.util.Objects;
  * @param driftClass      STALE, ORPHAN, CORRUPT or UNMAPPED
  * @param firstSeen       when this key was first seen drifting, carried forward across runs while it keeps drifting
  * @param firstSeenRunId  the run that first saw it
+ * @param cell            the cell whose cache holds the key (a cell contract), or null
  */
 public record DriftedKey(String tenant, String namespace, String key, DriftClass driftClass, Instant firstSeen,
-                         String firstSeenRunId) {
+                         String firstSeenRunId,
+                         @JsonInclude(JsonInclude.Include.NON_NULL)
+                         String cell) {
+
+    public DriftedKey(String tenant, String namespace, String key, DriftClass driftClass, Instant firstSeen,
+                      String firstSeenRunId) {
+        this(tenant, namespace, key, driftClass, firstSeen, firstSeenRunId, null);
+    }
 
     public DriftedKey {
         Objects.requireNonNull(key, "key");
@@ -24,12 +33,15 @@ public record DriftedKey(String tenant, String namespace, String key, DriftClass
         Objects.requireNonNull(firstSeen, "firstSeen");
     }
 
-    /** The identity of a drifted key across runs: tenant, namespace and key (the class may change). */
+    /**
+     * The identity of a drifted key across runs: tenant, namespace, key and cell (the class may change). Two cells'
+     * caches can hold the same unmapped key text: they are two drifted keys.
+     */
     public Id id() {
-        return new Id(tenant, namespace, key);
+        return new Id(tenant, namespace, key, cell);
     }
 
-    /** Identity of a key across runs. */
-    public record Id(String tenant, String namespace, String key) {
+    /** Identity of a key across runs; {@code cell} is null without cells. */
+    public record Id(String tenant, String namespace, String key, String cell) {
     }
 }

@@ -1,5 +1,7 @@
 package io.cachecheck.check;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -19,8 +21,24 @@ import java.util.List;
  * @param cacheVersion  the cached version field, canonicalised, or null
  * @param sourceVersion the source version column, canonicalised, or null
  * @param observedAt    when the difference was first observed in this run
+ * @param cell          the cell whose cache holds the key (a cell contract), or null
  */
 public record Finding(String tenant, String namespace, String key, DriftClass driftClass, String reason,
                       List<String> fields, String cacheDigest, String sourceDigest, String valueDigest, String cacheVersion,
-                      String sourceVersion, Instant observedAt) {
+                      String sourceVersion, Instant observedAt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL)
+                      String cell) {
+
+    public Finding(String tenant, String namespace, String key, DriftClass driftClass, String reason,
+                   List<String> fields, String cacheDigest, String sourceDigest, String valueDigest, String cacheVersion,
+                   String sourceVersion, Instant observedAt) {
+        this(tenant, namespace, key, driftClass, reason, fields, cacheDigest, sourceDigest, valueDigest, cacheVersion,
+                sourceVersion, observedAt, null);
+    }
+
+    /** This finding, attributed to a cell. */
+    public Finding inCell(String cellId) {
+        return new Finding(tenant, namespace, key, driftClass, reason, fields, cacheDigest, sourceDigest, valueDigest,
+                cacheVersion, sourceVersion, observedAt, cellId);
+    }
 }

@@ -2,6 +2,7 @@ package io.cachecheck.check;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cachecheck.cache.UncoveredSlots;
+import io.cachecheck.contract.Cell;
 
 import java.util.List;
 
@@ -18,12 +19,15 @@ import java.util.List;
  * @param uncovered      cluster slots that no item of the plan scans (seen by DiscoverShards); one item per shard
  *                       carries them and reports them as skipped for its tenants, so the run is INCOMPLETE
  * @param options        sampling and throttling of this item ({@link ItemOptions}); null = every key, no cap
+ * @param cell           null, or the cell this item checks (a cell contract): the item connects only to that cell's
+ *                       cache and database, and its findings are attributed to it
  * @param keysFrom       null: the item SCANs its node itself; otherwise the store prefix under which the run's scan
  *                       phase wrote this item's keys (docs/scale.md, "One scan per key"), read instead of a SCAN
  */
 public record ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                             String tenantsRef, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UncoveredSlots> uncovered,
                             @JsonInclude(JsonInclude.Include.NON_NULL) ItemOptions options,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Cell cell,
                             @JsonInclude(JsonInclude.Include.NON_NULL) String keysFrom) {
     public ShardWorkItem {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
@@ -32,13 +36,28 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
-                         String tenantsRef, List<UncoveredSlots> uncovered, ItemOptions options) {
-        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, null);
+                         String tenantsRef, List<UncoveredSlots> uncovered, ItemOptions options, Cell cell) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, cell, null);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
                          String tenantsRef, List<UncoveredSlots> uncovered) {
         this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, null, null);
+    }
+
+    public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped,
+                         String tenantsRef, List<UncoveredSlots> uncovered, ItemOptions options) {
+        this(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, null);
+    }
+
+    /** The options, never null. */
+    public ItemOptions optionsOrNone() {
+        return options == null ? ItemOptions.NONE : options;
+    }
+
+    /** This item with sampling and throttling options. */
+    public ShardWorkItem withOptions(ItemOptions o) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, o, cell, keysFrom);
     }
 
     public ShardWorkItem(String shardId, List<String> tenants, List<String> nodes, boolean reportUnmapped) {
@@ -50,33 +69,28 @@ public record ShardWorkItem(String shardId, List<String> tenants, List<String> n
         this(shardId, tenants, nodes, reportUnmapped, tenantsRef, List.of());
     }
 
-    /** The options, never null. */
-    public ItemOptions optionsOrNone() {
-        return options == null ? ItemOptions.NONE : options;
-    }
-
-    /** This item with sampling and throttling options. */
-    public ShardWorkItem withOptions(ItemOptions o) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, o, keysFrom);
-    }
-
     /** This item with its tenant list stored at {@code ref} instead of carried inline. */
     public ShardWorkItem withTenantsRef(String ref) {
-        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, options, keysFrom);
+        return new ShardWorkItem(shardId, List.of(), nodes, reportUnmapped, ref, uncovered, options, cell, keysFrom);
     }
 
     /** This item with its tenant list inline (resolved from {@code tenantsRef}). */
     public ShardWorkItem withTenants(List<String> list) {
-        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, options, keysFrom);
+        return new ShardWorkItem(shardId, list, nodes, reportUnmapped, null, uncovered, options, cell, keysFrom);
     }
 
     /** This item, also reporting {@code slots} as not checked. */
     public ShardWorkItem withUncovered(List<UncoveredSlots> slots) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, options, keysFrom);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, slots, options, cell, keysFrom);
+    }
+
+    /** This item, connecting only to {@code in}'s cache and database (a cell contract). */
+    public ShardWorkItem withCell(Cell in) {
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, in, keysFrom);
     }
 
     /** This item, reading its keys from the scan phase's lists under {@code prefix} instead of scanning. */
     public ShardWorkItem withKeysFrom(String prefix) {
-        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, prefix);
+        return new ShardWorkItem(shardId, tenants, nodes, reportUnmapped, tenantsRef, uncovered, options, cell, prefix);
     }
 }

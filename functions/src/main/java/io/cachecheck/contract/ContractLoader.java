@@ -133,9 +133,10 @@ public final class ContractLoader {
         allowOnly(root, "", "version", "cache", "source", "tenants", "check", "namespaces");
         int version = root.has("version") ? intField(root, "version", "", 1, 1) : 1;
         CacheSettings cache = cache(required(root, "cache", ""));
-        SourceSettings source = source(required(root, "source", ""));
+        SourceSettings source = source(required(root, "source", ""), "source");
         TenantDiscovery tenants = tenants(required(root, "tenants", ""));
-        ReadOnlySql.check(tenants.sql(), "tenants.sql", source.dialect());
+        ReadOnlySql.check(tenants.sql(), "tenants.sql", tenants.catalog() != null ? tenants.catalog().dialect() : source.dialect());
+        Cells.check(cache, source, tenants);
         CheckSettings check = check(root.get("check"));
         JsonNode nsNode = required(root, "namespaces", "");
         if (!nsNode.isArray() || nsNode.isEmpty()) {
@@ -183,7 +184,8 @@ public final class ContractLoader {
             throw new ContractException("cache.readFrom: replicas is only supported with mode: cluster; point cache.url at the replica instead");
         }
         int databases = node.has("databases") ? intField(node, "databases", path, 1, 1_000_000) : CacheUrl.DEFAULT_DATABASES;
-        CacheUrl.check(url, "cache.url", mode.equals("cluster"), databases);
+        // a cell template is checked here with every placeholder as "1", and again with each cell's values at discovery
+        CacheUrl.check(Cells.sample(url, "cache.url"), "cache.url", mode.equals("cluster"), databases);
         List<String> ignore = new ArrayList<>();
         JsonNode prefixes = node.get("ignoreKeyPrefixes");
         if (prefixes != null) {
@@ -197,30 +199,36 @@ public final class ContractLoader {
                 ignore.add(p.asText());
             }
         }
-        return new CacheSettings(url, mode.equals("cluster"), readFrom.equals("replicas"), credentials(node.get("auth"), path + ".auth"), ignore);
+        return new CacheSettings(url, mode.equals("cluster"), readFrom.equals("replicas"), credentials(node.get("auth"), path + ".auth"), ignore,
+                databases);
     }
 
-    private SourceSettings source(JsonNode node) {
-        String path = "source";
+    private SourceSettings source(JsonNode node, String path) {
         allowOnly(node, path, "url", "auth");
         String url = interpolate(text(node, "url", path), path + ".url");
+        checkSourceUrl(url, path);
+        return new SourceSettings(url, credentials(node.get("auth"), path + ".auth"));
+    }
+
+    /** The checks of a source URL (also run on each cell's URL at discovery); {@code path} is source or tenants.source. */
+    static void checkSourceUrl(String url, String path) {
         if (!url.startsWith("jdbc:aws-wrapper:postgresql://") && !url.startsWith("jdbc:aws-wrapper:mysql://")
                 && !url.startsWith("jdbc:aws-wrapper:mariadb://")) {
-            throw new ContractException("source.url: must be an AWS Advanced JDBC Wrapper URL: jdbc:aws-wrapper:postgresql://, "
+            throw new ContractException(path + ".url: must be an AWS Advanced JDBC Wrapper URL: jdbc:aws-wrapper:postgresql://, "
                     + "jdbc:aws-wrapper:mysql:// or jdbc:aws-wrapper:mariadb://");
         }
         if (url.toLowerCase().matches(".*[?&;]password=.*")) {
-            throw new ContractException("source.url: contains a password parameter; remove it and use source.auth.passwordEnv or source.auth.secretRef");
+            throw new ContractException(path + ".url: contains a password parameter; remove it and use " + path
+                    + ".auth.passwordEnv or " + path + ".auth.secretRef");
         }
         // Each would weaken the read-only session JdbcSource sets up: pgjdbc's readOnlyMode=ignore drops the READ ONLY
         // transactions, and allowMultiQueries lets one query text run several statements on MySQL and MariaDB.
         for (String option : List.of("readOnlyMode", "allowMultiQueries")) {
             if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]" + option.toLowerCase(java.util.Locale.ROOT) + "=.*")) {
-                throw new ContractException("source.url: sets " + option + ", which cachecheck controls itself to keep every"
+                throw new ContractException(path + ".url: sets " + option + ", which cachecheck controls itself to keep every"
                         + " source session read-only and one statement per query; remove " + option + " from the URL");
             }
         }
-        return new SourceSettings(url, credentials(node.get("auth"), path + ".auth"));
     }
 
     private Credentials credentials(JsonNode node, String path) {
@@ -247,7 +255,7 @@ public final class ContractLoader {
 
     private TenantDiscovery tenants(JsonNode node) {
         String path = "tenants";
-        allowOnly(node, path, "sql", "idColumn", "shardColumn", "shardCount", "placeholder");
+        allowOnly(node, path, "sql", "idColumn", "shardColumn", "shardCount", "placeholder", "cellColumns", "source");
         String sql = text(node, "sql", path);
         if (sql.contains(":") && SourceQuery.parse(sql, path + ".sql").parameterNames().size() > 0) {
             throw new ContractException("tenants.sql: must not take parameters; it lists every active tenant");
@@ -258,7 +266,28 @@ public final class ContractLoader {
             throw new ContractException("tenants: set shardColumn or shardCount, not both");
         }
         String placeholder = optionalText(node, "placeholder", path, "tenant_id");
-        return new TenantDiscovery(sql, optionalText(node, "idColumn", path, null), shardColumn, shardCount, placeholder);
+        List<String> cellColumns = new ArrayList<>();
+        JsonNode columns = node.get("cellColumns");
+        if (columns != null && !columns.isNull()) {
+            if (!columns.isArray()) {
+                throw new ContractException("tenants.cellColumns: must be a list of tenants.sql columns, e.g. [cache_host, db_host]");
+            }
+            for (JsonNode c : columns) {
+                String column = c.isTextual() ? c.asText().strip() : "";
+                if (!column.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+                    throw new ContractException("tenants.cellColumns: every entry must be a column name (letters, digits and"
+                            + " '_', not starting with a digit); it is also the placeholder {<column>}");
+                }
+                if (column.equalsIgnoreCase(CellTemplate.SHARD) || cellColumns.contains(column.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new ContractException("tenants.cellColumns: '" + column + "' is listed twice or is the reserved"
+                            + " placeholder {shard}; list each column once");
+                }
+                cellColumns.add(column.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        SourceSettings catalog = node.hasNonNull("source") ? source(node.get("source"), path + ".source") : null;
+        return new TenantDiscovery(sql, optionalText(node, "idColumn", path, null), shardColumn, shardCount, placeholder,
+                cellColumns, catalog);
     }
 
     private CheckSettings check(JsonNode node) {
@@ -506,7 +535,8 @@ public final class ContractLoader {
             }
             if (resolved == null) {
                 throw new ContractException(path + ": environment variable " + m.group(1)
-                        + " is not set; set it or give a default as ${" + m.group(1) + ":-value}");
+                        + " is not set; set it or give a default as ${" + m.group(1) + ":-value}"
+                        + (m.group(1).equals(CellTemplate.SHARD) ? " (a cell placeholder is written {shard}, without '$')" : ""));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(resolved));
         }

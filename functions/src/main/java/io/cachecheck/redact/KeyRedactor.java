@@ -108,7 +108,7 @@ public final class KeyRedactor implements UnaryOperator<String> {
             return f;
         }
         return new Finding(f.tenant(), f.namespace(), apply(f.key()), f.driftClass(), f.reason(), f.fields(), f.cacheDigest(),
-                f.sourceDigest(), f.valueDigest(), f.cacheVersion(), f.sourceVersion(), f.observedAt());
+                f.sourceDigest(), f.valueDigest(), f.cacheVersion(), f.sourceVersion(), f.observedAt(), f.cell());
     }
 
     public List<Finding> redactFindings(List<Finding> findings) {
@@ -125,7 +125,7 @@ public final class KeyRedactor implements UnaryOperator<String> {
         }
         return new ShardResult(r.shardId(), r.verdict(), r.startedAt(), r.finishedAt(), r.timings(), r.keysScanned(),
                 r.keysIgnored(), r.counts(), r.expired(), redactKeys(r.unmappedSample()), r.results(),
-                redactFindings(r.findings()), r.findingsTruncated(), r.skipped(), r.sampling());
+                redactFindings(r.findings()), r.findingsTruncated(), r.skipped(), r.sampling(), r.cell());
     }
 
     /** For key samples such as the unmapped-key sample. */

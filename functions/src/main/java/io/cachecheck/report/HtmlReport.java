@@ -482,8 +482,9 @@ public final class HtmlReport {
                         .append("<table id=\"drift-table\"><thead><tr><th>class</th><th>tenant</th><th>namespace</th>")
                         .append("<th>key</th><th>reason</th><th>first seen</th><th>remediation</th></tr></thead><tbody>");
                 for (Finding f : drift.subList(0, Math.min(drift.size(), MAX_DRIFT_ROWS))) {
-                    DriftedKey.Id id = new DriftedKey.Id(f.tenant(), f.namespace(), f.key());
-                    DriftedKey seen = persistent.get(id);
+                    // remediation records carry no cell: a tenant's keys live in exactly one cell
+                    DriftedKey.Id id = new DriftedKey.Id(f.tenant(), f.namespace(), f.key(), null);
+                    DriftedKey seen = persistent.get(new DriftedKey.Id(f.tenant(), f.namespace(), f.key(), f.cell()));
                     String firstSeen = seen != null ? time(seen.firstSeen()) + " (run " + Html.shortText(seen.firstSeenRunId()) + ")"
                             : "this run, " + time(f.observedAt());
                     String reason = f.reason() == null ? "" : f.reason()
@@ -515,12 +516,12 @@ public final class HtmlReport {
                 return out;
             }
             for (Excluded e : r.plan().excluded()) {
-                out.put(new DriftedKey.Id(e.tenant(), e.namespace(), e.key()), "no action: " + e.reason());
+                out.put(new DriftedKey.Id(e.tenant(), e.namespace(), e.key(), null), "no action: " + e.reason());
             }
             if (!r.report().executed()) {
                 // the reason (a cap) is the same for every action and is shown once, under Remediation above
                 String blocked = "not executed (see Remediation above)";
-                r.plan().actions().forEach(a -> out.put(new DriftedKey.Id(a.tenant(), a.namespace(), a.key()),
+                r.plan().actions().forEach(a -> out.put(new DriftedKey.Id(a.tenant(), a.namespace(), a.key(), null),
                         a.action().name().toLowerCase(Locale.ROOT) + " planned, " + blocked));
                 return out;
             }
@@ -532,7 +533,7 @@ public final class HtmlReport {
                     case SKIPPED_GONE -> "skipped: the key is gone";
                     case FAILED -> "failed" + (a.reason() == null ? "" : ": " + a.reason());
                 };
-                out.put(new DriftedKey.Id(a.tenant(), a.namespace(), a.key()), status);
+                out.put(new DriftedKey.Id(a.tenant(), a.namespace(), a.key(), null), status);
             }
             return out;
         }

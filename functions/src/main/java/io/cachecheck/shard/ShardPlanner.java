@@ -2,6 +2,7 @@ package io.cachecheck.shard;
 
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.check.ShardWorkItem;
+import io.cachecheck.contract.Cell;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.TenantDiscovery;
 import io.cachecheck.error.ContractException;
@@ -36,7 +37,12 @@ public final class ShardPlanner {
      * @param invalidShard active tenants whose shardColumn value cannot name a work item, with the error: it fails a
      *                     run only if the tenant is in its scope, so one tenant's bad data does not block checking others
      */
-    public record Tenants(Map<String, String> shardOf, Map<String, String> invalidShard) {
+    public record Tenants(Map<String, String> shardOf, Map<String, String> invalidShard,
+                          Map<String, Map<String, String>> cellValues) {
+        public Tenants(Map<String, String> shardOf, Map<String, String> invalidShard) {
+            this(shardOf, invalidShard, Map.of());
+        }
+
         public Tenants(Map<String, String> shardOf) {
             this(shardOf, Map.of());
         }
@@ -51,6 +57,8 @@ public final class ShardPlanner {
         List<Map<String, Object>> rows = source.query(spec.sql());
         Map<String, String> shardOf = new java.util.LinkedHashMap<>();
         Map<String, String> invalidShard = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> cellValues = new java.util.LinkedHashMap<>();
+        Map<String, String> cellValuesFrom = new java.util.HashMap<>(); // shard -> the tenant that gave its values
         for (Map<String, Object> row : rows) {
             String idColumn = spec.idColumn() == null ? row.keySet().iterator().next() : spec.idColumn().toLowerCase();
             if (!row.containsKey(idColumn)) {
@@ -81,9 +89,48 @@ public final class ShardPlanner {
             } else {
                 shard = Integer.toString(hashShard(id.toString(), spec.shardCount()));
             }
+            if (!spec.cellColumns().isEmpty()) {
+                for (String column : spec.cellColumns()) {
+                    if (!row.containsKey(column)) {
+                        throw new ContractException("tenants.cellColumns: column '" + column + "' is not returned by"
+                                + " tenants.sql; it returns " + row.keySet() + "; select it in tenants.sql, or remove it from"
+                                + " tenants.cellColumns");
+                    }
+                }
+                Map<String, String> values;
+                try {
+                    values = cellValues(id.toString(), row, spec.cellColumns());
+                } catch (ContractException e) {
+                    invalidShard.put(id.toString(), e.getMessage());
+                    continue;
+                }
+                Map<String, String> known = cellValues.putIfAbsent(shard, values);
+                if (known != null && !known.equals(values)) {
+                    // one shard is one cell: two endpoints for it would check half its tenants against the wrong cell
+                    String column = spec.cellColumns().stream().filter(c -> !known.get(c).equals(values.get(c))).findFirst().orElseThrow();
+                    throw new ContractException("tenants.cellColumns: tenants '" + cellValuesFrom.get(shard) + "' and '" + id
+                            + "' of shard " + shard + " have different " + column + " values; all tenants of a shard are in one"
+                            + " cell: fix the catalog rows, or make " + column + " part of the shard value");
+                }
+                cellValuesFrom.putIfAbsent(shard, id.toString());
+            }
             shardOf.put(id.toString(), shard);
         }
-        return new Tenants(shardOf, invalidShard);
+        return new Tenants(shardOf, invalidShard, cellValues);
+    }
+
+    /** A tenant row's cell columns, as text; a missing column stops discovery, a NULL makes the tenant invalid. */
+    static Map<String, String> cellValues(String tenant, Map<String, Object> row, List<String> columns) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (String column : columns) {
+            Object value = row.get(column);
+            if (value == null) {
+                throw new ContractException("tenants.cellColumns: tenant '" + tenant + "' has NULL in " + column + "; every"
+                        + " tenant's cell needs a value: fix the catalog row or filter it out in tenants.sql");
+            }
+            values.put(column, value.toString().trim());
+        }
+        return values;
     }
 
     private static final java.util.regex.Pattern SHARD_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -116,7 +163,51 @@ public final class ShardPlanner {
      *                     them serves: the first item of every shard reports those as skipped for its tenants
      */
     public static List<ShardWorkItem> plan(Tenants tenants, List<String> scope, RedisNodes.Coverage cache) {
-        List<HostAndPort> cacheNodes = cache.nodes();
+        return plan(tenants, scope, shared(cache));
+    }
+
+    /**
+     * Where each shard's keys are: one cache for every shard, or, with a cell contract, the shard's own cell. The
+     * first shard of each distinct cache reports its unmapped keys.
+     */
+    public interface Placement {
+        /** The nodes the shard's items scan, and the slots none of them serves. */
+        RedisNodes.Coverage coverage(String shard);
+
+        /** Which cache the shard's keys are on: shards with the same value share one. */
+        String cache(String shard);
+
+        /** The shard's cell, or null without cells. */
+        Cell cell(String shard);
+
+        /** True when every shard is a cell of its own (a cell contract). */
+        default boolean cells() {
+            return false;
+        }
+    }
+
+    /** Every shard on one cache, as without cells. */
+    public static Placement shared(RedisNodes.Coverage cache) {
+        return new Placement() {
+            @Override
+            public RedisNodes.Coverage coverage(String shard) {
+                return cache;
+            }
+
+            @Override
+            public String cache(String shard) {
+                return "";
+            }
+
+            @Override
+            public Cell cell(String shard) {
+                return null;
+            }
+        };
+    }
+
+    /** {@link #plan(Tenants, List, RedisNodes.Coverage)}, with each shard placed on its own cache and cell. */
+    public static List<ShardWorkItem> plan(Tenants tenants, List<String> scope, Placement placement) {
         Set<String> selected = new LinkedHashSet<>();
         if (scope == null || scope.isEmpty()) {
             if (!tenants.invalidShard().isEmpty()) {
@@ -151,9 +242,14 @@ public final class ShardPlanner {
             byShard.computeIfAbsent(tenants.shardOf().get(t), s -> new ArrayList<>()).add(t);
         }
         List<ShardWorkItem> items = new ArrayList<>();
-        boolean first = !scoped;
+        Set<String> reporting = new java.util.HashSet<>();
         for (Map.Entry<String, List<String>> e : byShard.entrySet()) {
             String shardId = "shard-" + e.getKey();
+            RedisNodes.Coverage cache = placement.coverage(e.getKey());
+            List<HostAndPort> cacheNodes = cache.nodes();
+            Cell cell = placement.cell(e.getKey());
+            boolean first = !scoped && reporting.add(placement.cache(e.getKey()));
+            int from = items.size();
             // Slots that no node of the plan serves are this shard's keys too: one item per shard says so, which
             // makes the shard, its tenants and the run INCOMPLETE (never CONSISTENT with part of the keyspace unread).
             if (cacheNodes.size() <= 1) {
@@ -164,11 +260,20 @@ public final class ShardPlanner {
                     items.add(n == 0 ? item.withUncovered(cache.uncovered()) : item);
                 }
             }
-            first = false;
+            if (cell != null) {
+                for (int i = from; i < items.size(); i++) {
+                    items.set(i, items.get(i).withCell(cell));
+                }
+            }
+        }
+        if (items.isEmpty() && placement.cells()) {
+            throw new ContractException("tenants.sql: returned no active tenant, so no cell is known to check (the cache"
+                    + " and source are per cell); check the query and the catalog before running again");
         }
         if (items.isEmpty()) {
             // No tenant in scope: still scan once so unmapped keys and inactive tenants' keys are reported.
-            items.add(new ShardWorkItem("shard-none", List.of(), List.of(), true).withUncovered(cache.uncovered()));
+            items.add(new ShardWorkItem("shard-none", List.of(), List.of(), true)
+                    .withUncovered(placement.coverage(null).uncovered()));
         }
         return items;
     }

@@ -26,9 +26,12 @@ import io.cachecheck.check.ShardResult;
 import io.cachecheck.check.Skipped;
 import io.cachecheck.check.TenantNamespaceResult;
 import io.cachecheck.check.Verdict;
+import io.cachecheck.contract.Cell;
+import io.cachecheck.contract.Contract;
 import io.cachecheck.error.CacheCheckException;
 import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.redact.KeyRedactor;
+import io.cachecheck.remediate.CellRemediation;
 import io.cachecheck.remediate.KeyResolver;
 import io.cachecheck.remediate.Limits;
 import io.cachecheck.remediate.Outcome;
@@ -142,7 +145,8 @@ public final class Aggregate {
         Comparison comparison = withBaseline.comparison();
         GateDecision decision = GateEvaluator.evaluate(g.policy(), snapshot, comparison);
         save(input, snapshot, withBaseline, decision, g.scoreTolerance(), steps);
-        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps);
+        RemediationRecord remediation = remediate(input, snapshot.findings(), KeyResolver.of(realKeys), steps,
+                cellsOfTenants(results));
 
         long applied = remediation == null ? 0 : remediation.report().count(Outcome.APPLIED);
         RunSummary summary = log.summary().with(comparison.regressions().size(), comparison.persistent().size(),
@@ -254,12 +258,24 @@ public final class Aggregate {
                 details));
     }
 
+    /** With a cell contract: each tenant's cell, as its shard result names it (the cell remediation acts on). */
+    private Map<String, Cell> cellsOfTenants(List<ShardResult> results) {
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        for (ShardResult r : results) {
+            if (r.cell() != null) {
+                r.results().forEach(t -> cells.putIfAbsent(t.tenant(), r.cell()));
+            }
+        }
+        return cells;
+    }
+
     /**
      * Plans remediation for the drifted keys (with the real keys) and executes it when asked; otherwise a dry run that
-     * does not touch the cache. Null when nothing drifted.
+     * does not touch the cache. Null when nothing drifted. With a cell contract, each key is acted on in its
+     * tenant's cell ({@code cells}).
      */
     private RemediationRecord remediate(ExecutionInput input, List<Finding> findings, KeyResolver keys,
-                                        List<AuditStep> steps) {
+                                        List<AuditStep> steps, Map<String, Cell> cells) {
         if (findings.stream().noneMatch(f -> f.driftClass().isDrift())) {
             return null;
         }
@@ -269,8 +285,16 @@ public final class Aggregate {
         // plan and report keep the keys as output (redacted when redaction is on); only the executor sees real keys
         RemediationPlan plan = RemediationPlanner.plan(env.contract(), findings, limits, keys);
         RemediationReport report;
-        try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {
-            report = executor.execute(plan, !requested, keys);
+        if (env.contract().cells()) {
+            // each key is acted on in its own tenant's cell's cache, never in another cell's
+            Map<Cell, Contract> contracts = new LinkedHashMap<>();
+            cells.values().forEach(c -> contracts.computeIfAbsent(c, env.contract()::inCell));
+            report = CellRemediation.execute(plan, !requested, keys,
+                    tenant -> cells.containsKey(tenant) ? contracts.get(cells.get(tenant)) : null, env.secrets(), limits);
+        } else {
+            try (RemediationExecutor executor = RemediationExecutor.create(env.contract(), env.secrets(), limits)) {
+                report = executor.execute(plan, !requested, keys);
+            }
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("actions", plan.actions().size());

@@ -74,6 +74,11 @@ public final class ContractSource {
         String url = cache.url();
         String endpoint = settings.get(Settings.CACHE_ENDPOINT);
         if (endpoint != null) {
+            if (contract.cells()) {
+                throw new io.cachecheck.error.ContractException(Settings.CACHE_ENDPOINT.name() + ": cannot replace the host of"
+                        + " cache.url, which is a cell template (each cell has its own cache); unset it, or remove the"
+                        + " placeholders from cache.url");
+            }
             URI uri = URI.create(url);
             String scheme = settings.get(Settings.CACHE_TLS) ? "rediss" : uri.getScheme();
             url = scheme + "://" + endpoint + (uri.getRawPath() == null ? "" : uri.getRawPath());
@@ -81,8 +86,7 @@ public final class ContractSource {
             io.cachecheck.contract.CacheUrl.check(url, Settings.CACHE_ENDPOINT.name() + " (the host:port of cache.url)",
                     cache.cluster(), Integer.MAX_VALUE);
         }
-        return new Contract(contract.version(), new CacheSettings(url, cache.cluster(), cache.readReplicas(), cacheCredentials,
-                cache.ignoreKeyPrefixes()),
+        return new Contract(contract.version(), cache.at(url, cacheCredentials),
                 source, contract.tenants(), contract.check(), contract.namespaces());
     }
 

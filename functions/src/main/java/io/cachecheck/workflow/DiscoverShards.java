@@ -91,13 +91,16 @@ public final class DiscoverShards {
         String runId = RunIds.check("runId", request.runId());
         ExecutionInput input = ExecutionInputParser.parse(request.input());
         Contract contract = env.contract();
-        RedisNodes nodes = RedisNodes.discover(contract.cache(), env.secrets());
+        // with cells, tenants.sql runs on the catalog (tenants.source) and each cell's cache is found per shard
+        RedisNodes nodes = contract.cells() ? null : RedisNodes.discover(contract.cache(), env.secrets());
         ShardPlanner.Tenants tenants;
-        try (JdbcSource source = new JdbcSource(contract.source(), env.secrets(), contract.check().maxRetries(),
+        try (JdbcSource source = new JdbcSource(contract.discoverySource(), env.secrets(), contract.check().maxRetries(),
                 contract.check().retryBackoffMillis())) {
             tenants = ShardPlanner.discover(contract, source);
         }
-        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(), nodes.coverage());
+        CellPlacement cells = nodes == null ? new CellPlacement(contract, tenants, env.secrets()) : null;
+        List<ShardWorkItem> items = ShardPlanner.plan(tenants, input.allTenants() ? null : input.tenantScope(),
+                cells != null ? cells : ShardPlanner.shared(nodes.coverage()));
         io.cachecheck.check.ItemOptions options = input.itemOptions(items.size());
         if (!options.equals(io.cachecheck.check.ItemOptions.NONE)) {
             items = items.stream().map(i -> i.withOptions(options)).toList();
@@ -138,15 +141,21 @@ public final class DiscoverShards {
      * scans stays as it is: no scan phase, no extra cost. Replaces the affected elements of {@code items}.
      */
     static List<ScanNode.ScanItem> planScans(String runId, List<ShardWorkItem> items) {
-        // Every item of a run reads the contract's one cache, so the node list names the node. When items can have
-        // caches of their own (per-shard endpoints, "cells"), the cache endpoint and database must join this key.
+        // A node is its cache and its address in that cache. A cell item connects to its own cell's cache (the item's
+        // cell carries the template values, not the endpoint), so items of different cells never share a scan.
         Map<List<String>, List<Integer>> byNode = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
-            byNode.computeIfAbsent(items.get(i).nodes(), n -> new ArrayList<>()).add(i);
+            ShardWorkItem item = items.get(i);
+            String cache = item.cell() == null ? "" : "cell:" + item.cell().id();
+            List<String> key = new ArrayList<>();
+            key.add(cache);
+            key.addAll(item.nodes());
+            byNode.computeIfAbsent(key, n -> new ArrayList<>()).add(i);
         }
         List<ScanNode.ScanItem> scans = new ArrayList<>();
         for (Map.Entry<List<String>, List<Integer>> e : byNode.entrySet()) {
-            if (e.getValue().size() < 2 || e.getKey().size() > 1) {
+            List<String> nodes = e.getKey().subList(1, e.getKey().size());
+            if (e.getValue().size() < 2 || nodes.size() > 1) {
                 continue;
             }
             String scanId = "node-" + scans.size();
@@ -162,7 +171,7 @@ public final class DiscoverShards {
             for (int i : e.getValue()) {
                 items.set(i, items.get(i).withKeysFrom(keysRef));
             }
-            scans.add(new ScanNode.ScanItem(scanId, e.getKey(), items.get(catchAll).shardId(), keysRef));
+            scans.add(new ScanNode.ScanItem(scanId, List.copyOf(nodes), items.get(catchAll).shardId(), keysRef));
         }
         return scans;
     }

@@ -63,7 +63,12 @@ public final class ScanNode {
             throw new InvalidInputException("scan.keysRef: '" + scan.keysRef() + "' is not this run's key list prefix;"
                     + " expected '" + RunIds.keysPrefix(runId, scan.scanId()) + "' as written by DiscoverShards");
         }
-        Contract contract = env.contract();
+        List<ShardWorkItem> items = items(runId, scan);
+        ShardWorkItem catchAll = items.stream().filter(item -> item.shardId().equals(scan.catchAll())).findFirst()
+                .orElseThrow(() -> new InvalidInputException("scan.catchAll: '" + scan.catchAll() + "' is not a work item"
+                        + " reading " + scan.keysRef() + "; re-run DiscoverShards"));
+        // the items of one scan share one cache (DiscoverShards groups cell items by their cell's cache)
+        Contract contract = env.contract().inCell(catchAll.cell());
         Instant now = env.clock().instant();
         Instant deadline = now.plusMillis(remainingMillis - 1000L * env.settings().get(Settings.DEADLINE_MARGIN_SECONDS));
         if (contract.check().deadlineSeconds() > 0) {
@@ -75,18 +80,13 @@ public final class ScanNode {
             // shorter invocations, as ValidateShard's: a scan that does not fit leaves the node to the items' SCANs
             deadline = now.plusMillis(budget);
         }
-        List<ShardWorkItem> items = items(runId, scan);
         Map<String, String> itemOfTenant = itemOfTenant(runId, items);
-        if (items.stream().noneMatch(item -> item.shardId().equals(scan.catchAll()))) {
-            throw new InvalidInputException("scan.catchAll: '" + scan.catchAll() + "' is not a work item reading "
-                    + scan.keysRef() + "; re-run DiscoverShards");
-        }
         long millis = Math.max(1, Duration.between(now, deadline).toMillis());
         RedisNodes redis = RedisNodes.discover(contract.cache(), env.secrets(), (int) Math.min(Integer.MAX_VALUE, millis));
         StoredKeyLists lists = new StoredKeyLists(env.store(), scan.keysRef(), env.redactor().sealer());
         // the items of a run share one set of options (sample, caps): their per-item cache-read share caps this SCAN
         NodeScanRecord record = new SharedScan(contract, redis).scan(scan.scanId(), scan.nodes(), itemOfTenant,
-                scan.catchAll(), items.get(0).options(), lists, deadline);
+                scan.catchAll(), catchAll.options(), lists, deadline);
         return new ScanSummary(scan.scanId(), record.keysScanned(), record.restarts(), record.skipped().size(),
                 lists.recordKey(), record.durationMillis());
     }

@@ -13,6 +13,7 @@ import io.cachecheck.check.ShardValidator;
 import io.cachecheck.check.ShardWorkItem;
 import io.cachecheck.check.Verdict;
 import io.cachecheck.config.Settings;
+import io.cachecheck.contract.Cells;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.error.ContractException;
 import io.cachecheck.error.InvalidInputException;
@@ -121,7 +122,13 @@ public final class ValidateShard {
             }
             RunIds.check("item.keysFrom", scanId);
         }
-        Contract contract = env.contract();
+        Contract template = env.contract();
+        if (template.cells() && item.cell() == null) {
+            throw new InvalidInputException("item.cell: is required by a cell contract (cache or source per cell); pass an"
+                    + " item as DiscoverShards plans it");
+        }
+        // a cell item connects only to its own cell: its values fill the contract's templates, checked again here
+        Contract contract = template.inCell(item.cell());
         Instant now = env.clock().instant();
         Instant deadline = now.plusMillis(remainingMillis - 1000L * env.settings().get(Settings.DEADLINE_MARGIN_SECONDS));
         if (contract.check().deadlineSeconds() > 0) {
@@ -142,6 +149,9 @@ public final class ValidateShard {
             return continuing(next, ref, java.time.Duration.between(now, env.clock().instant()).toMillis());
         }
         ShardResult result = step.result();
+        if (item.cell() != null && template.cells()) {
+            result = result.inCell(Cells.cell(template, item.cell().id(), item.cell().values()));
+        }
         // Keys are redacted here already when redaction is on (every output, this intermediate one too); the real
         // keys of the findings travel sealed, for Aggregate's remediation only.
         String key = RunIds.shardKey(runId, item.shardId());

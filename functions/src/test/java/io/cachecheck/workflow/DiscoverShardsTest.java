@@ -93,4 +93,21 @@ class DiscoverShardsTest {
         assertThat(new String(Json.bytes(new ShardWorkItem("shard-0", List.of("a"), List.of(), true)), StandardCharsets.UTF_8))
                 .doesNotContain("keysFrom");
     }
+
+    @Test
+    void planScans_withCells_neverSharesAScanBetweenCells_onlyBetweenItemsOfOneCell() {
+        // as CellPlacement puts them in work items: the id and template values, no endpoints
+        io.cachecheck.contract.Cell a = new io.cachecheck.contract.Cell("a", Map.of("shard", "a"), null, null);
+        io.cachecheck.contract.Cell b = new io.cachecheck.contract.Cell("b", Map.of("shard", "b"), null, null);
+        List<ShardWorkItem> items = new ArrayList<>(List.of(
+                new ShardWorkItem("shard-a", List.of("t1"), List.of(), true).withCell(a),
+                new ShardWorkItem("shard-b", List.of("t2"), List.of(), false).withCell(b),
+                new ShardWorkItem("shard-a2", List.of("t3"), List.of(), false).withCell(a)));
+
+        List<ScanNode.ScanItem> scans = DiscoverShards.planScans("r1", items);
+
+        assertThat(scans).containsExactly(new ScanNode.ScanItem("node-0", List.of(), "shard-a", "runs/r1/keys/node-0"));
+        assertThat(items).extracting(i -> i.shardId() + "=" + i.keysFrom()).containsExactly(
+                "shard-a=runs/r1/keys/node-0", "shard-b=null", "shard-a2=runs/r1/keys/node-0");
+    }
 }

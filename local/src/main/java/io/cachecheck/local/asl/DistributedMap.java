@@ -102,6 +102,7 @@ final class DistributedMap {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, items.size()),
                 Execution.daemonThreads("asl-dmap-"));
         AtomicBoolean stopping = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger failureCount = new java.util.concurrent.atomic.AtomicInteger();
         int failures = 0;
         try {
             CompletionService<Execution.ChildOutcome> completion = new ExecutorCompletionService<>(pool);
@@ -125,8 +126,15 @@ final class DistributedMap {
                             throw StateFailure.runtime(context.path("State").path("Name").asText(), e.getMessage());
                         }
                     }
-                    return execution.runChild(mapRunArn, index, String.format("%s-%06d", uuid.substring(0, 8), index),
-                            processor, input);
+                    Execution.ChildOutcome outcome = execution.runChild(mapRunArn, index,
+                            String.format("%s-%06d", uuid.substring(0, 8), index), processor, input);
+                    // Counted on the child's own thread, before the thread takes the next item: once the threshold is
+                    // crossed no further child starts, whatever the concurrency (with 1, the next one never does).
+                    if (outcome.status() != ExecutionStatus.SUCCEEDED
+                            && tolerance.exceeded(failureCount.incrementAndGet(), items.size())) {
+                        stopping.set(true);
+                    }
+                    return outcome;
                 });
             }
             for (int done = 0; done < items.size(); done++) {
@@ -143,12 +151,11 @@ final class DistributedMap {
                 outcomes[outcome.index()] = outcome;
                 if (outcome.status() != ExecutionStatus.SUCCEEDED) {
                     failures++;
-                    if (!stopping.get() && tolerance.exceeded(failures, items.size())) {
-                        // As AWS does: no new children once the threshold is crossed; running ones are stopped.
-                        stopping.set(true);
-                        pool.shutdownNow();
-                        break;
-                    }
+                }
+                if (stopping.get()) {
+                    // As AWS does: no new children once the threshold is crossed; running ones are stopped.
+                    pool.shutdownNow();
+                    break;
                 }
             }
             if (stopping.get()) {
