@@ -66,8 +66,11 @@ class ResumableWorkItemIT {
     private static final List<String> TENANTS = List.of("t0", "t1", "t2", "t3");
     /** Keys of the large node, spread over the four tenants; -Dcachecheck.resume.keys=... changes it. */
     private static final int BIG_KEYS = Integer.getInteger("cachecheck.resume.keys", 250_000);
-    /** 2 s for 1M keys, in proportion for fewer. */
-    private static final long BUDGET_MILLIS = Math.max(100, 2000L * BIG_KEYS / 1_000_000);
+    /**
+     * 2 s for the opt-in 1M keys (the issue's figure); 100 ms for the default 250k, so that even an idle machine
+     * scanning 500k keys/s needs several continuations (500 ms gave only 3 on a quiet machine).
+     */
+    private static final long BUDGET_MILLIS = BIG_KEYS >= 1_000_000 ? 2000L * BIG_KEYS / 1_000_000 : 100;
     private static final int SMALL_KEYS = 120_000;
     private static final int UNMAPPED = 50;
 
@@ -370,8 +373,9 @@ class ResumableWorkItemIT {
             }
             return result;
         };
-        // 200 ms budgets: at least 6 invocations for 120,000 keys, on an idle machine too (at most about 100k keys/s)
-        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "200"), faults)
+        // 100 ms budgets: at least 6 invocations for 120,000 keys on an idle machine too (about 130k keys/s at most), and
+        // under the 100-continuation bound at 20k keys/s on a loaded one
+        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "100"), faults)
                 .run("resume-retry", manual());
 
         assertThat(run.execution().status()).as("%s", run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -380,7 +384,9 @@ class ResumableWorkItemIT {
         assertThat(failedSequences).hasSize(2);
         assertThat(sequences.get(3)).isEqualTo(sequences.get(2));
         assertThat(sequences.get(5)).isEqualTo(sequences.get(4));
-        assertThat(run.execution().history().stream().filter(e -> e.type().equals(StateEvent.RETRIED)).count()).isEqualTo(2);
+        // the retries are in the work item's child execution (the Distributed Map runs each item as one)
+        assertThat(run.execution().childExecutions().stream().flatMap(c -> c.history().stream())
+                .filter(e -> e.type().equals(StateEvent.RETRIED)).count()).isEqualTo(2);
         ShardResult result = storedResult(out, "resume-retry");
         assertExpected(result, small);
     }
@@ -399,7 +405,7 @@ class ResumableWorkItemIT {
             }
             return inner.invoke(function, payload);
         };
-        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "300"),
+        LocalWorkflow.Run run = workflow(out, small, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "100"),
                 restartBeforeThird).run("resume-restart", manual());
 
         assertThat(run.execution().status()).as("%s", run.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -420,10 +426,11 @@ class ResumableWorkItemIT {
     void validate_afterTheLastAllowedContinuation_runsToTheDeadlineAndEndsIncomplete() throws Exception {
         AtomicInteger first = new AtomicInteger();
         AtomicInteger continued = new AtomicInteger();
-        // function timeout 31.5 s less the 30 s margin: each invocation's deadline is 1.5 s away, too little for the
-        // large node's keys (at most about 100k keys/s here); one continuation allowed
+        // function timeout 30.5 s less the 30 s margin: each invocation's deadline is 0.5 s away, too little for the
+        // large node's keys even on an idle machine (1.5 s was enough there to finish the scan); one continuation
+        // allowed
         LocalWorkflow.Run run = workflow(out, big, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "200",
-                Settings.MAX_CONTINUATIONS.name(), "1"), counting(first, continued), Duration.ofMillis(31_500))
+                Settings.MAX_CONTINUATIONS.name(), "1"), counting(first, continued), Duration.ofMillis(30_500))
                 .run("resume-bound", Json.MAPPER.readTree(
                         "{\"mode\":\"manual\",\"gate\":{\"maxDriftRatio\":1,\"failOnIncomplete\":false}}"));
 
@@ -468,7 +475,7 @@ class ResumableWorkItemIT {
             String perItemScans = Settings.SHARED_SCAN.name();
             LocalWorkflow.Run a = workflow(whole, contract, Map.of(perItemScans, "false"), UnaryOperator.identity(),
                     Duration.ofMinutes(15)).run("resume-cluster-whole", manual());
-            LocalWorkflow.Run b = workflow(parts, contract, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "300",
+            LocalWorkflow.Run b = workflow(parts, contract, Map.of(Settings.INVOCATION_BUDGET_MILLIS.name(), "100",
                     perItemScans, "false"), counting(first, continued), Duration.ofMinutes(15)).run("resume-cluster-parts", manual());
 
             assertThat(a.execution().status()).as("%s", a.execution().cause()).isEqualTo(ExecutionStatus.SUCCEEDED);

@@ -159,7 +159,7 @@ class CliOutputIT {
 
     @Test
     void json_whenTheRunFailsOrCannotStart_isStillOneDocument_withTheErrorAndExitCode2() throws Exception {
-        Result invalid = run(validate("cli-invalid", "--max-concurrency", "99", "--json"));
+        Result invalid = run(validate("cli-invalid", "--max-concurrency", "10001", "--json"));
         Result noContract = run("validate", "--contract", out.resolve("missing.yaml").toString(), "--json");
 
         assertThat(invalid.code()).isEqualTo(CacheCheckCli.INCOMPLETE_OR_ERROR);
@@ -167,7 +167,7 @@ class CliOutputIT {
         assertThat(doc.get("verdict").isNull()).isTrue();
         assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
         assertThat(doc.get("runId").asText()).isEqualTo("cli-invalid");
-        assertThat(doc.get("error").asText()).startsWith("--max-concurrency: 99 is invalid; use a whole number from 1 to 40")
+        assertThat(doc.get("error").asText()).startsWith("--max-concurrency: 10001 is invalid; use a whole number from 1 to 10000")
                 .contains("[execution input field maxConcurrency]");
         assertThat(invalid.stderr().trim()).isEqualTo("error: " + doc.get("error").asText());
 
