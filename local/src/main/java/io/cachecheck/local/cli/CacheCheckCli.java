@@ -289,10 +289,12 @@ public final class CacheCheckCli {
      * object in --input). The defaults (maxDriftRatio 0, failOnIncomplete) still apply to every run, but then the gate
      * passes exactly when the verdict is CONSISTENT, so a manual run reports its verdict and no "gate failed". A sampled
      * run is never CONSISTENT: its gate compares the interval's upper bound with maxDriftRatio, so its gate line (and
-     * the reason, e.g. how many sampled keys would pass) is always printed.
+     * the reason, e.g. how many sampled keys would pass) is always printed. {@code sample: 1} is every key, the same as
+     * no sample (docs/scale.md), so it asks nothing more than a full run.
      */
     static boolean gateAsked(JsonNode input) {
-        return input.has("gate") || "gate".equals(input.path("mode").asText()) || input.has("sample");
+        return input.has("gate") || "gate".equals(input.path("mode").asText())
+                || (input.has("sample") && !(input.get("sample").isNumber() && input.get("sample").asDouble() == 1.0));
     }
 
     /**
