@@ -392,10 +392,10 @@ public final class CacheCheckCli {
         }
         ObjectNode gate = Json.MAPPER.createObjectNode();
         if (options.containsKey("max-drift-ratio")) {
-            gate.put("maxDriftRatio", ratio(options, "max-drift-ratio", "0.001"));
+            gate.put("maxDriftRatio", ratio(options, "max-drift-ratio", "a ratio from 0 to 1, e.g. 0.001"));
         }
         if (options.containsKey("score-tolerance")) {
-            gate.put("scoreTolerance", ratio(options, "score-tolerance", "0.01"));
+            gate.put("scoreTolerance", ratio(options, "score-tolerance", "a ratio from 0 to 1, e.g. 0.01"));
         }
         if (options.containsKey("fail-on-regression")) {
             gate.put("failOnRegression", true);
@@ -441,7 +441,7 @@ public final class CacheCheckCli {
             input.set("remediation", remediation);
         }
         if (options.containsKey("sample")) {
-            input.put("sample", ratio(options, "sample", "0.01"));
+            input.put("sample", ratio(options, "sample", "a fraction above 0 and at most 1, e.g. 0.01"));
         }
         ObjectNode throttle = Json.MAPPER.createObjectNode();
         if (options.containsKey("max-cache-reads-per-second")) {
@@ -457,12 +457,11 @@ public final class CacheCheckCli {
         return input;
     }
 
-    private static double ratio(Map<String, String> options, String option, String example) {
+    private static double ratio(Map<String, String> options, String option, String range) {
         try {
             return Double.parseDouble(options.get(option));
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + option + ": '" + options.get(option) + "' is not a number; use a ratio from 0"
-                    + " to 1, e.g. " + example);
+            throw new UsageException("--" + option + ": '" + options.get(option) + "' is not a number; use " + range);
         }
     }
 
