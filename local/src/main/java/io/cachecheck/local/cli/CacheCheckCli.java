@@ -289,10 +289,12 @@ public final class CacheCheckCli {
      * object in --input). The defaults (maxDriftRatio 0, failOnIncomplete) still apply to every run, but then the gate
      * passes exactly when the verdict is CONSISTENT, so a manual run reports its verdict and no "gate failed". A sampled
      * run is never CONSISTENT: its gate compares the interval's upper bound with maxDriftRatio, so its gate line (and
-     * the reason, e.g. how many sampled keys would pass) is always printed.
+     * the reason, e.g. how many sampled keys would pass) is always printed. {@code sample: 1} is every key, the same as
+     * no sample (docs/scale.md), so it asks nothing more than a full run.
      */
     static boolean gateAsked(JsonNode input) {
-        return input.has("gate") || "gate".equals(input.path("mode").asText()) || input.has("sample");
+        return input.has("gate") || "gate".equals(input.path("mode").asText())
+                || (input.has("sample") && !(input.get("sample").isNumber() && input.get("sample").asDouble() == 1.0));
     }
 
     /**
@@ -390,10 +392,10 @@ public final class CacheCheckCli {
         }
         ObjectNode gate = Json.MAPPER.createObjectNode();
         if (options.containsKey("max-drift-ratio")) {
-            gate.put("maxDriftRatio", ratio(options, "max-drift-ratio", "0.001"));
+            gate.put("maxDriftRatio", ratio(options, "max-drift-ratio", "a ratio from 0 to 1, e.g. 0.001"));
         }
         if (options.containsKey("score-tolerance")) {
-            gate.put("scoreTolerance", ratio(options, "score-tolerance", "0.01"));
+            gate.put("scoreTolerance", ratio(options, "score-tolerance", "a ratio from 0 to 1, e.g. 0.01"));
         }
         if (options.containsKey("fail-on-regression")) {
             gate.put("failOnRegression", true);
@@ -439,7 +441,7 @@ public final class CacheCheckCli {
             input.set("remediation", remediation);
         }
         if (options.containsKey("sample")) {
-            input.put("sample", ratio(options, "sample", "0.01"));
+            input.put("sample", ratio(options, "sample", "a fraction above 0 and at most 1, e.g. 0.01"));
         }
         ObjectNode throttle = Json.MAPPER.createObjectNode();
         if (options.containsKey("max-cache-reads-per-second")) {
@@ -455,12 +457,11 @@ public final class CacheCheckCli {
         return input;
     }
 
-    private static double ratio(Map<String, String> options, String option, String example) {
+    private static double ratio(Map<String, String> options, String option, String range) {
         try {
             return Double.parseDouble(options.get(option));
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + option + ": '" + options.get(option) + "' is not a number; use a ratio from 0"
-                    + " to 1, e.g. " + example);
+            throw new UsageException("--" + option + ": '" + options.get(option) + "' is not a number; use " + range);
         }
     }
 

@@ -2,6 +2,7 @@ package io.cachecheck.local.cli;
 
 import io.cachecheck.cache.RedisNodes;
 import io.cachecheck.check.KeyText;
+import io.cachecheck.contract.Cells;
 import io.cachecheck.contract.Contract;
 import io.cachecheck.contract.ContractLoader;
 import io.cachecheck.contract.SecretResolver;
@@ -62,6 +63,13 @@ final class ExplainCommand implements Callable<Integer> {
                     + " is not set; export the HMAC key validate uses, so the key reads as in its outputs");
         }
         Contract loaded = ContractLoader.create().load(Path.of(contract));
+        if (Cells.templated(loaded.cache(), loaded.source())) {
+            // Which cell a key belongs to depends on its tenant's catalog row; explain connects to one cache and one
+            // database, so it would otherwise fail on the unfilled template with a java.net.URI error.
+            throw new CacheCheckCli.UsageException("--contract: " + contract + " is a cell contract ({placeholders} in"
+                    + " cache or source, docs/contract.md \"Cells\"), which explain does not support yet; explain the"
+                    + " key with a copy for its cell: that cell's own cache.url and source, without tenants.cellColumns");
+        }
         SecretResolver secrets = SecretResolver.create();
         KeyRedactor redactor = redactKeys
                 ? KeyRedactor.create(new RedactionSettings(true, CacheCheckCli.KEY_HMAC_KEY_ENV, null), secrets)

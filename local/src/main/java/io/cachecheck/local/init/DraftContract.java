@@ -109,7 +109,11 @@ public final class DraftContract {
         out.add("  sql: " + (tenantsSql == null ? "\"\"" : quote(tenantsSql)));
         out.add("namespaces:");
         if (namespaces.stream().noneMatch(NamespaceDraft::written)) {
-            out.add("  # TODO(init): no-namespace: no key family could be matched to a table (see the commented-out"
+            // With no family at all (every sampled key in unmatched-keys) there is no commented-out namespace to point at.
+            out.add(namespaces.isEmpty()
+                    ? "  # TODO(init): no-namespace: no key family was found in the sample (see unmatched-keys below); this"
+                    + " draft does not load until you add a namespace"
+                    : "  # TODO(init): no-namespace: no key family could be matched to a table (see the commented-out"
                     + " namespaces below); this draft does not load until one is completed");
         }
         for (NamespaceDraft ns : namespaces) {

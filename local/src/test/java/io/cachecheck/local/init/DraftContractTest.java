@@ -91,6 +91,19 @@ class DraftContractTest {
     }
 
     @Test
+    void build_noFamilyAtAll_pointsAtTheUnmatchedKeys_notAtCommentedOutNamespaces() throws Exception {
+        // One tenant only: no segment varies, so there is no tenant segment and every key is left over.
+        KeyPatternInference.Result inference = KeyPatternInference.infer(List.of("cc:acme:customer:1", "cc:acme:customer:2"));
+
+        DraftContract.Draft draft = DraftContract.build(CONN, inference, List.of(), new SchemaCatalog(List.of()), List.of());
+
+        assertThat(inference.families()).isEmpty();
+        assertThat(draft.text()).contains("# TODO(init): no-namespace: no key family was found in the sample (see"
+                + " unmatched-keys below)", "# TODO(init): unmatched-keys:").doesNotContain("commented-out");
+        assertThat(new YAMLMapper().readTree(draft.text()).get("namespaces").isNull()).isTrue();
+    }
+
+    @Test
     void build_twoTablesFittingExactlyAsWell_isATodoButTheNamespaceIsWritten() {
         KeyPatternInference.Result inference = KeyPatternInference.infer(keys("s", "item"));
         Table mine = table("items", "tenant_id", "item_id", "label");
