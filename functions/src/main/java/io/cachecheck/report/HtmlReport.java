@@ -573,8 +573,8 @@ public final class HtmlReport {
                 out.append("<p id=\"skipped-none\">Nothing was skipped: every key in scope was checked.</p></section>\n");
                 return;
             }
-            out.append("<p id=\"skipped-count\">").append(rows.size()).append(" skipped parts, ").append(incompleteTenants)
-                    .append(" tenants INCOMPLETE.").append(rows.size() > MAX_SKIPPED_ROWS ? " The first " + MAX_SKIPPED_ROWS
+            out.append("<p id=\"skipped-count\">").append(rows.size()).append(rows.size() == 1 ? " skipped part, " : " skipped parts, ")
+                    .append(incompleteTenants).append(incompleteTenants == 1 ? " tenant INCOMPLETE." : " tenants INCOMPLETE.").append(rows.size() > MAX_SKIPPED_ROWS ? " The first " + MAX_SKIPPED_ROWS
                             + " are shown; the audit log's shards list them all." : "").append("</p>")
                     .append("<table id=\"skipped-table\"><thead><tr><th>shard</th><th>tenant</th><th>namespace</th><th>node</th>")
                     .append("<th>why</th></tr></thead><tbody>");

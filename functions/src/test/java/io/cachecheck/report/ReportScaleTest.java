@@ -91,7 +91,7 @@ class ReportScaleTest {
         }
         // the carts row: 9,999 at 100 and the last tenant incomplete
         assertThat(html).contains("<tr data-namespace=\"carts\"><th class=\"key\">carts</th><td class=\"c\" data-bucket=\"0\"");
-        assertThat(text(html, "skipped-count")).isEqualTo("1 skipped parts, 1 tenants INCOMPLETE.");
+        assertThat(text(html, "skipped-count")).isEqualTo("1 skipped part, 1 tenant INCOMPLETE.");
         // every tenant is in the search index, and the index parses as JSON
         JsonNode index = Json.MAPPER.readTree(between(html, "<script type=\"application/json\" id=\"tenant-index\">", "</script>"));
         assertThat(index.size()).isEqualTo(TENANTS);
