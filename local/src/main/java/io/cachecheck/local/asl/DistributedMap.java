@@ -103,6 +103,8 @@ final class DistributedMap {
                 Execution.daemonThreads("asl-dmap-"));
         AtomicBoolean stopping = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger failureCount = new java.util.concurrent.atomic.AtomicInteger();
+        // the failures when the threshold was crossed: children stopped after it are not failures of the Map Run
+        java.util.concurrent.atomic.AtomicInteger failuresAtStop = new java.util.concurrent.atomic.AtomicInteger(-1);
         int failures = 0;
         try {
             CompletionService<Execution.ChildOutcome> completion = new ExecutorCompletionService<>(pool);
@@ -130,9 +132,11 @@ final class DistributedMap {
                             String.format("%s-%06d", uuid.substring(0, 8), index), processor, input);
                     // Counted on the child's own thread, before the thread takes the next item: once the threshold is
                     // crossed no further child starts, whatever the concurrency (with 1, the next one never does).
-                    if (outcome.status() != ExecutionStatus.SUCCEEDED
-                            && tolerance.exceeded(failureCount.incrementAndGet(), items.size())) {
-                        stopping.set(true);
+                    if (outcome.status() != ExecutionStatus.SUCCEEDED) {
+                        int failed = failureCount.incrementAndGet();
+                        if (tolerance.exceeded(failed, items.size()) && failuresAtStop.compareAndSet(-1, failed)) {
+                            stopping.set(true);
+                        }
                     }
                     return outcome;
                 });
@@ -160,7 +164,22 @@ final class DistributedMap {
             }
             if (stopping.get()) {
                 pool.awaitTermination(30, TimeUnit.SECONDS);
-                // children still finishing after shutdownNow record their outcome through runChild's history only
+                // The outcome that crossed the threshold may not have been taken yet (another child's came first), and
+                // children running then may have finished (or been stopped): record every outcome there is. The Map
+                // Run's failure count is the one that crossed the threshold.
+                Future<Execution.ChildOutcome> finished;
+                while ((finished = completion.poll()) != null) {
+                    Execution.ChildOutcome outcome;
+                    try {
+                        outcome = finished.get();
+                    } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                        continue; // stopped before it ended: its history says so
+                    }
+                    if (outcome != null) {
+                        outcomes[outcome.index()] = outcome;
+                    }
+                }
+                return failuresAtStop.get();
             }
             return failures;
         } catch (InterruptedException e) {

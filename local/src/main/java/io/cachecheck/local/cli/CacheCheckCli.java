@@ -507,7 +507,9 @@ public final class CacheCheckCli {
         }
         int code = exitCode(s.verdict(), result.succeeded(), "gate".equals(log.trigger().mode()));
         if (output.json()) {
-            out.println(JsonSummary.of(log, run.auditLogLocation(), output.gateAsked(), code, warnings));
+            String report = log.steps().stream().anyMatch(step -> step.action().equals("write-report")
+                    && step.status().equals("succeeded")) ? store.location(RunReports.key(run.runId())) : null;
+            out.println(JsonSummary.of(log, run.auditLogLocation(), report, output.gateAsked(), code, warnings));
         }
         return code;
     }

@@ -20,7 +20,9 @@ final class JsonSummary {
     }
 
     /** A run that got as far as its audit log. */
-    static String of(AuditLog log, String auditLogLocation, boolean gateAsked, int exitCode, List<String> warnings) {
+    /** @param reportLocation where the run's HTML report was written, or null when it was not */
+    static String of(AuditLog log, String auditLogLocation, String reportLocation, boolean gateAsked, int exitCode,
+                     List<String> warnings) {
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("version", VERSION);
         doc.put("runId", log.runId());
@@ -34,6 +36,7 @@ final class JsonSummary {
         log.gate().reasons().forEach(reasons::add);
         doc.set("summary", Json.MAPPER.valueToTree(log.summary()));
         doc.put("auditLog", auditLogLocation);
+        doc.put("report", reportLocation);
         ArrayNode w = doc.putArray("warnings");
         warnings.forEach(w::add);
         doc.putNull("error");
@@ -62,7 +65,7 @@ final class JsonSummary {
         doc.putNull("mode");
         doc.putNull("verdict");
         doc.put("exitCode", exitCode);
-        for (String field : List.of("gate", "summary", "auditLog")) {
+        for (String field : List.of("gate", "summary", "auditLog", "report")) {
             doc.putNull(field);
         }
         doc.putArray("warnings");

@@ -98,6 +98,8 @@ class CliOutputIT {
         assertThat(counts.get("UNMAPPED").asLong()).isEqualTo(2);
         assertThat(doc.get("summary").get("driftedKeys").asLong()).isEqualTo(5);
         assertThat(doc.get("auditLog").asText()).isEqualTo(out.resolve("audit/cli-json.json").toString());
+        assertThat(doc.get("report").asText()).isEqualTo(out.resolve("audit/cli-json.html").toString());
+        assertThat(out.resolve("audit/cli-json.html")).isRegularFile();
         assertThat(doc.get("warnings")).isEmpty();
         assertThat(doc.get("error").isNull()).isTrue();
         // the summary is the audit log's own, field for field
@@ -167,6 +169,7 @@ class CliOutputIT {
         assertThat(doc.get("verdict").isNull()).isTrue();
         assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
         assertThat(doc.get("runId").asText()).isEqualTo("cli-invalid");
+        assertThat(doc.get("report").isNull()).isTrue();
         assertThat(doc.get("error").asText()).startsWith("--max-concurrency: 10001 is invalid; use a whole number from 1 to 10000")
                 .contains("[execution input field maxConcurrency]");
         assertThat(invalid.stderr().trim()).isEqualTo("error: " + doc.get("error").asText());
