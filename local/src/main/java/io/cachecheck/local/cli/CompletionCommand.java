@@ -3,6 +3,7 @@ package io.cachecheck.local.cli;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -26,8 +27,16 @@ final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Parameters(arity = "0..1", paramLabel = "SHELL", description = "bash (the default) or zsh: the same script, which"
+            + " zsh loads through bashcompinit")
+    String shell;
+
     @Override
     public Integer call() {
+        if (shell != null && !shell.equals("bash") && !shell.equals("zsh")) {
+            throw new CacheCheckCli.UsageException("completion: no script for the shell '" + shell + "'; use bash or zsh"
+                    + " (zsh loads the bash script through bashcompinit)");
+        }
         root.out().print(AutoComplete.bash(spec.root().name(), spec.root().commandLine()));
         root.out().flush();
         return CacheCheckCli.CONSISTENT;

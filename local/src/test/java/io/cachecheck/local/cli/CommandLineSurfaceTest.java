@@ -121,6 +121,23 @@ class CommandLineSurfaceTest {
         assertThat(complete(script, "cachecheck", "help", "de")).isEqualTo("demo");
     }
 
+    @Test
+    void completion_takesBashOrZshByName_andRefusesAnotherShellInOneLine() throws Exception {
+        Result plain = run("completion");
+        Result bash = run("completion", "bash");
+        Result zsh = run("completion", "zsh");
+        Result fish = run("completion", "fish");
+
+        assertThat(bash.code()).isZero();
+        assertThat(bash.stdout()).isEqualTo(plain.stdout()).isNotEmpty();
+        assertThat(zsh.stdout()).isEqualTo(plain.stdout());
+        assertThat(fish.code()).isEqualTo(2);
+        assertThat(fish.stdout()).isEmpty();
+        assertThat(fish.stderr().lines()).singleElement().asString()
+                .isEqualTo("error: completion: no script for the shell 'fish'; use bash or zsh (zsh loads the bash script"
+                        + " through bashcompinit)");
+    }
+
     /** What bash's completion function offers for the words typed so far (the last one being completed). */
     private static String complete(Path script, String... words) throws Exception {
         String quoted = String.join(" ", java.util.Arrays.stream(words).map(w -> "'" + w + "'").toList());
