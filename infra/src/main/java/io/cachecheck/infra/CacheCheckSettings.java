@@ -23,6 +23,9 @@ import software.constructs.Node;
  * @param examplePipeline also create an example CodePipeline with the consistency gate
  * @param thresholds alarm thresholds
  * @param keyHmacSecretArn optional secret holding the key used to HMAC cache keys in findings
+ * @param cellSecretNamePrefix optional Secrets Manager name prefix (e.g. {@code cachecheck/cells/}) under which
+ *     a cell contract's per-cell secrets live; the functions may read every secret of this account and region
+ *     whose name starts with it
  * @param logLevel {@code POWERTOOLS_LOG_LEVEL} of the functions
  */
 public record CacheCheckSettings(
@@ -36,6 +39,7 @@ public record CacheCheckSettings(
     boolean examplePipeline,
     Thresholds thresholds,
     String keyHmacSecretArn,
+    String cellSecretNamePrefix,
     String logLevel) {
 
   static final String DEFAULT_SCHEDULE = "rate(1 day)";
@@ -106,6 +110,7 @@ public record CacheCheckSettings(
             new Thresholds(
                 ctx.decimal("minConsistencyScore", 99.9), ctx.decimal("maxDriftedKeys", 0)),
             ctx.string("keyHmacSecretArn"),
+            ctx.string("cellSecretNamePrefix"),
             orDefault(ctx.string("logLevel"), "INFO"));
     settings.validate();
     return settings;
@@ -114,6 +119,12 @@ public record CacheCheckSettings(
   private void validate() {
     if (contractLocation == null) {
       throw missing("contractLocation", "s3://my-bucket/cachecheck/contract.yaml or a local file path");
+    }
+    if (cellSecretNamePrefix != null && !cellSecretNamePrefix.matches("[A-Za-z0-9/_+=.@-]+")) {
+      // a wildcard or another character would widen the grant beyond one name prefix, or never match a name
+      throw new IllegalArgumentException(
+          "Context 'cellSecretNamePrefix' must be the start of a secret name (letters, digits and /_+=.@-,"
+              + " no wildcard), got '" + cellSecretNamePrefix + "', e.g. -c cellSecretNamePrefix=cachecheck/cells/");
     }
     if (demo) {
       return;
@@ -130,8 +141,11 @@ public record CacheCheckSettings(
               + network.privateSubnetIds().size()
               + " privateSubnetIds, in the same order, e.g. -c availabilityZones=eu-west-1a,eu-west-1b");
     }
-    if (database.secretArn() == null && !database.iamAuth()) {
-      throw missing("dbSecretArn", "the ARN of a secret with username/password, or -c iamDbAuth=true");
+    // With per-cell secrets the contract's source.auth names each cell's database secret (dbSecretArn would
+    // replace it), so none of the three is required then.
+    if (database.secretArn() == null && !database.iamAuth() && cellSecretNamePrefix == null) {
+      throw missing("dbSecretArn", "the ARN of a secret with username/password, -c iamDbAuth=true, or for a"
+          + " cell contract -c cellSecretNamePrefix=cachecheck/cells/");
     }
     if (database.iamAuth() && (database.resourceId() == null || database.user() == null)) {
       throw new IllegalArgumentException(

@@ -424,6 +424,27 @@ public final class CacheCheckStack extends Stack {
             .build());
       }
     }
+    if (settings.cellSecretNamePrefix() != null) {
+      // A cell contract's secretRef names one secret per cell (e.g. cachecheck/cells/{shard}/db): every function
+      // that resolves a cell's auth may read the secrets under the prefix, and only those. DiscoverShards resolves
+      // each cell's cache and source secrets at discovery, ValidateShard connects to its cell, Aggregate to each
+      // cell's cache to remediate (CellRemediation). The trailing * also covers the 6-character suffix Secrets
+      // Manager appends to every secret's ARN. Like the imported secrets above, no kms:Decrypt: secrets under the
+      // AWS managed key need none, a customer-managed key's policy must allow the roles (docs/infrastructure.md).
+      String cellSecrets = Stack.of(this).formatArn(ArnComponents.builder()
+          .service("secretsmanager")
+          .resource("secret")
+          .resourceName(settings.cellSecretNamePrefix() + "*")
+          .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+          .build());
+      for (IGrantable fn : List.of(discover, validate, aggregate)) {
+        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+            .grantee(fn)
+            .actions(List.of("secretsmanager:GetSecretValue"))
+            .resourceArns(List.of(cellSecrets))
+            .build());
+      }
+    }
   }
 
   private void grantContractRead(Function fn) {
@@ -623,5 +644,9 @@ public final class CacheCheckStack extends Stack {
 
   DemoEnvironment demo() {
     return demo;
+  }
+
+  CacheCheckSettings settings() {
+    return settings;
   }
 }

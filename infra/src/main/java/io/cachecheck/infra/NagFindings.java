@@ -3,6 +3,7 @@ package io.cachecheck.infra;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awscdk.services.lambda.Function;
 import software.constructs.IConstruct;
@@ -43,6 +44,14 @@ final class NagFindings {
   }
 
   private static void suppressFunctions(CacheCheckStack stack) {
+    var roleFindings = new ArrayList<Object>(List.of("Resource::*",
+        regex("^Resource::<AuditBucket[0-9A-F]+\\.Arn>/(runs|baselines|audit)/\\*$")));
+    String cellPrefix = stack.settings().cellSecretNamePrefix();
+    if (cellPrefix != null) {
+      // exactly the configured prefix: its characters are [A-Za-z0-9/_+=.@-], of which . + / mean something
+      roleFindings.add(regex("^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:"
+          + cellPrefix.replaceAll("([.+/])", "\\\\$1") + "\\*$"));
+    }
     for (Function fn : stack.functions().all()) {
       suppress(fn, "AwsSolutions-L1",
           "Java 21 is the runtime the functions are built and tested for (release 17 bytecode,"
@@ -57,9 +66,11 @@ final class NagFindings {
           "Resource::* is X-Ray tracing (PutTraceSegments, PutTelemetryRecords), which has no"
               + " resource-level permissions. Object ARNs end in /* because findings, baselines and audit"
               + " logs are written per run, each grant limited to its prefix: DiscoverShards and ValidateShard"
-              + " to runs/*, Aggregate to runs/*, baselines/* and audit/* (no function may delete objects).",
-          "Resource::*",
-          regex("^Resource::<AuditBucket[0-9A-F]+\\.Arn>/(runs|baselines|audit)/\\*$"));
+              + " to runs/*, Aggregate to runs/*, baselines/* and audit/* (no function may delete objects)."
+              + " With cellSecretNamePrefix, secret:<prefix>* is the cell contract's one secret per cell (its"
+              + " secretRef names them), created outside the stack and named by the cell id, limited to that"
+              + " name prefix in this account and region, GetSecretValue only.",
+          roleFindings.toArray());
     }
   }
 

@@ -38,6 +38,20 @@ class CacheCheckSettingsTest {
   }
 
   @Test
+  void fromContext_cellSecretNamePrefix_standsInForTheDatabaseSecret() {
+    var context = TestStacks.with(TestStacks.EXISTING_VPC, "cellSecretNamePrefix", "cachecheck/cells/");
+    context.remove("dbSecretArn");
+    assertThat(read(context).cellSecretNamePrefix()).isEqualTo("cachecheck/cells/");
+  }
+
+  @Test
+  void fromContext_cellSecretNamePrefixWithAWildcard_isRefused() {
+    var context = TestStacks.with(TestStacks.EXISTING_VPC, "cellSecretNamePrefix", "cachecheck/*");
+    assertThatThrownBy(() -> read(context))
+        .hasMessageContaining("'cellSecretNamePrefix'").hasMessageContaining("no wildcard");
+  }
+
+  @Test
   void fromContext_iamAuthWithoutResourceId_explainsWhatIsNeeded() {
     var context = TestStacks.with(TestStacks.EXISTING_VPC, "iamDbAuth", "true");
     assertThatThrownBy(() -> read(context)).hasMessageContaining("dbResourceId").hasMessageContaining("dbUser");

@@ -21,6 +21,10 @@ class CdkNagTest {
             Map.of("vpcId", "vpc-1", "availabilityZones", "eu-west-1a", "privateSubnetIds", "subnet-1",
                 "iamDbAuth", "true", "dbResourceId", "db-ABC", "dbUser", "cachecheck",
                 "contractLocation", "s3://contracts-bucket/contract.yaml", "examplePipeline", "true")),
+        Arguments.of("existing VPC, cell secrets under a name prefix",
+            Map.of("vpcId", "vpc-1", "availabilityZones", "eu-west-1a", "privateSubnetIds", "subnet-1",
+                "cellSecretNamePrefix", "cachecheck/cells.v2+eu/",
+                "contractLocation", "s3://contracts-bucket/contract.yaml")),
         Arguments.of("demo", Map.of("demo", "true", "examplePipeline", "true")));
   }
 

@@ -45,6 +45,35 @@ class FunctionPermissionsTest {
         "Aggregate", Set.of(CACHE_SECRET, HMAC_SECRET)));
   }
 
+  /**
+   * A cell contract's secretRef names one secret per cell under cellSecretNamePrefix: DiscoverShards resolves them
+   * at discovery, ValidateShard connects to its cell, Aggregate remediates in each cell's cache. Each role gets
+   * one statement, GetSecretValue on secret:<prefix>* of this account and region, nothing else; without the
+   * setting there is no such statement (the test above lists every secret each role may read).
+   */
+  @Test
+  void cellSecretNamePrefix_letsEachFunctionReadTheSecretsUnderThatPrefixOnly() throws Exception {
+    var context = TestStacks.with(TestStacks.EXISTING_VPC, "cellSecretNamePrefix", "cachecheck/cells/");
+    context.remove("dbSecretArn");
+    context.remove("cacheAuthSecretArn");
+    var cells = TestStacks.template(context);
+    JsonNode prefixArn = JSON.readTree("{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},"
+        + "\":secretsmanager:\",{\"Ref\":\"AWS::Region\"},\":\",{\"Ref\":\"AWS::AccountId\"},"
+        + "\":secret:cachecheck/cells/*\"]]}");
+    assertThat(secretsReadBy(cells)).isEqualTo(Map.of(
+        "DiscoverShards", Set.of(prefixArn.toString()),
+        "ValidateShard", Set.of(prefixArn.toString()),
+        "Aggregate", Set.of(prefixArn.toString())));
+    for (String function : FUNCTIONS) {
+      var grants = statements(cells, function).stream()
+          .filter(st -> resources(st).contains(prefixArn)).toList();
+      assertThat(grants).as(function).hasSize(1);
+      assertThat(grants.get(0).get("Action").asText()).isEqualTo("secretsmanager:GetSecretValue");
+      assertThat(grants.get(0).get("Effect").asText()).isEqualTo("Allow");
+      assertThat(resources(grants.get(0))).containsExactly(prefixArn);
+    }
+  }
+
   @Test
   void demo_discoverShards_mayReadTheGeneratedCacheAndDatabaseSecrets() {
     var demo = TestStacks.template(Map.of("demo", "true"));
