@@ -124,9 +124,17 @@ public final class JdbcSource implements AutoCloseable {
 
     /** Runs the contract's tenant discovery query. */
     public List<Map<String, Object>> query(String sql) {
+        return query(sql, List.of());
+    }
+
+    /** Runs a read query in the same read-only session, with {@code ?} parameters bound as text, in order. */
+    public List<Map<String, Object>> query(String sql, List<String> parameters) {
         return withRetry("tenant discovery", () -> {
             try (PreparedStatement ps = prepareChecked(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds());
+                for (int i = 0; i < parameters.size(); i++) {
+                    ps.setString(i + 1, parameters.get(i));
+                }
                 try (ResultSet rs = execute(ps)) {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     ResultSetMetaData md = rs.getMetaData();

@@ -311,6 +311,87 @@ class InitCommandIT {
     }
 
     @Test
+    void init_onACacheOfOneTenant_confirmsTheConstantTenantSegmentInTheSource_andFindsExactlyTheSeededDrift() throws Exception {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS cc_init1t_one CASCADE");
+            s.execute("CREATE SCHEMA cc_init1t_one");
+            s.execute("CREATE TABLE cc_init1t_one.tenants (tenant_id text PRIMARY KEY, active boolean NOT NULL)");
+            s.execute("INSERT INTO cc_init1t_one.tenants VALUES ('acme', true)");
+            s.execute("CREATE TABLE cc_init1t_one.customers (tenant_id text, id int, name text, tier text, PRIMARY KEY (tenant_id, id))");
+            s.execute("INSERT INTO cc_init1t_one.customers SELECT 'acme', i, 'Customer ' || i, 'gold' FROM generate_series(1, 10) i");
+        }
+        ObjectMapper json = new ObjectMapper();
+        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            jedis.select(11);
+            jedis.flushDB();
+            for (int i = 1; i <= 10; i++) {
+                jedis.set("cc:acme:customer:" + i, json.writeValueAsString(Map.of("name", "Customer " + i, "tier", "gold")));
+            }
+        }
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("UPDATE cc_init1t_one.customers SET tier = 'silver' WHERE id = 4"); // the one stale key
+        }
+        Path contract = dir.resolve("one.yaml");
+        try {
+            Cli init = init(11, PG, "cc_init1t_one", contract);
+
+            assertThat(init.code()).as(init.out() + init.err()).isEqualTo(0);
+            String draft = Files.readString(contract);
+            assertThat(init.out()).as(draft).contains(
+                    "Wrote " + contract + ": 1 namespaces, 0 commented out with a TODO(init), 0 sampled keys in no namespace",
+                    "customer: 10 sampled keys checked, 10 found a row, 9 compared equal");
+            assertThat(draft).contains(
+                    "keyPattern: \"cc:{tenant_id}:customer:{id}\"",
+                    "# guess: 10 sampled keys of the pattern cc:{tenant_id}:customer:{id}; the segment {tenant_id} holds the"
+                            + " tenant (1 value); one tenant in the sample: 'acme' matches cc_init1t_one.customers.tenant_id:"
+                            + " confirm it is the tenant",
+                    "sql: \"SELECT tenant_id FROM cc_init1t_one.tenants WHERE active ORDER BY tenant_id\"");
+            assertThat(draft).as(draft).doesNotContain("# TODO(init): ", "Customer ", "gold");
+
+            AuditLog log = validate(contract, "init-one-tenant");
+
+            assertThat(findings(log)).as(draft).containsExactly("acme|customer|cc:acme:customer:4|STALE");
+            assertThat(log.summary().keysChecked()).isEqualTo(10);
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS cc_init1t_one CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void init_onACacheOfOneTenantTheSourceDoesNotKnow_proposesNoNamespace() throws Exception {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS cc_init1t_none CASCADE");
+            s.execute("CREATE SCHEMA cc_init1t_none");
+            s.execute("CREATE TABLE cc_init1t_none.tenants (tenant_id text PRIMARY KEY)");
+            s.execute("INSERT INTO cc_init1t_none.tenants VALUES ('globex')");
+            s.execute("CREATE TABLE cc_init1t_none.customers (tenant_id text, id int, name text, PRIMARY KEY (tenant_id, id))");
+            s.execute("INSERT INTO cc_init1t_none.customers SELECT 'globex', i, 'Customer ' || i FROM generate_series(1, 10) i");
+        }
+        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            jedis.select(12);
+            jedis.flushDB();
+            for (int i = 1; i <= 10; i++) {
+                jedis.set("cc:acme:customer:" + i, "{\"name\":\"Customer " + i + "\"}");
+            }
+        }
+        Path contract = dir.resolve("none.yaml");
+        try {
+            Cli init = init(12, PG, "cc_init1t_none", contract);
+
+            assertThat(init.code()).as(init.out() + init.err()).isEqualTo(1);
+            String draft = Files.readString(contract);
+            assertThat(init.out()).as(draft).contains("0 namespaces, 0 commented out with a TODO(init), 10 sampled keys in no namespace");
+            assertThat(draft).contains("#   cc:acme:customer:*   (10 sampled keys)").doesNotContain("guess: 10 sampled keys");
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS cc_init1t_none CASCADE");
+            }
+        }
+    }
+
+    @Test
     void init_onMariaDb_matchesTablesOfTheUrlsDatabase_andFindsExactlyTheSeededDrift() throws Exception {
         try (Connection c = DriverManager.getConnection(MARIADB, "root", ""); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS cc_init_maria");

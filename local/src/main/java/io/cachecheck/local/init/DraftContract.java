@@ -155,8 +155,9 @@ public final class DraftContract {
         int keys = family.keys().size();
         guesses.add(keys + " sampled keys of the pattern " + pattern + "; the segment {" + KeyPatternInference.TENANT
                 + "} holds the tenant (" + family.segments().stream().filter(s -> s.kind() == KeyPatternInference.Kind.TENANT)
-                .findFirst().orElseThrow().distinct() + " values)" + (family.tenantGuessed()
-                ? ", chosen among numeric segments for having few values: confirm it is the tenant" : ""));
+                .findFirst().orElseThrow().distinct() + (family.tenantConfirmed() == null ? " values)"
+                : " value); one tenant in the sample: " + family.tenantConfirmed() + ": confirm it is the tenant")
+                + (family.tenantGuessed() ? ", chosen among numeric segments for having few values: confirm it is the tenant" : ""));
         List<String> yaml = new ArrayList<>();
         yaml.add("  - name: " + family.name());
         yaml.add("    keyPattern: " + quote(pattern));

@@ -140,7 +140,10 @@ public final class InitRunner {
             KeySampler.Sample sample = sampler.sample(maxKeys, rate, scanCount);
             err.println("Sampled " + sample.keys().size() + " keys in " + sample.millis() + " ms"
                     + (sample.complete() ? " (every key)" : " (stopped at --max-keys)"));
-            KeyPatternInference.Result inference = KeyPatternInference.infer(sample.keys().keySet());
+            err.println("Reading the tables of " + sourceUrl.url());
+            SchemaCatalog catalog = SchemaCatalog.read(jdbc, source.dialect(), schemas);
+            KeyPatternInference.Result inference = KeyPatternInference.infer(sample.keys().keySet(),
+                    new SingleTenantConfirmation(jdbc, source.dialect(), catalog));
             List<ValueFormatInference.Format> formats = new ArrayList<>();
             Map<String, List<String>> checkedKeys = new LinkedHashMap<>();
             for (KeyPatternInference.Family family : inference.families()) {
@@ -151,8 +154,6 @@ public final class InitRunner {
                 formats.add(ValueFormatInference.infer(values, otherTypes));
                 checkedKeys.put(family.name(), keys);
             }
-            err.println("Reading the tables of " + sourceUrl.url());
-            SchemaCatalog catalog = SchemaCatalog.read(jdbc, source.dialect(), schemas);
 
             List<String> header = new ArrayList<>();
             header.add("Written " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT) + " from "

@@ -1,6 +1,7 @@
 package io.cachecheck.local.init;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,8 +56,11 @@ public final class KeyPatternInference {
      * @param segments its segments in key order
      * @param keys     the sampled keys of the family
      * @param tenantGuessed true when the tenant segment was chosen among id-like (numeric) segments: a weaker guess
+     * @param tenantConfirmed when the tenant segment is a constant of the sample (one tenant only), why the source
+     *                        confirmed it (e.g. {@code 'acme' matches customers.tenant_id}); null otherwise
      */
-    public record Family(String name, String delimiter, List<Segment> segments, List<String> keys, boolean tenantGuessed) {
+    public record Family(String name, String delimiter, List<Segment> segments, List<String> keys, boolean tenantGuessed,
+                         String tenantConfirmed) {
         /** The key pattern, with {@code {tenant_id}} and the given names for the id segments, in order. */
         public String pattern(List<String> idNames) {
             StringBuilder out = new StringBuilder();
@@ -96,11 +100,33 @@ public final class KeyPatternInference {
     public record Result(String delimiter, List<Family> families, Map<String, Integer> leftOver) {
     }
 
+    /**
+     * Asked, for a key shape with no varying tenant segment, whether one of its constant segments is a tenant id (a
+     * sample of one tenant's keys).
+     */
+    @FunctionalInterface
+    public interface TenantConfirmation {
+        /**
+         * @param value      the constant segment's text
+         * @param familyName the name the family would get with this segment as its tenant
+         * @return why {@code value} is a tenant id (it was found in the source), or null when it is not known to be one
+         */
+        String confirm(String value, String familyName);
+    }
+
     private KeyPatternInference() {
     }
 
-    /** Infers the families of {@code keys} (a sample; order does not matter). */
+    /** Infers the families of {@code keys} (a sample; order does not matter); a constant segment is never the tenant. */
     public static Result infer(Collection<String> keys) {
+        return infer(keys, (value, name) -> null);
+    }
+
+    /**
+     * Infers the families of {@code keys}; a key shape with no varying tenant segment takes for its tenant the first
+     * of its constant word segments that {@code confirmation} confirms (a cache holding one tenant's keys).
+     */
+    public static Result infer(Collection<String> keys, TenantConfirmation confirmation) {
         String delimiter = delimiter(keys);
         Map<Integer, List<String[]>> byLength = new LinkedHashMap<>();
         for (String key : keys) {
@@ -110,7 +136,7 @@ public final class KeyPatternInference {
         List<Family> families = new ArrayList<>();
         Map<String, Integer> leftOver = new LinkedHashMap<>();
         for (List<String[]> group : byLength.values()) {
-            inferGroup(group, delimiter, families, leftOver);
+            inferGroup(group, delimiter, families, leftOver, confirmation);
         }
         families.sort((a, b) -> Integer.compare(b.keys().size(), a.keys().size()));
         return new Result(delimiter, uniqueNames(families), leftOver);
@@ -141,7 +167,8 @@ public final class KeyPatternInference {
                 || HEX.matcher(value).matches() && value.chars().anyMatch(Character::isDigit);
     }
 
-    private static void inferGroup(List<String[]> keys, String delimiter, List<Family> families, Map<String, Integer> leftOver) {
+    private static void inferGroup(List<String[]> keys, String delimiter, List<Family> families, Map<String, Integer> leftOver,
+                                   TenantConfirmation confirmation) {
         int n = keys.get(0).length;
         // the shape of a key: id-like segments masked, words kept
         List<String[]> shapes = new ArrayList<>(keys.size());
@@ -175,6 +202,18 @@ public final class KeyPatternInference {
             String[] shape = shapes.get(members.get(0)).clone();
             int tenant = tenantOf[members.get(0)];
             boolean guessed = tenant >= 0 && tenant == numericTenant;
+            String confirmed = null;
+            if (tenant < 0 && members.size() >= MIN_KEYS && Arrays.asList(shape).contains(ID)) {
+                // one tenant in the sample: its segment is a constant; only the source can say which constant it is
+                for (int i = 0; i < n && confirmed == null; i++) {
+                    if (!ID.equals(shape[i]) && !shape[i].isEmpty()) {
+                        String[] asTenant = shape.clone();
+                        asTenant[i] = TENANT_MARK;
+                        confirmed = confirmation.confirm(shape[i], nameOfShape(asTenant));
+                        tenant = confirmed == null ? -1 : i;
+                    }
+                }
+            }
             if (tenant < 0 || members.size() < MIN_KEYS) {
                 leftOver.merge(masked(keys.get(members.get(0)), shape, tenant, delimiter, members.size()), members.size(), Integer::sum);
                 continue;
@@ -199,7 +238,7 @@ public final class KeyPatternInference {
             for (int k : members) {
                 sample.add(String.join(delimiter, keys.get(k)));
             }
-            families.add(new Family(name(segments), delimiter, List.copyOf(segments), List.copyOf(sample), guessed));
+            families.add(new Family(name(segments), delimiter, List.copyOf(segments), List.copyOf(sample), guessed, confirmed));
         }
     }
 
@@ -299,6 +338,16 @@ public final class KeyPatternInference {
         return String.join(delimiter, out);
     }
 
+    /** {@link #name} of a masked shape: its constants are the segments that are neither an id nor the tenant. */
+    private static String nameOfShape(String[] shape) {
+        List<Segment> segments = new ArrayList<>(shape.length);
+        for (String s : shape) {
+            boolean constant = !ID.equals(s) && !TENANT_MARK.equals(s);
+            segments.add(new Segment(constant ? Kind.CONSTANT : Kind.ID, constant ? s : null, 1, false));
+        }
+        return name(segments);
+    }
+
     /** The last non-empty constant, as a contract name ([a-z0-9_]); "keys" when there is none. */
     private static String name(List<Segment> segments) {
         for (int i = segments.size() - 1; i >= 0; i--) {
@@ -318,7 +367,8 @@ public final class KeyPatternInference {
         List<Family> out = new ArrayList<>(families.size());
         for (Family f : families) {
             int count = seen.merge(f.name(), 1, Integer::sum);
-            out.add(count == 1 ? f : new Family(f.name() + "_" + count, f.delimiter(), f.segments(), f.keys(), f.tenantGuessed()));
+            out.add(count == 1 ? f : new Family(f.name() + "_" + count, f.delimiter(), f.segments(), f.keys(), f.tenantGuessed(),
+                    f.tenantConfirmed()));
         }
         return out;
     }

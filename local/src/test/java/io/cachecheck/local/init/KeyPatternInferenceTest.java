@@ -112,6 +112,55 @@ class KeyPatternInferenceTest {
     }
 
     @Test
+    void infer_oneTenantsKeys_takeTheConstantTheSourceConfirmsForTheTenant_andSayWhy() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            keys.add("cc:acme:customer:" + i);
+        }
+        List<String> asked = new ArrayList<>();
+
+        KeyPatternInference.Result result = KeyPatternInference.infer(keys, (value, name) -> {
+            asked.add(value + "/" + name);
+            return value.equals("acme") ? "'acme' matches customers.tenant_id" : null;
+        });
+
+        assertThat(patterns(result)).containsExactly("customer=cc:{tenant_id}:customer:{id0}");
+        assertThat(result.families().get(0).tenantConfirmed()).isEqualTo("'acme' matches customers.tenant_id");
+        assertThat(result.families().get(0).tenantGuessed()).isFalse();
+        assertThat(result.leftOver()).isEmpty();
+        // constants in key order until one is confirmed, each with the name the family would then get
+        assertThat(asked).containsExactly("cc/customer", "acme/customer");
+    }
+
+    @Test
+    void infer_oneTenantsKeys_withNothingConfirmed_areLeftOver_andVaryingTenantsAreNeverAsked() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            keys.add("cc:acme:customer:" + i);
+        }
+        List<String> asked = new ArrayList<>();
+
+        KeyPatternInference.Result none = KeyPatternInference.infer(keys, (value, name) -> {
+            asked.add(value);
+            return null;
+        });
+        assertThat(none.families()).isEmpty();
+        assertThat(none.leftOver()).containsExactly(Map.entry("cc:acme:customer:*", 10));
+        assertThat(asked).containsExactly("cc", "acme", "customer");
+        assertThat(KeyPatternInference.infer(keys).families()).isEmpty();
+
+        keys.add("cc:globex:customer:1");
+        asked.clear();
+        KeyPatternInference.Result two = KeyPatternInference.infer(keys, (value, name) -> {
+            asked.add(value);
+            return "yes";
+        });
+        assertThat(patterns(two)).containsExactly("customer=cc:{tenant_id}:customer:{id0}");
+        assertThat(two.families().get(0).tenantConfirmed()).isNull();
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
     void infer_keysWithoutAnyVaryingWord_areLeftOver() {
         KeyPatternInference.Result result = KeyPatternInference.infer(List.of("counter:1", "counter:2", "counter:3"));
 
