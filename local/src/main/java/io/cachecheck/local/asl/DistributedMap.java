@@ -74,7 +74,7 @@ final class DistributedMap {
     /** Runs the Map Run to its end; the result before ResultSelector/ResultPath/OutputPath. */
     JsonNode run() {
         JsonNode items = items();
-        int concurrency = concurrency();
+        int concurrency = Execution.maxConcurrency(state, effective, context, execution.options());
         JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
         JsonNode processor = state.get("ItemProcessor");
         Tolerance tolerance = tolerance();
@@ -192,13 +192,7 @@ final class DistributedMap {
 
     private JsonNode items() {
         if (!state.has("ItemReader")) {
-            String itemsPath = state.path("ItemsPath").asText("$");
-            JsonNode items = Json.select(effective, context, itemsPath);
-            if (!items.isArray()) {
-                throw new DataFlowException("ItemsPath '" + itemsPath + "' must select an array but selected "
-                        + Json.typeName(items));
-            }
-            return items;
+            return Execution.itemsAt(state, effective, context);
         }
         JsonNode reader = state.get("ItemReader");
         JsonNode parameters = Templates.evaluate(reader.get("Parameters"), effective, context);
@@ -249,20 +243,6 @@ final class DistributedMap {
             throw new StateFailure(ITEM_READER_FAILED, "The ItemReader's object s3://" + where + " is not valid "
                     + inputType + ": " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
-    }
-
-    private int concurrency() {
-        int concurrency = state.path("MaxConcurrency").asInt(0);
-        if (state.has("MaxConcurrencyPath")) {
-            String path = state.get("MaxConcurrencyPath").textValue();
-            JsonNode value = Json.select(effective, context, path);
-            if (!value.isIntegralNumber() || value.asLong() < 0) {
-                throw new DataFlowException("MaxConcurrencyPath '" + path + "' must select a non-negative integer");
-            }
-            concurrency = value.asInt();
-        }
-        // AWS runs up to 10,000 children at once when MaxConcurrency is 0; a local run uses the runner's default.
-        return concurrency == 0 ? execution.options().defaultMapConcurrency() : concurrency;
     }
 
     /** The failure thresholds; a Map Run fails when either is exceeded. */

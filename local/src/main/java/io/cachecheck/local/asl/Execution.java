@@ -484,17 +484,22 @@ final class Execution {
         return response == null ? NullNode.getInstance() : response;
     }
 
-    private JsonNode map(String label, JsonNode state, JsonNode raw, ObjectNode context) {
-        JsonNode effective = inputPath(state, raw, context);
-        if (DistributedMap.isDistributed(state)) {
-            return finish(state, raw, new DistributedMap(this, label, state, effective, context).run(), context);
-        }
+    /** A Map state's items at its {@code ItemsPath} (default {@code $}), inline and distributed alike. */
+    static JsonNode itemsAt(JsonNode state, JsonNode effective, JsonNode context) {
         String itemsPath = state.path("ItemsPath").asText("$");
         JsonNode items = Json.select(effective, context, itemsPath);
         if (!items.isArray()) {
             throw new DataFlowException("ItemsPath '" + itemsPath + "' must select an array but selected "
                     + Json.typeName(items));
         }
+        return items;
+    }
+
+    /**
+     * A Map state's {@code MaxConcurrency} (or {@code MaxConcurrencyPath}), inline and distributed alike. AWS runs as
+     * many at once as it may when it is 0; a local run uses the runner's default then.
+     */
+    static int maxConcurrency(JsonNode state, JsonNode effective, JsonNode context, AslOptions options) {
         int concurrency = state.path("MaxConcurrency").asInt(0);
         if (state.has("MaxConcurrencyPath")) {
             String path = state.get("MaxConcurrencyPath").textValue();
@@ -504,9 +509,16 @@ final class Execution {
             }
             concurrency = value.asInt();
         }
-        if (concurrency == 0) {
-            concurrency = options.defaultMapConcurrency();
+        return concurrency == 0 ? options.defaultMapConcurrency() : concurrency;
+    }
+
+    private JsonNode map(String label, JsonNode state, JsonNode raw, ObjectNode context) {
+        JsonNode effective = inputPath(state, raw, context);
+        if (DistributedMap.isDistributed(state)) {
+            return finish(state, raw, new DistributedMap(this, label, state, effective, context).run(), context);
         }
+        JsonNode items = itemsAt(state, effective, context);
+        int concurrency = maxConcurrency(state, effective, context, options);
         JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
         JsonNode processor = state.has("ItemProcessor") ? state.get("ItemProcessor") : state.get("Iterator");
         List<Callable<JsonNode>> work = new ArrayList<>();

@@ -214,6 +214,29 @@ public final class CacheCheckCli {
         return execute(contract, demoOptions, Path.of(demoOptions.get("out")));
     }
 
+    /**
+     * The settings of the S3 and SNS clients: {@code --region} (else AWS_REGION, else us-east-1) and the endpoints
+     * given (null: the AWS ones). Used by every command that reads or writes a run's results.
+     */
+    static Settings clientSettings(String region, String s3Endpoint, String snsEndpoint) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(Settings.REGION.name(), region != null ? region
+                : System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
+        if (s3Endpoint != null) {
+            settings.put(Settings.S3_ENDPOINT.name(), s3Endpoint);
+        }
+        if (snsEndpoint != null) {
+            settings.put(Settings.SNS_ENDPOINT.name(), snsEndpoint);
+        }
+        return Settings.of(settings);
+    }
+
+    /** Where a run's results are: {@code --bucket} in S3 when given, else the directory {@code --out}. */
+    static ObjectStore store(Settings clients, String bucket, Path outDir) {
+        return bucket != null ? new S3ObjectStore(WorkflowEnvironment.s3Client(clients), bucket)
+                : new DirectoryObjectStore(outDir);
+    }
+
     private int execute(Contract contract, Map<String, String> options, Path outDir) {
         JsonNode input = options.containsKey("input") ? inputFile(options) : executionInput(options);
         if (options.containsKey("run-id")) {
@@ -222,19 +245,8 @@ public final class CacheCheckCli {
         String runId = options.getOrDefault("run-id", "local-"
                 + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                 + "-" + UUID.randomUUID().toString().substring(0, 8));
-        Map<String, String> settings = new HashMap<>();
-        settings.put(Settings.REGION.name(), options.getOrDefault("region",
-                System.getenv().getOrDefault("AWS_REGION", "us-east-1")));
-        if (options.containsKey("s3-endpoint")) {
-            settings.put(Settings.S3_ENDPOINT.name(), options.get("s3-endpoint"));
-        }
-        if (options.containsKey("sns-endpoint")) {
-            settings.put(Settings.SNS_ENDPOINT.name(), options.get("sns-endpoint"));
-        }
-        Settings resolved = Settings.of(settings);
-        ObjectStore store = options.containsKey("bucket")
-                ? new S3ObjectStore(WorkflowEnvironment.s3Client(resolved), options.get("bucket"))
-                : new DirectoryObjectStore(outDir);
+        Settings resolved = clientSettings(options.get("region"), options.get("s3-endpoint"), options.get("sns-endpoint"));
+        ObjectStore store = store(resolved, options.get("bucket"), outDir);
         Output output = new Output(options.containsKey("json") ? err : out, options.containsKey("json"),
                 gateAsked(input), options.containsKey("topic-arn"), !options.containsKey("input"));
         Notifier notifier = options.containsKey("topic-arn")

@@ -1,15 +1,11 @@
 package io.cachecheck.local.cli;
 
 import io.cachecheck.audit.AuditLog;
-import io.cachecheck.config.Settings;
 import io.cachecheck.error.InvalidInputException;
 import io.cachecheck.report.RunReports;
-import io.cachecheck.store.DirectoryObjectStore;
 import io.cachecheck.store.ObjectStore;
-import io.cachecheck.store.S3ObjectStore;
 import io.cachecheck.workflow.Json;
 import io.cachecheck.workflow.RunIds;
-import io.cachecheck.workflow.WorkflowEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,8 +13,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,15 +52,8 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private ObjectStore store() {
-        if (bucket == null) {
-            return new DirectoryObjectStore(Path.of(out == null ? CacheCheckCli.DEFAULT_OUT : out));
-        }
-        Map<String, String> settings = new HashMap<>();
-        settings.put(Settings.REGION.name(), region != null ? region : System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
-        if (s3Endpoint != null) {
-            settings.put(Settings.S3_ENDPOINT.name(), s3Endpoint);
-        }
-        return new S3ObjectStore(WorkflowEnvironment.s3Client(Settings.of(settings)), bucket);
+        return CacheCheckCli.store(CacheCheckCli.clientSettings(region, s3Endpoint, null), bucket,
+                Path.of(out == null ? CacheCheckCli.DEFAULT_OUT : out));
     }
 
     /**
