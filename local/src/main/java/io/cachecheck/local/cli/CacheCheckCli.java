@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachecheck.audit.AuditLog;
+import io.cachecheck.audit.AuditStep;
 import io.cachecheck.audit.RunSummary;
 import io.cachecheck.baseline.BaselineSelection;
 import io.cachecheck.baseline.ObjectStoreBaselineStore;
@@ -503,13 +504,16 @@ public final class CacheCheckCli {
         warnings.forEach(w -> err.println("warning: " + w));
         // the HTML report next to the audit log (docs/report.md): the console summary has its "Report:" line; when the
         // summary went to SNS (which links the S3 console page), print where the report is here too
-        log.steps().stream().filter(step -> step.action().equals("write-report")).findFirst().ifPresent(step -> {
-            if (!step.status().equals("succeeded")) {
-                err.println("warning: the report was not written: " + step.details().get("error"));
-            } else if (output.summaryElsewhere()) {
-                human.println("Report: " + store.location(RunReports.key(run.runId())));
-            }
-        });
+        // (report: its location, or null when the run wrote none; --json prints it too)
+        AuditStep reportStep = log.steps().stream().filter(step -> step.action().equals("write-report")).findFirst()
+                .orElse(null);
+        String report = reportStep != null && reportStep.status().equals("succeeded")
+                ? store.location(RunReports.key(run.runId())) : null;
+        if (reportStep != null && report == null) {
+            err.println("warning: the report was not written: " + reportStep.details().get("error"));
+        } else if (report != null && output.summaryElsewhere()) {
+            human.println("Report: " + report);
+        }
         boolean gateFailed = !result.succeeded() && GATE_FAILED.equals(result.error());
         if (!result.succeeded() && !gateFailed) {
             human.println("Run failed (" + result.error() + "): " + causeMessage(result.cause()));
@@ -519,8 +523,6 @@ public final class CacheCheckCli {
         }
         int code = exitCode(s.verdict(), result.succeeded(), "gate".equals(log.trigger().mode()));
         if (output.json()) {
-            String report = log.steps().stream().anyMatch(step -> step.action().equals("write-report")
-                    && step.status().equals("succeeded")) ? store.location(RunReports.key(run.runId())) : null;
             out.println(JsonSummary.of(log, run.auditLogLocation(), report, output.gateAsked(), code, warnings));
         }
         return code;
